@@ -1,0 +1,105 @@
+/**
+ * The stall survey (request contract: field names are fixed) and the loan request.
+ * Bounds catch typing slips; cross-field checks catch figures that cannot all be true.
+ * Custom issues carry an English `message` and a Chinese `params.messageZh`.
+ */
+import { z } from 'zod';
+
+/** Money in fen: a non-negative safe integer (zod's int() already stays within safe integers). */
+export const fenSchema = z.number().int().nonnegative();
+
+export const BUSINESS_FORMS = ['individual', 'enterprise'] as const;
+export const BUSINESS_MODELS = ['distributor', 'manufacturer_outlet'] as const;
+export const CREDIT_HISTORIES = ['none', 'clean', 'late_30', 'late_90_plus', 'default'] as const;
+export const PRODUCTS = ['operator_guarantee', 'joint_guarantee', 'credit_card'] as const;
+export const PURPOSES = ['working_capital', 'store_expansion', 'short_term_turnover'] as const;
+
+/** Upper bounds that no stall in the markets can plausibly exceed. */
+const MAX_TENURE_MONTHS = 600;
+const MAX_INVENTORY_TO_SALES = 5;
+
+const surveyShape = z.object({
+  businessForm: z.enum(BUSINESS_FORMS),
+  businessModel: z.enum(BUSINESS_MODELS),
+  tenureMonths: z.number().int().min(0).max(MAX_TENURE_MONTHS),
+  storeCount: z.number().int().min(1).max(100),
+  annualSales: fenSchema,
+  netMargin: z.number().min(-1).max(1),
+  inventoryValue: fenSchema,
+  inventoryTurnoverDays: z.number().int().min(0).max(720),
+  receivables: fenSchema,
+  payables: fenSchema,
+  existingDebt: fenSchema,
+  monthlyDebtService: fenSchema,
+  ownFunds: fenSchema.optional(),
+  creditHistory: z.enum(CREDIT_HISTORIES),
+  leaseRemainingMonths: z.number().int().min(0).max(MAX_TENURE_MONTHS).optional(),
+});
+
+export type Survey = z.infer<typeof surveyShape>;
+
+interface CrossCheck {
+  path: keyof Survey;
+  fails: (s: Survey) => boolean;
+  message: string;
+  messageZh: string;
+}
+
+const crossChecks: CrossCheck[] = [
+  {
+    path: 'inventoryValue',
+    fails: (s) => s.inventoryValue > MAX_INVENTORY_TO_SALES * s.annualSales,
+    message: 'inventoryValue must not exceed 5 times annualSales',
+    messageZh: '存货价值不得超过年销售额的5倍',
+  },
+  {
+    path: 'monthlyDebtService',
+    fails: (s) => s.monthlyDebtService > s.annualSales,
+    message: 'monthlyDebtService must not exceed annualSales',
+    messageZh: '月还款额不得超过年销售额',
+  },
+  {
+    path: 'receivables',
+    fails: (s) => s.receivables > s.annualSales,
+    message: 'receivables must not exceed annualSales',
+    messageZh: '应收账款不得超过年销售额',
+  },
+  {
+    path: 'monthlyDebtService',
+    fails: (s) => s.monthlyDebtService > 0 && s.existingDebt === 0,
+    message: 'monthlyDebtService must be 0 when existingDebt is 0',
+    messageZh: '无现有负债时月还款额应为0',
+  },
+  {
+    path: 'leaseRemainingMonths',
+    fails: (s) => s.leaseRemainingMonths !== undefined && s.leaseRemainingMonths > 120,
+    message: 'leaseRemainingMonths must not exceed 120 months',
+    messageZh: '剩余租期不得超过120个月',
+  },
+];
+
+export const surveySchema: z.ZodType<Survey> = surveyShape.superRefine((s, ctx) => {
+  for (const check of crossChecks) {
+    if (check.fails(s)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [check.path],
+        message: check.message,
+        params: { messageZh: check.messageZh },
+      });
+    }
+  }
+});
+
+export const loanRequestSchema = z.object({
+  product: z.enum([...PRODUCTS, 'any']),
+  amount: z.number().int().positive(),
+  termMonths: z.number().int().min(1).max(60),
+  purpose: z.enum(PURPOSES),
+  guaranteeGroupId: z.string().min(1).max(100).optional(),
+});
+
+export type LoanRequest = z.infer<typeof loanRequestSchema>;
+export type Product = (typeof PRODUCTS)[number];
+export type Purpose = (typeof PURPOSES)[number];
+export type CreditHistory = (typeof CREDIT_HISTORIES)[number];
