@@ -4,7 +4,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest'] },
-  // fastify.inject pulls ESM-only `cookie` on Node 20: let swc transform it.
-  transformIgnorePatterns: ['/node_modules/(?!(cookie)/)'],
+  // fastify.inject and @fastify/static pull ESM-only packages on Node 20: let swc transform them.
+  transformIgnorePatterns: ['/node_modules/(?!(cookie|content-disposition)/)'],
   testTimeout: 30000,
 };

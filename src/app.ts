@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Config } from './config';
+import type { Database, Db } from './db/connect';
+import { apiKeyRoutes } from './modules/api-keys/routes';
+import { auth } from './platform/auth';
+import { errorHandler } from './platform/error-handler';
+import { AppError } from './platform/errors';
+import { health } from './platform/health';
+import { loggerOptions } from './platform/logging';
+import { metrics } from './platform/metrics';
+import { openapi } from './platform/openapi';
+
+/** What every service receives: the database, the clock, the configuration. */
+export interface AppDeps {
+  db: Db;
+  database: Database;
+  config: Config;
+  /** The one clock: read once per request, never inside src/credit. */
+  clock: () => Date;
+}
+
+export interface BuildAppOptions {
+  config: Config;
+  database: Database;
+  clock?: () => Date;
+  /** A pino instance to log to (tests capture logs with it); otherwise pino at LOG_LEVEL. */
+  loggerInstance?: FastifyBaseLogger;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { config, database } = options;
+  const deps: AppDeps = {
+    db: database.db,
+    database,
+    config,
+    clock: options.clock ?? (() => new Date()),
+  };
+
+  const app = Fastify({
+    ...(options.loggerInstance
+      ? { loggerInstance: options.loggerInstance }
+      : { logger: loggerOptions(config.LOG_LEVEL) }),
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    // genReqId reads x-request-id itself, so an unsafe value is replaced rather than trusted.
+    requestIdHeader: false,
+    // Accept a caller's id only if it is sane; otherwise make one.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // JSON only: anything else is 415 rather than a confusing validation error.
+  app.removeContentTypeParser(['text/plain']);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(errorHandler);
+  await app.register(helmet, { contentSecurityPolicy: false });
+  await app.register(openapi);
+  await app.register(metrics);
+  await app.register(auth, { db: deps.db, adminApiKey: config.ADMIN_API_KEY });
+  await app.register(rateLimit, {
+    global: true,
+    hook: 'preParsing',
+    max: config.RATE_LIMIT_MAX,
+    timeWindow: config.RATE_LIMIT_WINDOW,
+    // Per API key: one partner's burst must not starve another.
+    keyGenerator: (request) => request.principal?.keyId ?? request.ip,
+    allowList: (request) => !request.url.startsWith('/v1/'),
+    errorResponseBuilder: (_request, context) =>
+      new AppError(
+        429,
+        'RATE_LIMITED',
+        `Rate limit of ${context.max} requests per ${context.after} exceeded; retry later`,
+        '请求过于频繁，请稍后重试',
+      ),
+  });
+
+  await app.register(health, { ping: () => database.ping() });
+  await app.register(apiKeyRoutes, deps);
+  return app;
+}

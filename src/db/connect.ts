@@ -1,0 +1,107 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { Pool } from 'pg';
+import * as schema from './schema';
+
+/** One handle type for both drivers, so repositories never care which one runs. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Database {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** Cheap round trip for readiness checks. */
+  ping(): Promise<void>;
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_FOLDER = path.resolve(__dirname, '../../migrations');
+/** Any fixed 64-bit number: instances starting together queue on it while migrating. */
+const MIGRATION_LOCK_KEY = 7_204_118_301;
+
+export interface ConnectOptions {
+  /** postgres:// URL; absent means embedded PGlite. */
+  url?: string;
+  /** PGlite data folder, or 'memory' for a throwaway database. */
+  dataDir?: string;
+  poolMax?: number;
+}
+
+export async function connect(options: ConnectOptions): Promise<Database> {
+  return options.url
+    ? connectPostgres(options.url, options.poolMax ?? 20)
+    : connectPglite(options.dataDir ?? 'memory');
+}
+
+async function connectPostgres(url: string, poolMax: number): Promise<Database> {
+  const { Pool } = await import('pg');
+  const { drizzle } = await import('drizzle-orm/node-postgres');
+  const { migrate } = await import('drizzle-orm/node-postgres/migrator');
+  const pool: Pool = new Pool({
+    connectionString: url,
+    max: poolMax,
+    connectionTimeoutMillis: 2_000,
+  });
+  // An idle client that loses its server must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  const db = drizzle(pool, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'postgres',
+    async ping() {
+      await pool.query('select 1');
+    },
+    async migrate() {
+      const client = await pool.connect();
+      try {
+        await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+        try {
+          await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_FOLDER });
+        } finally {
+          await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+        }
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+async function connectPglite(dataDir: string): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const { migrate } = await import('drizzle-orm/pglite/migrator');
+  let client: PGlite;
+  if (dataDir === 'memory') {
+    client = new PGlite();
+  } else {
+    mkdirSync(dataDir, { recursive: true });
+    client = new PGlite(path.resolve(dataDir));
+  }
+  await client.waitReady;
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'pglite',
+    async ping() {
+      await client.query('select 1');
+    },
+    async migrate() {
+      // One connection, so no race is possible; the lock keeps the code path the same.
+      await client.query(`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`);
+      try {
+        await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_FOLDER });
+      } finally {
+        await client.query(`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`);
+      }
+    },
+    async close() {
+      await client.close();
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import { sql } from 'drizzle-orm';
+import { generateApiKey } from '../lib/api-key-secret';
+import { newId } from '../lib/ids';
+import { maskIdNumber, maskPhone, personalDigest } from '../lib/personal-data';
+import type { Role } from '../platform/auth';
+import type { Db } from './connect';
+import { demoMarkets, demoMerchants, demoOperators } from './demo-data';
+import { apiKeys, markets, merchants, operators } from './schema';
+
+export interface SeedOptions {
+  clock: () => Date;
+  piiDigestKey: string;
+  /** Issue one demo key per role (embedded first start without ADMIN_API_KEY). */
+  demoKeys: boolean;
+}
+
+export interface SeedResult {
+  seeded: boolean;
+  keys: { role: Role; secret: string }[];
+}
+
+const DEMO_KEY_ROLES: Role[] = ['admin', 'officer', 'reviewer', 'partner', 'risk'];
+
+/** Demo markets, operators and merchants, once: a database that has any market is left alone. */
+export async function seedDemoData(db: Db, options: SeedOptions): Promise<SeedResult> {
+  return db.transaction(async (tx) => {
+    // Serialises two instances seeding the same empty database.
+    await tx.execute(sql`select pg_advisory_xact_lock(7204118302)`);
+    const existing = await tx.select({ id: markets.id }).from(markets).limit(1);
+    if (existing.length > 0) return { seeded: false, keys: [] };
+    const now = options.clock();
+    await tx.insert(operators).values(demoOperators.map((o) => ({ ...o, createdAt: now })));
+    await tx.insert(markets).values(demoMarkets.map((m) => ({ ...m, createdAt: now })));
+    await tx.insert(merchants).values(
+      demoMerchants.map((m) => ({
+        id: m.id,
+        name: m.name,
+        idNumberDigest: personalDigest(options.piiDigestKey, m.idNumber),
+        idNumberMasked: maskIdNumber(m.idNumber),
+        phoneDigest: personalDigest(options.piiDigestKey, m.phone),
+        phoneMasked: maskPhone(m.phone),
+        marketId: m.marketId,
+        stallNo: m.stallNo,
+        leaseEndsOn: m.leaseEndsOn,
+        createdBy: 'seed',
+        createdAt: now,
+      })),
+    );
+    const keys: SeedResult['keys'] = [];
+    if (options.demoKeys) {
+      for (const role of DEMO_KEY_ROLES) {
+        const key = generateApiKey();
+        await tx.insert(apiKeys).values({
+          id: newId('key'),
+          prefix: key.prefix,
+          secretHash: key.hash,
+          role,
+          name: `demo ${role}`,
+          marketIds: role === 'officer' ? demoMarkets.map((m) => m.id) : [],
+          partnerId: role === 'partner' ? 'ptn_demo' : null,
+          createdBy: 'seed',
+          createdAt: now,
+        });
+        keys.push({ role, secret: key.secret });
+      }
+    }
+    return { seeded: true, keys };
+  });
+}

@@ -1,0 +1,46 @@
+import { and, desc, eq, inArray, isNull, lt, or } from 'drizzle-orm';
+import type { Db } from '../../db/connect';
+import { apiKeys, markets } from '../../db/schema';
+import type { Cursor } from '../../lib/cursor';
+
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+export async function insertApiKey(db: Db, row: typeof apiKeys.$inferInsert): Promise<ApiKeyRow> {
+  const [inserted] = await db.insert(apiKeys).values(row).returning();
+  if (!inserted) throw new Error('insert returned no row');
+  return inserted;
+}
+
+export async function listApiKeys(
+  db: Db,
+  limit: number,
+  after: Cursor | null,
+): Promise<ApiKeyRow[]> {
+  const where = after
+    ? or(
+        lt(apiKeys.createdAt, after.createdAt),
+        and(eq(apiKeys.createdAt, after.createdAt), lt(apiKeys.id, after.id)),
+      )
+    : undefined;
+  return db
+    .select()
+    .from(apiKeys)
+    .where(where)
+    .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
+    .limit(limit);
+}
+
+export async function revokeApiKey(db: Db, id: string, at: Date): Promise<ApiKeyRow | undefined> {
+  const [row] = await db
+    .update(apiKeys)
+    .set({ revokedAt: at })
+    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .returning();
+  return row ?? (await db.select().from(apiKeys).where(eq(apiKeys.id, id)).limit(1))[0];
+}
+
+export async function existingMarketIds(db: Db, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.select({ id: markets.id }).from(markets).where(inArray(markets.id, ids));
+  return new Set(rows.map((r) => r.id));
+}

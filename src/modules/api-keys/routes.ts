@@ -1,0 +1,52 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AppDeps } from '../../app';
+import { commonErrors, errorSchema, idParams, listQuery } from '../../platform/schemas';
+import { apiKeyListSchema, apiKeySchema, createApiKeyBody, issuedApiKeySchema } from './schemas';
+import * as service from './service';
+
+const adminOnly = { roles: ['admin'] as const };
+
+export async function apiKeyRoutes(app: FastifyInstance, deps: AppDeps) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.post(
+    '/v1/api-keys',
+    {
+      config: adminOnly,
+      schema: {
+        tags: ['api-keys'],
+        summary: 'Issue an API key; the secret is shown in this answer only',
+        body: createApiKeyBody,
+        response: { 201: issuedApiKeySchema, ...commonErrors },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await service.issueApiKey(deps, request.principal, request.body)),
+  );
+  r.get(
+    '/v1/api-keys',
+    {
+      config: adminOnly,
+      schema: {
+        tags: ['api-keys'],
+        summary: 'List API keys (never their secrets)',
+        querystring: listQuery,
+        response: { 200: apiKeyListSchema, ...commonErrors },
+      },
+    },
+    async (request) => service.listApiKeys(deps, request.query.limit, request.query.cursor),
+  );
+  r.delete(
+    '/v1/api-keys/:id',
+    {
+      config: adminOnly,
+      schema: {
+        tags: ['api-keys'],
+        summary: 'Revoke an API key',
+        params: idParams,
+        response: { 200: apiKeySchema, 404: errorSchema, ...commonErrors },
+      },
+    },
+    async (request) => service.revokeApiKey(deps, request.params.id),
+  );
+}

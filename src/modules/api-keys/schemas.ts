@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { ROLES } from '../../platform/auth';
+import { isoDateTime, listOf } from '../../platform/schemas';
+
+const partnerId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"')
+  .describe('The partner this key acts for (role partner)');
+
+export const createApiKeyBody = z
+  .strictObject({
+    role: z.enum(ROLES),
+    name: z.string().trim().min(1).max(100),
+    marketIds: z
+      .array(z.string().min(1).max(64))
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('Markets an officer works in (role officer)'),
+    partnerId: partnerId.optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.role === 'officer' && !body.marketIds?.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['marketIds'],
+        message: 'an officer key needs at least one market',
+        params: { messageZh: '信贷员密钥至少需要绑定一个市场' },
+      });
+    }
+    if (body.role !== 'officer' && body.marketIds) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['marketIds'],
+        message: 'only officer keys are bound to markets',
+        params: { messageZh: '只有信贷员密钥可以绑定市场' },
+      });
+    }
+    if (body.role === 'partner' && !body.partnerId) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['partnerId'],
+        message: 'a partner key needs a partnerId',
+        params: { messageZh: '合作方密钥需要 partnerId' },
+      });
+    }
+    if (body.role !== 'partner' && body.partnerId) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['partnerId'],
+        message: 'only partner keys carry a partnerId',
+        params: { messageZh: '只有合作方密钥可以设置 partnerId' },
+      });
+    }
+  });
+export type CreateApiKeyBody = z.infer<typeof createApiKeyBody>;
+
+export const apiKeySchema = z
+  .object({
+    id: z.string(),
+    prefix: z.string().describe('Public part of the key, shown in listings'),
+    role: z.enum(ROLES),
+    name: z.string(),
+    marketIds: z.array(z.string()),
+    partnerId: z.string().nullable(),
+    createdAt: isoDateTime(),
+    revokedAt: isoDateTime().nullable(),
+  })
+  .meta({ id: 'ApiKey' });
+export type ApiKeyView = z.infer<typeof apiKeySchema>;
+
+export const issuedApiKeySchema = apiKeySchema
+  .extend({ secret: z.string().describe('The API key itself; shown this once, never again') })
+  .meta({ id: 'IssuedApiKey' });
+
+export const apiKeyListSchema = listOf(apiKeySchema).meta({ id: 'ApiKeyList' });

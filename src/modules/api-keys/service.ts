@@ -1,0 +1,61 @@
+import type { AppDeps } from '../../app';
+import { generateApiKey } from '../../lib/api-key-secret';
+import { decodeCursor, page } from '../../lib/cursor';
+import { newId } from '../../lib/ids';
+import type { Principal } from '../../platform/auth';
+import { notFound, validationFailed } from '../../platform/errors';
+import * as repo from './repository';
+import type { ApiKeyView, CreateApiKeyBody } from './schemas';
+
+export function toView(row: repo.ApiKeyRow): ApiKeyView {
+  return {
+    id: row.id,
+    prefix: row.prefix,
+    role: row.role,
+    name: row.name,
+    marketIds: row.marketIds,
+    partnerId: row.partnerId,
+    createdAt: row.createdAt.toISOString(),
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+  };
+}
+
+export async function issueApiKey(deps: AppDeps, by: Principal | null, body: CreateApiKeyBody) {
+  const marketIds = [...new Set(body.marketIds ?? [])];
+  const known = await repo.existingMarketIds(deps.db, marketIds);
+  const unknown = marketIds.filter((id) => !known.has(id));
+  if (unknown.length) {
+    throw validationFailed(
+      unknown.map((id) => ({
+        path: 'body.marketIds',
+        message: `unknown market ${id}`,
+        messageZh: `市场 ${id} 不存在`,
+      })),
+    );
+  }
+  const key = generateApiKey();
+  const row = await repo.insertApiKey(deps.db, {
+    id: newId('key'),
+    prefix: key.prefix,
+    secretHash: key.hash,
+    role: body.role,
+    name: body.name,
+    marketIds,
+    partnerId: body.partnerId ?? null,
+    createdBy: by?.keyId ?? null,
+    createdAt: deps.clock(),
+  });
+  return { ...toView(row), secret: key.secret };
+}
+
+export async function listApiKeys(deps: AppDeps, limit: number, cursor?: string) {
+  const rows = await repo.listApiKeys(deps.db, limit + 1, decodeCursor(cursor));
+  const { data, nextCursor } = page(rows, limit);
+  return { data: data.map(toView), nextCursor };
+}
+
+export async function revokeApiKey(deps: AppDeps, id: string) {
+  const row = await repo.revokeApiKey(deps.db, id, deps.clock());
+  if (!row) throw notFound('API key');
+  return toView(row);
+}

@@ -1,0 +1,87 @@
+import { eq } from 'drizzle-orm';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Db } from '../db/connect';
+import { apiKeys } from '../db/schema';
+import { hashApiKey, parseApiKey, sameHash } from '../lib/api-key-secret';
+import { forbidden, unauthorized } from './errors';
+
+export const ROLES = ['officer', 'reviewer', 'partner', 'risk', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who is calling: every /v1 request carries one, resolved from its API key. */
+export interface Principal {
+  keyId: string;
+  role: Role;
+  name: string;
+  marketIds: string[];
+  partnerId: string | null;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal;
+  }
+  interface FastifyContextConfig {
+    /** Roles allowed on the route; absent means any authenticated caller. */
+    roles?: readonly Role[];
+    /** A /v1 route that needs no key (operations endpoints outside /v1 never do). */
+    public?: boolean;
+  }
+}
+
+export const ENV_ADMIN_KEY_ID = 'key_environment_admin';
+
+export interface AuthOptions {
+  db: Db;
+  adminApiKey?: string;
+}
+
+async function authenticate(
+  db: Db,
+  adminKeyHash: string | null,
+  request: FastifyRequest,
+): Promise<Principal> {
+  const header = request.headers.authorization;
+  if (!header)
+    throw unauthorized('Missing Authorization header; send "Authorization: Bearer <api key>"');
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match?.[1])
+    throw unauthorized('Malformed Authorization header; expected "Bearer <api key>"');
+  const secret = match[1];
+  const hash = hashApiKey(secret);
+  if (adminKeyHash && sameHash(hash, adminKeyHash)) {
+    return {
+      keyId: ENV_ADMIN_KEY_ID,
+      role: 'admin',
+      name: 'ADMIN_API_KEY',
+      marketIds: [],
+      partnerId: null,
+    };
+  }
+  const parsed = parseApiKey(secret);
+  if (!parsed) throw unauthorized('Invalid API key');
+  const [row] = await db.select().from(apiKeys).where(eq(apiKeys.prefix, parsed.prefix)).limit(1);
+  if (!row || !sameHash(hash, row.secretHash)) throw unauthorized('Invalid API key');
+  if (row.revokedAt) throw unauthorized('API key has been revoked');
+  return {
+    keyId: row.id,
+    role: row.role,
+    name: row.name,
+    marketIds: row.marketIds,
+    partnerId: row.partnerId,
+  };
+}
+
+/** Authenticates every non-public route, then enforces the route's `config.roles`. */
+export const auth = fp<AuthOptions>(async (app: FastifyInstance, options) => {
+  const adminKeyHash = options.adminApiKey ? hashApiKey(options.adminApiKey) : null;
+  app.decorateRequest('principal', null as unknown as Principal);
+  app.addHook('onRequest', async (request) => {
+    const config = request.routeOptions.config;
+    // Operations endpoints live outside /v1 and need no key; unknown routes fall through to 404.
+    if (config.public || !request.routeOptions.url?.startsWith('/v1/')) return;
+    request.principal = await authenticate(options.db, adminKeyHash, request);
+    if (config.roles && !config.roles.includes(request.principal.role)) throw forbidden();
+  });
+});

@@ -1,0 +1,134 @@
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isDatabaseUnavailable } from './database-errors';
+import { AppError, type ErrorDetail } from './errors';
+
+/** Chinese wording for zod's generic issue codes; custom checks carry their own `messageZh`. */
+const ZH_BY_ZOD_CODE: Record<string, string> = {
+  invalid_type: '类型不正确或缺少必填字段',
+  too_small: '数值过小或长度过短',
+  too_big: '数值过大或长度过长',
+  invalid_value: '取值不在允许范围内',
+  invalid_format: '格式不正确',
+  unrecognized_keys: '包含不允许的字段',
+  invalid_union: '取值不符合任何允许的形式',
+  not_multiple_of: '数值不是要求的倍数',
+  custom: '取值无效',
+};
+
+function send(reply: FastifyReply, err: AppError) {
+  if (err.headers) reply.headers(err.headers);
+  const body: Record<string, unknown> = {
+    statusCode: err.statusCode,
+    code: err.code,
+    message: err.message,
+  };
+  if (err.messageZh) body.messageZh = err.messageZh;
+  if (err.details?.length) body.details = err.details;
+  return reply.status(err.statusCode).type('application/json; charset=utf-8').send(body);
+}
+
+/** Maps Fastify's own client errors to stable codes. */
+const FASTIFY_CODES: Record<string, [number, string, string]> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'UNSUPPORTED_MEDIA_TYPE', '仅支持 application/json 请求'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'BAD_REQUEST', '请求长度无效'],
+  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'PAYLOAD_TOO_LARGE', '请求体过大'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'INVALID_JSON', '请求体不能为空'],
+  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'INVALID_JSON', '请求体不是合法的 JSON'],
+};
+
+export const errorHandler = fp(async (app: FastifyInstance) => {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError) return send(reply, error);
+
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const where = error.validationContext ?? 'body';
+      const details: ErrorDetail[] = error.validation.flatMap((v) => {
+        const sub = v.instancePath.replace(/^\//, '').split('/').filter(Boolean);
+        const params = v.params as { params?: { messageZh?: string }; keys?: string[] };
+        // For unknown keys, name the offending key in the path rather than its parent.
+        const keys =
+          v.keyword === 'unrecognized_keys' && params.keys?.length ? params.keys : [undefined];
+        return keys.map((k) => ({
+          path: [where, ...sub, ...(k ? [k] : [])].join('.'),
+          message: v.message ?? 'invalid value',
+          messageZh: params.params?.messageZh ?? ZH_BY_ZOD_CODE[v.keyword] ?? '取值无效',
+        }));
+      });
+      return send(
+        reply,
+        new AppError(
+          400,
+          'VALIDATION_FAILED',
+          `Invalid ${where}: ${details.map((d) => d.path).join(', ')}`,
+          '请求参数校验失败',
+          details,
+        ),
+      );
+    }
+
+    const known = error.code ? FASTIFY_CODES[error.code] : undefined;
+    if (known)
+      return send(
+        reply,
+        new AppError(
+          known[0],
+          known[1],
+          known[1] === 'UNSUPPORTED_MEDIA_TYPE'
+            ? 'Content-Type must be application/json'
+            : error.message,
+          known[2],
+        ),
+      );
+
+    if (error.statusCode === 429) {
+      return send(
+        reply,
+        new AppError(
+          429,
+          'RATE_LIMITED',
+          'Too many requests; slow down and retry later',
+          '请求过于频繁，请稍后重试',
+        ),
+      );
+    }
+
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      return send(
+        reply,
+        new AppError(
+          503,
+          'SERVICE_UNAVAILABLE',
+          'The service is temporarily unavailable; retry shortly',
+          '服务暂时不可用，请稍后重试',
+          undefined,
+          { 'retry-after': '2' },
+        ),
+      );
+    }
+
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return send(reply, new AppError(error.statusCode, 'BAD_REQUEST', error.message, '请求无效'));
+    }
+
+    request.log.error({ err: error }, 'unhandled error');
+    return send(
+      reply,
+      new AppError(500, 'INTERNAL_ERROR', 'An internal error occurred', '服务器内部错误'),
+    );
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    send(
+      reply,
+      new AppError(
+        404,
+        'NOT_FOUND',
+        `Route ${request.method} ${request.url.split('?')[0]} not found`,
+        '未找到该接口',
+      ),
+    ),
+  );
+});

@@ -1,0 +1,63 @@
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app';
+import { ConfigError, loadConfig } from './config';
+import { connect } from './db/connect';
+import { seedDemoData } from './db/seed';
+
+/** Process entry: config, database, migrations, seed, listen, graceful shutdown. */
+async function main() {
+  const startedAt = performance.now();
+  const config = loadConfig();
+  const database = await connect({
+    url: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    poolMax: config.DATABASE_POOL_MAX,
+  });
+  await database.migrate();
+
+  const seedDemo =
+    config.SEED_DEMO === 'true' || (config.SEED_DEMO === 'auto' && database.kind === 'pglite');
+  const seeded = seedDemo
+    ? await seedDemoData(database.db, {
+        clock: () => new Date(),
+        piiDigestKey: config.PII_DIGEST_KEY,
+        demoKeys: database.kind === 'pglite' && !config.ADMIN_API_KEY,
+      })
+    : { seeded: false, keys: [] };
+
+  const app = await buildApp({ config, database });
+  closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS, logger: app.log }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'shutting down after an error');
+    else app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    await app.close();
+    await database.close();
+  });
+
+  await app.listen({ host: config.HOST, port: config.PORT });
+  app.log.info(
+    {
+      database: database.kind,
+      seeded: seeded.seeded,
+      startMs: Math.round(performance.now() - startedAt),
+    },
+    'merchant lending API ready',
+  );
+  if (seeded.keys.length > 0) {
+    // Printed once, on the first start, to the terminal only: keys are never logged.
+    const lines = seeded.keys.map((k) => `  ${k.role.padEnd(9)} ${k.secret}`);
+    process.stdout.write(
+      `\nDemo API keys (shown once; send as "Authorization: Bearer <key>"):\n${lines.join('\n')}\n\n`,
+    );
+  }
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+  } else {
+    process.stderr.write(
+      `Failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+  }
+  process.exit(1);
+});

@@ -1,0 +1,67 @@
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import request from 'supertest';
+import { buildApp } from '../../src/app';
+import { type Config, loadConfig } from '../../src/config';
+import type { Role } from '../../src/platform/auth';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+
+export interface TestApp {
+  app: FastifyInstance;
+  testDb: TestDatabase;
+  config: Config;
+  /** supertest agent on the running server. */
+  http: ReturnType<typeof request>;
+  adminKey: string;
+  /** Issues a key through the API, as an admin would. */
+  issueKey(role: Role, extra?: { marketIds?: string[]; partnerId?: string }): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  clock?: () => Date;
+  loggerInstance?: FastifyBaseLogger;
+}
+
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const testDb = await createTestDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    ADMIN_API_KEY: TEST_ADMIN_KEY,
+    RATE_LIMIT_MAX: '100000',
+    ...options.env,
+  });
+  const app = await buildApp({
+    config,
+    database: testDb.database,
+    clock: options.clock,
+    loggerInstance: options.loggerInstance,
+  });
+  await app.ready();
+  const http = request(app.server);
+  return {
+    app,
+    testDb,
+    config,
+    http,
+    adminKey: TEST_ADMIN_KEY,
+    async issueKey(role, extra = {}) {
+      const res = await http
+        .post('/v1/api-keys')
+        .set('authorization', `Bearer ${TEST_ADMIN_KEY}`)
+        .send({ role, name: `test ${role}`, ...extra });
+      if (res.status !== 201)
+        throw new Error(`issueKey failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body.secret as string;
+    },
+    async close() {
+      await app.close();
+      await testDb.dispose();
+    },
+  };
+}
+
+export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });

@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { connect, type Database } from '../../src/db/connect';
+
+/**
+ * A fresh, migrated database for one test file: PGlite in memory by default, or a new
+ * PostgreSQL database (dropped afterwards) on the server that DATABASE_URL names. Never the
+ * user's data: the database named in the URL is only used to create and drop the scratch one.
+ */
+export interface TestDatabase {
+  database: Database;
+  kind: 'pglite' | 'postgres';
+  url?: string;
+  dispose(): Promise<void>;
+}
+
+export const usingPostgres = Boolean(process.env.DATABASE_URL);
+
+export async function createTestDatabase(
+  options: { migrate?: boolean } = {},
+): Promise<TestDatabase> {
+  const migrate = options.migrate ?? true;
+  const adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) {
+    const database = await connect({ dataDir: 'memory' });
+    if (migrate) await database.migrate();
+    return { database, kind: 'pglite', dispose: () => database.close() };
+  }
+  const name = `mla_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await adminQuery(adminUrl, `create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const database = await connect({ url: url.toString(), poolMax: 10 });
+  if (migrate) await database.migrate();
+  return {
+    database,
+    kind: 'postgres',
+    url: url.toString(),
+    async dispose() {
+      await database.close();
+      await adminQuery(adminUrl, `drop database if exists ${name} with (force)`);
+    },
+  };
+}
+
+async function adminQuery(url: string, sql: string) {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
