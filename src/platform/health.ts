@@ -16,7 +16,7 @@ export async function health(app: FastifyInstance, options: HealthOptions) {
   const timeoutMs = options.timeoutMs ?? 1_000;
   r.get(
     '/health/live',
-    { schema: { tags: ['operations'], summary: 'Liveness', response: { 200: statusSchema } } },
+    { schema: { tags: ['operations'], operationId: 'getLiveness', summary: 'Liveness', response: { 200: statusSchema } } },
     async () => ({
       status: 'ok' as const,
     }),
@@ -26,6 +26,7 @@ export async function health(app: FastifyInstance, options: HealthOptions) {
     {
       schema: {
         tags: ['operations'],
+        operationId: 'getReadiness',
         summary: 'Readiness: the database answers',
         response: { 200: statusSchema.extend({ database: z.literal('up') }), 503: errorSchema },
       },

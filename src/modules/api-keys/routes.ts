@@ -15,6 +15,7 @@ export async function apiKeyRoutes(app: FastifyInstance, deps: AppDeps) {
       config: adminOnly,
       schema: {
         tags: ['api-keys'],
+        operationId: 'createApiKey',
         summary: 'Issue an API key; the secret is shown in this answer only',
         body: createApiKeyBody,
         response: { 201: issuedApiKeySchema, ...commonErrors },
@@ -29,6 +30,7 @@ export async function apiKeyRoutes(app: FastifyInstance, deps: AppDeps) {
       config: adminOnly,
       schema: {
         tags: ['api-keys'],
+        operationId: 'listApiKeys',
         summary: 'List API keys (never their secrets)',
         querystring: listQuery,
         response: { 200: apiKeyListSchema, ...commonErrors },
@@ -42,6 +44,7 @@ export async function apiKeyRoutes(app: FastifyInstance, deps: AppDeps) {
       config: adminOnly,
       schema: {
         tags: ['api-keys'],
+        operationId: 'revokeApiKey',
         summary: 'Revoke an API key',
         params: idParams,
         response: { 200: apiKeySchema, 404: errorSchema, ...commonErrors },

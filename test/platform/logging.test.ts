@@ -1,0 +1,55 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { REDACT_PATHS } from '../../src/platform/logging';
+import { bearer, createTestApp, type TestApp } from '../helpers/test-app';
+
+function captureLogger() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  return {
+    lines,
+    logger: pino({ level: 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, stream),
+  };
+}
+
+describe('logs', () => {
+  let t: TestApp;
+  const capture = captureLogger();
+  beforeAll(async () => {
+    t = await createTestApp({ loggerInstance: capture.logger });
+  });
+  afterAll(() => t.close());
+
+  it('carry the request id and never the API key', async () => {
+    await t.http
+      .get('/v1/api-keys?limit=1')
+      .set(bearer(t.adminKey))
+      .set('x-request-id', 'trace-42');
+    await t.http
+      .get('/v1/api-keys')
+      .set('authorization', 'Bearer mlk_AAAAAAAAAAAA_leakleakleakleakleakleakleakleak');
+    const all = capture.lines.join('');
+    expect(all).toContain('"reqId":"trace-42"');
+    expect(all).not.toContain(t.adminKey);
+    expect(all).not.toContain('leakleak');
+  });
+
+  it('redact personal identifiers wherever a logged object carries them', () => {
+    capture.logger.info(
+      {
+        merchant: { idNumber: '11010519491231002X', phone: '13912345678' },
+        idNumber: '11010519491231002X',
+      },
+      'x',
+    );
+    const last = capture.lines[capture.lines.length - 1] ?? '';
+    expect(last).not.toContain('11010519491231002X');
+    expect(last).not.toContain('13912345678');
+    expect(last).toContain('[redacted]');
+  });
+});
