@@ -1,0 +1,138 @@
+/**
+ * decide(): the one entry point of the credit model. Pure and deterministic: the same
+ * survey, request, policy and context give the same decision, byte for byte.
+ *
+ * Flow: metrics -> scorecard and knock-outs -> outcome -> products -> offers -> reasons.
+ * An approve that no product can serve becomes a refer (a reviewer may find a structure,
+ * e.g. a guarantee group), carrying NO_ELIGIBLE_PRODUCT and the products' reasons.
+ * A manual override approves within every cap but never lifts a knock-out.
+ */
+import type {
+  Decision,
+  DecisionContext,
+  OfferProposal,
+  ProductResult,
+  Reason,
+} from './decision-types';
+import { computeMetrics } from './metrics';
+import type { CompiledPolicy, Outcome } from './policy-compile';
+import { evaluateCreditCard } from './products/credit-card';
+import { evaluateJointGuarantee } from './products/joint-guarantee';
+import { evaluateOperatorGuarantee } from './products/operator-guarantee';
+import type { ProductEvaluation, ProductInput, ProvisionalOffer } from './products/product-context';
+import { characteristicReasons, principalReasons, productReason } from './reasons';
+import { buildSchedule } from './schedule';
+import { scoreApplicant } from './scorecard';
+import type { LoanRequest, Survey } from './survey';
+
+const EVALUATORS = [evaluateOperatorGuarantee, evaluateJointGuarantee, evaluateCreditCard];
+
+export function decide(
+  survey: Survey,
+  request: LoanRequest,
+  policy: CompiledPolicy,
+  context: DecisionContext,
+): Decision {
+  const metrics = computeMetrics(survey, policy.metricParams, request);
+  const card = scoreApplicant(survey, metrics, policy);
+  const knockouts = card.knockouts.map((k) => k.code);
+  const knockoutReasons: Reason[] = card.knockouts.map((k) => ({
+    code: k.code,
+    kind: 'knockout',
+    textZh: k.textZh,
+    textEn: k.textEn,
+  }));
+
+  const override = context.override ?? null;
+  const modelOutcome: Outcome = knockouts.length > 0 ? 'decline' : policy.outcomeOf(card.score);
+  const overridden = override !== null && knockouts.length === 0 && modelOutcome !== 'approve';
+  const approving = modelOutcome === 'approve' || overridden;
+
+  const input: ProductInput = {
+    survey,
+    request,
+    metrics,
+    grade: card.grade,
+    pd: card.pd,
+    policy,
+    context,
+    overrideMaxAmount: override?.maxAmount ?? null,
+  };
+  const evaluations = EVALUATORS.map((evaluate) => evaluate(input));
+  const productResults: ProductResult[] = evaluations.map((e) => ({
+    product: e.product,
+    eligible: e.eligible,
+    reasons: e.reasons,
+  }));
+
+  let outcome: Outcome = approving ? 'approve' : modelOutcome;
+  let offers: OfferProposal[] = [];
+  let reasons: Reason[];
+  const scoreReasons = characteristicReasons(policy, card.points);
+  if (approving) {
+    offers = rankOffers(evaluations, request).map(withSchedule);
+    if (offers.length === 0) {
+      outcome = 'refer';
+      reasons = principalReasons(
+        [productReason('NO_ELIGIBLE_PRODUCT')],
+        productReasonsFor(evaluations, request),
+        scoreReasons,
+      );
+    } else {
+      // A clean approve needs no reasons; an overridden one keeps what held the model back.
+      reasons = overridden ? principalReasons(scoreReasons) : [];
+    }
+  } else {
+    reasons = principalReasons(knockoutReasons, scoreReasons);
+  }
+
+  return {
+    outcome,
+    score: card.score,
+    grade: card.grade,
+    pd: card.pd,
+    reasons,
+    knockouts,
+    metrics,
+    points: card.points,
+    offers,
+    productResults,
+    overridden: overridden && outcome === 'approve',
+    offerValidityDays: policy.document.offerValidityDays,
+    policyVersion: policy.version,
+  };
+}
+
+/** Requested product first; then by fit, then by the fixed product order. */
+function rankOffers(evaluations: ProductEvaluation[], request: LoanRequest): ProvisionalOffer[] {
+  const offers: { offer: ProvisionalOffer; order: number }[] = [];
+  evaluations.forEach((e, order) => {
+    if (e.eligible) offers.push({ offer: e.offer, order });
+  });
+  const requested = (o: ProvisionalOffer) => (o.product === request.product ? 1 : 0);
+  offers.sort(
+    (a, b) =>
+      requested(b.offer) - requested(a.offer) || b.offer.fit - a.offer.fit || a.order - b.order,
+  );
+  return offers.map((o) => o.offer);
+}
+
+/** The requested product's reasons first (or every product's, for `any`). */
+function productReasonsFor(evaluations: ProductEvaluation[], request: LoanRequest): Reason[] {
+  const first = evaluations.filter((e) => e.product === request.product);
+  const rest = evaluations.filter((e) => e.product !== request.product);
+  return [...first, ...rest].flatMap((e) => e.reasons);
+}
+
+function withSchedule(offer: ProvisionalOffer): OfferProposal {
+  if (offer.method === 'revolving') {
+    return { ...offer, schedule: [], totalInterest: 0 };
+  }
+  const { schedule, totalInterest } = buildSchedule({
+    amount: offer.amount,
+    annualRateBps: offer.annualRateBps,
+    termMonths: offer.termMonths,
+    method: offer.method,
+  });
+  return { ...offer, schedule, totalInterest };
+}

@@ -1,0 +1,84 @@
+/** The shapes decide() reads and returns. */
+import type { Grade } from './grades';
+import type { Metrics } from './metrics';
+import type { Outcome, PointsLine } from './policy-compile';
+import type { ScheduleRow } from './schedule';
+import type { Product } from './survey';
+
+export type ReasonKind = 'knockout' | 'characteristic' | 'product';
+
+export interface Reason {
+  /** Stable SCREAMING_SNAKE code, e.g. TENURE_SHORT. */
+  code: string;
+  kind: ReasonKind;
+  textZh: string;
+  textEn: string;
+}
+
+/** What the service knows beyond the survey; the model never reads a clock or a database. */
+export interface DecisionContext {
+  /** The agreement of the operator of the merchant's market; null if it has none. */
+  operator?: {
+    agreementStatus: 'active' | 'suspended';
+    /** Fen: the most the operator guarantees for one merchant. */
+    perMerchantCap: number;
+    /** Fen: the agreement's remaining capacity (reserving it is the service's job). */
+    available: number;
+    maxTermMonths: number;
+    depositRatioBps: number;
+  } | null;
+  /** The guarantee group the request names, when the merchant is a member. */
+  guaranteeGroup?: { id: string; memberCount: number } | null;
+  /** From the merchant record when the survey lacks it. */
+  leaseRemainingMonths?: number | null;
+  /** Manual review approval: offers as for approve, within all caps, at most maxAmount. */
+  override?: { outcome: 'approve'; maxAmount?: number } | null;
+}
+
+export type OfferMethod = 'equal_instalment' | 'equal_principal' | 'revolving';
+
+export type GuaranteeRequirement =
+  | { kind: 'operator'; depositRatioBps: number; depositAmount: number }
+  | { kind: 'joint'; groupId: string; memberCount: number; contingentLiabilityMultiple: number };
+
+export interface OfferProposal {
+  product: Product;
+  /** Fen; the card's limit for credit_card. */
+  amount: number;
+  termMonths: number;
+  annualRateBps: number;
+  method: OfferMethod;
+  /** Empty for the card. */
+  schedule: ScheduleRow[];
+  totalInterest: number;
+  /** Which cap set the amount, e.g. requested, repayment_capacity, working_capital_gap. */
+  bindingCap: string;
+  /** Higher fits the request better; offers are sorted by it (requested product first). */
+  fit: number;
+  guaranteeRequired?: GuaranteeRequirement;
+}
+
+export interface ProductResult {
+  product: Product;
+  eligible: boolean;
+  reasons: Reason[];
+}
+
+export interface Decision {
+  outcome: Outcome;
+  score: number;
+  grade: Grade;
+  /** Probability of default implied by the score, 6 decimals. */
+  pd: number;
+  /** At most four, knock-outs first. Empty for a clean approve. */
+  reasons: Reason[];
+  knockouts: string[];
+  metrics: Metrics;
+  points: PointsLine[];
+  offers: OfferProposal[];
+  productResults: ProductResult[];
+  /** True when a manual review approval shaped the offers. */
+  overridden: boolean;
+  offerValidityDays: number;
+  policyVersion: number;
+}

@@ -1,0 +1,57 @@
+/** The credit model's public API: pure functions from (survey, request, policy, context). */
+export { fnv1a32, pickArm } from './arm';
+export { decide } from './decide';
+export type {
+  Decision,
+  DecisionContext,
+  GuaranteeRequirement,
+  OfferMethod,
+  OfferProposal,
+  ProductResult,
+  Reason,
+  ReasonKind,
+} from './decision-types';
+export { defaultPolicyDocument } from './default-policy';
+export { GRADES, type Grade, gradeAtLeast } from './grades';
+export {
+  type GroupMemberInput,
+  type GroupMemberResolution,
+  type GroupResolution,
+  resolveGuaranteeGroup,
+} from './guarantee-group';
+export { instalmentCapacity, maxLoanForInstalment } from './limits';
+export { computeMetrics, type MetricParams, type Metrics, RATIO_CAP } from './metrics';
+export {
+  annuityPayment,
+  annuityPresentValue,
+  divRoundHalfUp,
+  exactRate,
+  floorTo,
+  monthlyInterest,
+  roundHalfUp,
+  roundTo,
+} from './money';
+export {
+  type CompiledPolicy,
+  compilePolicy,
+  type Outcome,
+  type PointsLine,
+  PolicyInvalidError,
+} from './policy-compile';
+export { type PolicyDocument, policyDocumentSchema } from './policy-schema';
+export {
+  formatPath,
+  type PolicyProblem,
+  type PolicyValidation,
+  validatePolicy,
+} from './policy-validate';
+export { priceBps } from './pricing';
+export { buildSchedule, type Schedule, type ScheduleMethod, type ScheduleRow } from './schedule';
+export {
+  type LoanRequest,
+  loanRequestSchema,
+  type Product,
+  type Purpose,
+  type Survey,
+  surveySchema,
+} from './survey';
