@@ -1,12 +1,14 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   check,
   date,
   index,
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -127,3 +129,177 @@ export const policyActivations = pgTable('policy_activations', {
   activatedBy: text('activated_by'),
   activatedAt: timestamp('activated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** Append-only audit trail: every state change, who, when, and the request that caused it. */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: text('id').primaryKey(),
+    entityType: text('entity_type').notNull(),
+    entityId: text('entity_id').notNull(),
+    action: text('action').notNull(),
+    actorKeyId: text('actor_key_id'),
+    actorRole: text('actor_role'),
+    requestId: text('request_id'),
+    data: jsonb('data'),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('audit_events_entity_idx').on(t.entityId, t.at)],
+);
+
+/** Stored answers for Idempotency-Key, scoped to the API key, kept 24 hours. */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    apiKeyId: text('api_key_id').notNull(),
+    key: text('key').notNull(),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    requestHash: text('request_hash').notNull(),
+    /** Null while the first request is in flight. */
+    responseStatus: integer('response_status'),
+    responseBody: jsonb('response_body'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.apiKeyId, t.key] }),
+    index('idempotency_expires_idx').on(t.expiresAt),
+  ],
+);
+
+export const guaranteeGroups = pgTable(
+  'guarantee_groups',
+  {
+    id: text('id').primaryKey(),
+    marketId: text('market_id')
+      .notNull()
+      .references(() => markets.id),
+    /** forming -> offered | declined -> active (all accepted) | dissolved. */
+    status: text('status', {
+      enum: ['forming', 'offered', 'declined', 'active', 'dissolved'],
+    }).notNull(),
+    partnerId: text('partner_id'),
+    createdBy: text('created_by'),
+    decision: jsonb('decision'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('guarantee_groups_market_idx').on(t.marketId, t.createdAt, t.id)],
+);
+
+export const guaranteeGroupMembers = pgTable(
+  'guarantee_group_members',
+  {
+    groupId: text('group_id')
+      .notNull()
+      .references(() => guaranteeGroups.id),
+    merchantId: text('merchant_id')
+      .notNull()
+      .references(() => merchants.id),
+    /** False once the group is declined or dissolved: then the merchant may join another. */
+    active: boolean('active').notNull().default(true),
+  },
+  (t) => [
+    primaryKey({ columns: [t.groupId, t.merchantId] }),
+    uniqueIndex('guarantee_group_members_one_active_uq').on(t.merchantId).where(sql`${t.active}`),
+  ],
+);
+
+export const applications = pgTable(
+  'applications',
+  {
+    id: text('id').primaryKey(),
+    merchantId: text('merchant_id')
+      .notNull()
+      .references(() => merchants.id),
+    /** Copied from the merchant: officers are authorised and lists filtered by market. */
+    marketId: text('market_id').notNull(),
+    partnerId: text('partner_id'),
+    submittedBy: text('submitted_by').notNull(),
+    status: text('status', {
+      enum: ['submitted', 'approved', 'referred', 'declined', 'accepted', 'closed', 'withdrawn'],
+    }).notNull(),
+    product: text('product').notNull(),
+    amount: fen('amount').notNull(),
+    termMonths: integer('term_months').notNull(),
+    purpose: text('purpose').notNull(),
+    guaranteeGroupId: text('guarantee_group_id'),
+    survey: jsonb('survey').notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index('applications_created_idx').on(t.createdAt, t.id),
+    index('applications_market_idx').on(t.marketId, t.createdAt, t.id),
+    index('applications_status_idx').on(t.status, t.createdAt, t.id),
+    index('applications_merchant_idx').on(t.merchantId),
+    index('applications_group_idx').on(t.guaranteeGroupId),
+  ],
+);
+
+export const decisions = pgTable(
+  'decisions',
+  {
+    id: text('id').primaryKey(),
+    applicationId: text('application_id')
+      .notNull()
+      .references(() => applications.id),
+    policyId: text('policy_id').notNull(),
+    policyVersion: integer('policy_version').notNull(),
+    arm: text('arm', { enum: ['champion', 'challenger'] }).notNull(),
+    /** model: the credit model; review: a reviewer's approval or decline. */
+    source: text('source', { enum: ['model', 'review'] }).notNull(),
+    outcome: text('outcome', { enum: ['approve', 'refer', 'decline'] }).notNull(),
+    score: integer('score').notNull(),
+    grade: text('grade').notNull(),
+    /** The whole explained result of decide(): metrics, points, reasons, offers proposed. */
+    result: jsonb('result').notNull(),
+    /** The context decide() was given, so a replay reproduces it exactly. */
+    context: jsonb('context').notNull(),
+    decidedBy: text('decided_by'),
+    note: text('note'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('decisions_application_idx').on(t.applicationId),
+    index('decisions_policy_idx').on(t.policyId, t.createdAt),
+  ],
+);
+
+export const offers = pgTable(
+  'offers',
+  {
+    id: text('id').primaryKey(),
+    applicationId: text('application_id')
+      .notNull()
+      .references(() => applications.id),
+    decisionId: text('decision_id').notNull(),
+    merchantId: text('merchant_id').notNull(),
+    marketId: text('market_id').notNull(),
+    product: text('product', {
+      enum: ['operator_guarantee', 'joint_guarantee', 'credit_card'],
+    }).notNull(),
+    amount: fen('amount').notNull(),
+    termMonths: integer('term_months').notNull(),
+    annualRateBps: integer('annual_rate_bps').notNull(),
+    method: text('method').notNull(),
+    schedule: jsonb('schedule').notNull(),
+    totalInterest: fen('total_interest').notNull(),
+    /** Operator whose guarantee capacity this offer holds (operator_guarantee only). */
+    operatorId: text('operator_id'),
+    reservedAmount: fen('reserved_amount').notNull().default(0),
+    guaranteeGroupId: text('guarantee_group_id'),
+    status: text('status', {
+      enum: ['pending', 'offered', 'accepted', 'booked', 'declined', 'expired', 'withdrawn'],
+    }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index('offers_application_idx').on(t.applicationId),
+    index('offers_merchant_idx').on(t.merchantId),
+    index('offers_expiry_idx').on(t.status, t.expiresAt),
+  ],
+);
