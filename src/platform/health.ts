@@ -16,7 +16,14 @@ export async function health(app: FastifyInstance, options: HealthOptions) {
   const timeoutMs = options.timeoutMs ?? 1_000;
   r.get(
     '/health/live',
-    { schema: { tags: ['operations'], operationId: 'getLiveness', summary: 'Liveness', response: { 200: statusSchema } } },
+    {
+      schema: {
+        tags: ['operations'],
+        operationId: 'getLiveness',
+        summary: 'Liveness',
+        response: { 200: statusSchema },
+      },
+    },
     async () => ({
       status: 'ok' as const,
     }),
