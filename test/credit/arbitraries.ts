@@ -1,0 +1,92 @@
+/** fast-check generators of valid surveys, requests and contexts. */
+import fc from 'fast-check';
+import type { DecisionContext, LoanRequest, Survey } from '../../src/credit';
+
+export const surveyArb: fc.Arbitrary<Survey> = fc
+  .record({
+    businessForm: fc.constantFrom('individual' as const, 'enterprise' as const),
+    businessModel: fc.constantFrom('distributor' as const, 'manufacturer_outlet' as const),
+    tenureMonths: fc.integer({ min: 0, max: 600 }),
+    storeCount: fc.integer({ min: 1, max: 5 }),
+    annualSales: fc.integer({ min: 0, max: 8_000_000_000 }),
+    netMargin: fc.integer({ min: -200, max: 600 }).map((x) => x / 1000),
+    inventoryShare: fc.double({ min: 0, max: 5, noNaN: true }),
+    inventoryTurnoverDays: fc.integer({ min: 0, max: 180 }),
+    receivableShare: fc.double({ min: 0, max: 1, noNaN: true }),
+    payables: fc.integer({ min: 0, max: 2_000_000_000 }),
+    existingDebt: fc.integer({ min: 0, max: 2_000_000_000 }),
+    debtServiceShare: fc.double({ min: 0, max: 0.1, noNaN: true }),
+    ownFunds: fc.option(fc.integer({ min: 0, max: 1_000_000_000 }), { nil: undefined }),
+    creditHistory: fc.constantFrom(
+      'none',
+      'clean',
+      'late_30',
+      'late_90_plus',
+      'default',
+    ) as fc.Arbitrary<Survey['creditHistory']>,
+    leaseRemainingMonths: fc.option(fc.integer({ min: 0, max: 60 }), { nil: undefined }),
+  })
+  .map((r) => {
+    const survey: Survey = {
+      businessForm: r.businessForm,
+      businessModel: r.businessModel,
+      tenureMonths: r.tenureMonths,
+      storeCount: r.storeCount,
+      annualSales: r.annualSales,
+      netMargin: r.netMargin,
+      inventoryValue: Math.floor(r.annualSales * r.inventoryShare),
+      inventoryTurnoverDays: r.inventoryTurnoverDays,
+      receivables: Math.floor(r.annualSales * r.receivableShare),
+      payables: r.payables,
+      existingDebt: r.existingDebt,
+      monthlyDebtService:
+        r.existingDebt === 0
+          ? 0
+          : Math.min(r.annualSales, Math.floor(r.existingDebt * r.debtServiceShare)),
+      creditHistory: r.creditHistory,
+    };
+    if (r.ownFunds !== undefined) survey.ownFunds = r.ownFunds;
+    if (r.leaseRemainingMonths !== undefined) survey.leaseRemainingMonths = r.leaseRemainingMonths;
+    return survey;
+  });
+
+export const requestArb: fc.Arbitrary<LoanRequest> = fc.record({
+  product: fc.constantFrom(
+    'operator_guarantee',
+    'joint_guarantee',
+    'credit_card',
+    'any',
+  ) as fc.Arbitrary<LoanRequest['product']>,
+  amount: fc.integer({ min: 1, max: 1_000_000_000 }),
+  termMonths: fc.integer({ min: 1, max: 60 }),
+  purpose: fc.constantFrom(
+    'working_capital',
+    'store_expansion',
+    'short_term_turnover',
+  ) as fc.Arbitrary<LoanRequest['purpose']>,
+});
+
+export const contextArb: fc.Arbitrary<DecisionContext> = fc.record({
+  operator: fc.option(
+    fc.record({
+      agreementStatus: fc.constantFrom('active' as const, 'suspended' as const),
+      perMerchantCap: fc.integer({ min: 0, max: 500_000_000 }),
+      available: fc.integer({ min: 0, max: 1_000_000_000 }),
+      maxTermMonths: fc.integer({ min: 1, max: 60 }),
+      depositRatioBps: fc.integer({ min: 0, max: 3_000 }),
+    }),
+    { nil: null },
+  ),
+  guaranteeGroup: fc.option(
+    fc.record({ id: fc.constant('grp_x'), memberCount: fc.integer({ min: 1, max: 7 }) }),
+    { nil: null },
+  ),
+  leaseRemainingMonths: fc.option(fc.integer({ min: 0, max: 60 }), { nil: null }),
+  override: fc.option(
+    fc.record({
+      outcome: fc.constant('approve' as const),
+      maxAmount: fc.option(fc.integer({ min: 0, max: 500_000_000 }), { nil: undefined }),
+    }),
+    { nil: null },
+  ),
+});

@@ -1,0 +1,128 @@
+import { compilePolicy, PolicyInvalidError, validatePolicy } from '../../src/credit';
+import type { KnockoutDocument } from '../../src/credit/policy-schema';
+import { policyCopy } from './helpers';
+
+function problemsOf(doc: unknown) {
+  const r = validatePolicy(doc);
+  if (r.ok) throw new Error('expected problems');
+  return r.problems;
+}
+
+describe('validatePolicy', () => {
+  it('accepts the default policy', () => {
+    const r = validatePolicy(policyCopy());
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.policy.version).toBe(1);
+  });
+
+  it('reports structural problems with string paths', () => {
+    const doc = policyCopy() as unknown as Record<string, unknown>;
+    doc.version = 0;
+    (doc.cashFlow as Record<string, unknown>).minDscr = 'x';
+    const paths = problemsOf(doc).map((p) => p.path);
+    expect(paths).toEqual(expect.arrayContaining(['version', 'cashFlow.minDscr']));
+  });
+
+  it('reports every semantic problem at once, each with its path', () => {
+    const doc = policyCopy();
+    const chars = doc.scorecard.characteristics;
+    const tenure = chars[0];
+    const cycle = chars[3];
+    const history = chars[5];
+    if (tenure?.kind !== 'numeric' || cycle?.kind !== 'numeric') throw new Error('fixture');
+    if (history?.kind !== 'categorical') throw new Error('fixture');
+    (tenure.bins[1] as { max: number | null }).max = 30; // gap: next starts at 36
+    (cycle.bins[1] as { max: number | null }).max = 70; // overlap: next starts at 60
+    cycle.bins.push({ min: 200, max: null, points: 0 }); // previous last is now open above mid-list
+    chars[1] = { ...(chars[1] as (typeof chars)[number]), field: 'shoeSize' };
+    history.bins[0]?.values.push('excellent');
+    history.bins.pop(); // late_90_plus and default no longer covered
+    doc.grades.C = 640; // above B 630
+    doc.outcomes.referMinScore = 700; // above approve
+    doc.products.joint_guarantee.perMemberCap = doc.products.joint_guarantee.maxAmount + 1;
+    doc.products.credit_card.rateFloorBps = 2_000; // above cap 1800
+    doc.knockouts.push({
+      ...(doc.knockouts[0] as KnockoutDocument),
+      code: 'NEW_RULE',
+      field: 'mood',
+    });
+
+    const problems = problemsOf(doc);
+    const paths = problems.map((p) => p.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'scorecard.characteristics[0].bins[1].max',
+        'scorecard.characteristics[3].bins[1].max',
+        'scorecard.characteristics[3].bins[3].max',
+        'scorecard.characteristics[1].field',
+        'scorecard.characteristics[5].bins[0].values[1]',
+        'scorecard.characteristics[5].bins',
+        'grades.C',
+        'outcomes.referMinScore',
+        'products.joint_guarantee.perMemberCap',
+        'products.credit_card.rateFloorBps',
+        'knockouts[4].field',
+      ]),
+    );
+    const message = (path: string) => problems.find((p) => p.path === path)?.message ?? '';
+    expect(message('scorecard.characteristics[0].bins[1].max')).toMatch(/gap/);
+    expect(message('scorecard.characteristics[3].bins[1].max')).toMatch(/overlap/);
+    expect(message('scorecard.characteristics[5].bins')).toMatch(/late_90_plus, default/);
+  });
+
+  it('requires points to follow the stated direction', () => {
+    const doc = policyCopy();
+    const tenure = doc.scorecard.characteristics[0];
+    if (tenure?.kind !== 'numeric') throw new Error('fixture');
+    (tenure.bins[4] as { points: number }).points = 10;
+    expect(problemsOf(doc)).toEqual([
+      {
+        path: 'scorecard.characteristics[0].bins[4].points',
+        message: expect.stringMatching(/direction/),
+      },
+    ]);
+  });
+
+  it('checks knock-out categories and reason code format', () => {
+    const doc = policyCopy();
+    doc.knockouts[3] = { ...(doc.knockouts[3] as KnockoutDocument), value: ['bankrupt'] };
+    expect(problemsOf(doc).map((p) => p.path)).toEqual(['knockouts[3].value[0]']);
+    const bad = policyCopy();
+    bad.knockouts[0] = { ...(bad.knockouts[0] as KnockoutDocument), code: 'tenureShort' };
+    expect(problemsOf(bad).map((p) => p.path)).toEqual(['knockouts[0].code']);
+  });
+});
+
+describe('compilePolicy', () => {
+  it('throws PolicyInvalidError listing the problems', () => {
+    const doc = policyCopy();
+    doc.grades.D = 700;
+    expect(() => compilePolicy(doc)).toThrow(PolicyInvalidError);
+    try {
+      compilePolicy(doc);
+    } catch (e) {
+      expect((e as PolicyInvalidError).problems.map((p) => p.path)).toEqual(['grades.D']);
+    }
+  });
+
+  it('scales points to odds: base score at base odds, PDO doubles them', () => {
+    const p = compilePolicy(policyCopy());
+    expect(p.pdOf(600)).toBeCloseTo(1 / 51, 12);
+    expect(p.pdOf(620)).toBeCloseTo(1 / 101, 12);
+    expect(p.pdOf(580)).toBeCloseTo(1 / 26, 12);
+  });
+
+  it('maps scores to grades and outcomes at the cutoffs', () => {
+    const p = compilePolicy(policyCopy());
+    expect([660, 659, 630, 600, 599, 560, 559].map(p.gradeOf)).toEqual([
+      'A',
+      'B',
+      'B',
+      'C',
+      'D',
+      'D',
+      'E',
+    ]);
+    expect([600, 599, 560, 559].map(p.outcomeOf)).toEqual(['approve', 'refer', 'refer', 'decline']);
+  });
+});
