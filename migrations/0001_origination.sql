@@ -68,6 +68,7 @@ CREATE TABLE "idempotency_keys" (
 	"method" text NOT NULL,
 	"path" text NOT NULL,
 	"request_hash" text NOT NULL,
+	"lock_token" text NOT NULL,
 	"response_status" integer,
 	"response_body" jsonb,
 	"created_at" timestamp with time zone NOT NULL,

@@ -6,10 +6,14 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Config } from './config';
 import type { Database, Db } from './db/connect';
 import { apiKeyRoutes } from './modules/api-keys/routes';
+import { PolicyCache } from './modules/policies/active-policy';
+import { policyRoutes } from './modules/policies/routes';
+import { scheduleRoutes } from './modules/schedules/routes';
 import { auth } from './platform/auth';
 import { errorHandler } from './platform/error-handler';
 import { AppError } from './platform/errors';
 import { health } from './platform/health';
+import { idempotency } from './platform/idempotency';
 import { loggerOptions } from './platform/logging';
 import { metrics } from './platform/metrics';
 import { openapi } from './platform/openapi';
@@ -21,6 +25,8 @@ export interface AppDeps {
   config: Config;
   /** The one clock: read once per request, never inside src/credit. */
   clock: () => Date;
+  /** Compiled credit policies and which are active. */
+  policies: PolicyCache;
 }
 
 export interface BuildAppOptions {
@@ -40,6 +46,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     database,
     config,
     clock: options.clock ?? (() => new Date()),
+    policies: new PolicyCache(database.db, config.POLICY_CACHE_TTL_MS),
   };
 
   const app = Fastify({
@@ -85,7 +92,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       ),
   });
 
+  await app.register(idempotency, { db: deps.db, clock: deps.clock });
+
   await app.register(health, { ping: () => database.ping() });
   await app.register(apiKeyRoutes, deps);
+  await app.register(policyRoutes, deps);
+  await app.register(scheduleRoutes);
   return app;
 }

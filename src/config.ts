@@ -28,6 +28,12 @@ const envSchema = z.object({
     .min(16, 'must be at least 16 characters')
     .default('development-only-pii-digest-key')
     .describe('HMAC key for identity-number and phone digests; set your own in production'),
+  POLICY_CACHE_TTL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(5_000)
+    .describe('How long an instance trusts its view of which policy is active'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
 });
 

@@ -2,7 +2,7 @@ import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { connect } from './db/connect';
-import { seedDemoData } from './db/seed';
+import { ensureDefaultPolicy, seedDemoData } from './db/seed';
 
 /** Process entry: config, database, migrations, seed, listen, graceful shutdown. */
 async function main() {
@@ -14,6 +14,7 @@ async function main() {
     poolMax: config.DATABASE_POOL_MAX,
   });
   await database.migrate();
+  await ensureDefaultPolicy(database.db, new Date());
 
   const seedDemo =
     config.SEED_DEMO === 'true' || (config.SEED_DEMO === 'auto' && database.kind === 'pglite');

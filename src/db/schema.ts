@@ -156,6 +156,8 @@ export const idempotencyKeys = pgTable(
     method: text('method').notNull(),
     path: text('path').notNull(),
     requestHash: text('request_hash').notNull(),
+    /** Which attempt holds the key: a stale attempt cannot store its answer over a newer one. */
+    lockToken: text('lock_token').notNull(),
     /** Null while the first request is in flight. */
     responseStatus: integer('response_status'),
     responseBody: jsonb('response_body'),

@@ -1,11 +1,12 @@
 import { sql } from 'drizzle-orm';
+import { defaultPolicyDocument } from '../credit';
 import { generateApiKey } from '../lib/api-key-secret';
 import { newId } from '../lib/ids';
 import { maskIdNumber, maskPhone, personalDigest } from '../lib/personal-data';
 import type { Role } from '../platform/auth';
 import type { Db } from './connect';
 import { demoMarkets, demoMerchants, demoOperators } from './demo-data';
-import { apiKeys, markets, merchants, operators } from './schema';
+import { apiKeys, markets, merchants, operators, policies, policyActivations } from './schema';
 
 export interface SeedOptions {
   clock: () => Date;
@@ -17,6 +18,39 @@ export interface SeedOptions {
 export interface SeedResult {
   seeded: boolean;
   keys: { role: Role; secret: string }[];
+}
+
+/**
+ * The default credit policy as version 1, published and champion, on a database that has no
+ * policy yet: every deployment, demo or not, can decide from its first request.
+ */
+export async function ensureDefaultPolicy(db: Db, now: Date): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(7204118303)`);
+    const existing = await tx.select({ id: policies.id }).from(policies).limit(1);
+    if (existing.length > 0) return false;
+    const id = newId('pol');
+    await tx.insert(policies).values({
+      id,
+      version: defaultPolicyDocument.version,
+      status: 'published',
+      document: defaultPolicyDocument,
+      createdBy: 'seed',
+      createdAt: now,
+      publishedBy: 'seed',
+      publishedAt: now,
+    });
+    await tx
+      .insert(policyActivations)
+      .values({
+        role: 'champion',
+        policyId: id,
+        share: 10_000,
+        activatedBy: 'seed',
+        activatedAt: now,
+      });
+    return true;
+  });
 }
 
 const DEMO_KEY_ROLES: Role[] = ['admin', 'officer', 'reviewer', 'partner', 'risk'];

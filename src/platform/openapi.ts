@@ -32,6 +32,11 @@ export const openapi = fp(async (app: FastifyInstance) => {
       tags: [
         { name: 'operations', description: 'Health and metrics' },
         { name: 'api-keys', description: 'API keys and roles (admin)' },
+        {
+          name: 'policies',
+          description: 'Credit policies: the scoring rules the risk team versions and publishes',
+        },
+        { name: 'schedules', description: 'Repayment schedules' },
       ],
     },
     transform: jsonSchemaTransform,

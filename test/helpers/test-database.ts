@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { connect, type Database } from '../../src/db/connect';
+import { ensureDefaultPolicy } from '../../src/db/seed';
 
 /**
  * A fresh, migrated database for one test file: PGlite in memory by default, or a new
@@ -23,7 +24,7 @@ export async function createTestDatabase(
   const adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
     const database = await connect({ dataDir: 'memory' });
-    if (migrate) await database.migrate();
+    if (migrate) await prepare(database);
     return { database, kind: 'pglite', dispose: () => database.close() };
   }
   const name = `mla_test_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -31,7 +32,7 @@ export async function createTestDatabase(
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const database = await connect({ url: url.toString(), poolMax: 10 });
-  if (migrate) await database.migrate();
+  if (migrate) await prepare(database);
   return {
     database,
     kind: 'postgres',
@@ -51,4 +52,10 @@ async function adminQuery(url: string, sql: string) {
   } finally {
     await client.end();
   }
+}
+
+/** Migrated, with the default credit policy installed as the server does at start. */
+async function prepare(database: Database) {
+  await database.migrate();
+  await ensureDefaultPolicy(database.db, new Date());
 }
