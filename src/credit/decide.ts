@@ -21,7 +21,7 @@ import { evaluateJointGuarantee } from './products/joint-guarantee';
 import { evaluateOperatorGuarantee } from './products/operator-guarantee';
 import type { ProductEvaluation, ProductInput, ProvisionalOffer } from './products/product-context';
 import { characteristicReasons, principalReasons, productReason } from './reasons';
-import { buildSchedule } from './schedule';
+import { buildSchedule, type ScheduleRow } from './schedule';
 import { scoreApplicant } from './scorecard';
 import type { LoanRequest, Survey } from './survey';
 
@@ -68,7 +68,6 @@ export function decide(
   let outcome: Outcome = approving ? 'approve' : modelOutcome;
   let offers: OfferProposal[] = [];
   let reasons: Reason[];
-  const scoreReasons = characteristicReasons(policy, card.points);
   if (approving) {
     offers = rankOffers(evaluations, request).map(withSchedule);
     if (offers.length === 0) {
@@ -76,14 +75,14 @@ export function decide(
       reasons = principalReasons(
         [productReason('NO_ELIGIBLE_PRODUCT')],
         productReasonsFor(evaluations, request),
-        scoreReasons,
+        characteristicReasons(policy, card.points),
       );
     } else {
       // A clean approve needs no reasons; an overridden one keeps what held the model back.
-      reasons = overridden ? principalReasons(scoreReasons) : [];
+      reasons = overridden ? principalReasons(characteristicReasons(policy, card.points)) : [];
     }
   } else {
-    reasons = principalReasons(knockoutReasons, scoreReasons);
+    reasons = principalReasons(knockoutReasons, characteristicReasons(policy, card.points));
   }
 
   return {
@@ -105,16 +104,28 @@ export function decide(
 
 /** Requested product first; then by fit, then by the fixed product order. */
 function rankOffers(evaluations: ProductEvaluation[], request: LoanRequest): ProvisionalOffer[] {
-  const offers: { offer: ProvisionalOffer; order: number }[] = [];
-  evaluations.forEach((e, order) => {
-    if (e.eligible) offers.push({ offer: e.offer, order });
-  });
-  const requested = (o: ProvisionalOffer) => (o.product === request.product ? 1 : 0);
-  offers.sort(
-    (a, b) =>
-      requested(b.offer) - requested(a.offer) || b.offer.fit - a.offer.fit || a.order - b.order,
-  );
-  return offers.map((o) => o.offer);
+  const ranked: RankedOffer[] = [];
+  for (let order = 0; order < evaluations.length; order++) {
+    const e = evaluations[order] as ProductEvaluation;
+    if (e.eligible) {
+      const requested = e.offer.product === request.product ? 1 : 0;
+      ranked.push({ offer: e.offer, requested, order });
+    }
+  }
+  if (ranked.length > 1) ranked.sort(byFit);
+  const out: ProvisionalOffer[] = [];
+  for (const r of ranked) out.push(r.offer);
+  return out;
+}
+
+interface RankedOffer {
+  offer: ProvisionalOffer;
+  requested: number;
+  order: number;
+}
+
+function byFit(a: RankedOffer, b: RankedOffer): number {
+  return b.requested - a.requested || b.offer.fit - a.offer.fit || a.order - b.order;
 }
 
 /** The requested product's reasons first (or every product's, for `any`). */
@@ -125,14 +136,30 @@ function productReasonsFor(evaluations: ProductEvaluation[], request: LoanReques
 }
 
 function withSchedule(offer: ProvisionalOffer): OfferProposal {
-  if (offer.method === 'revolving') {
-    return { ...offer, schedule: [], totalInterest: 0 };
+  let schedule: ScheduleRow[] = [];
+  let totalInterest = 0;
+  if (offer.method !== 'revolving') {
+    const built = buildSchedule({
+      amount: offer.amount,
+      annualRateBps: offer.annualRateBps,
+      termMonths: offer.termMonths,
+      method: offer.method,
+    });
+    schedule = built.schedule;
+    totalInterest = built.totalInterest;
   }
-  const { schedule, totalInterest } = buildSchedule({
+  // Built field by field (not spread): one stable shape, cheaper on the hot path.
+  const out: OfferProposal = {
+    product: offer.product,
     amount: offer.amount,
-    annualRateBps: offer.annualRateBps,
     termMonths: offer.termMonths,
+    annualRateBps: offer.annualRateBps,
     method: offer.method,
-  });
-  return { ...offer, schedule, totalInterest };
+    schedule,
+    totalInterest,
+    bindingCap: offer.bindingCap,
+    fit: offer.fit,
+  };
+  if (offer.guaranteeRequired) out.guaranteeRequired = offer.guaranteeRequired;
+  return out;
 }
