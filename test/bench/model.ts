@@ -206,7 +206,7 @@ async function main(): Promise<void> {
     cells[0]?.padEnd(30) +
     cells
       .slice(1)
-      .map((c) => c.padStart(14))
+      .map((c) => c.padStart(16))
       .join('');
   const out = [
     `credit model benchmark: ${cases.length} survey merchants cycled, node ${process.version}, policy v${policy.version}`,
