@@ -6,6 +6,9 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Config } from './config';
 import type { Database, Db } from './db/connect';
 import { apiKeyRoutes } from './modules/api-keys/routes';
+import { marketRoutes } from './modules/markets/routes';
+import { merchantRoutes } from './modules/merchants/routes';
+import { operatorRoutes } from './modules/operators/routes';
 import { PolicyCache } from './modules/policies/active-policy';
 import { policyRoutes } from './modules/policies/routes';
 import { scheduleRoutes } from './modules/schedules/routes';
@@ -96,6 +99,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(health, { ping: () => database.ping() });
   await app.register(apiKeyRoutes, deps);
+  await app.register(operatorRoutes, deps);
+  await app.register(marketRoutes, deps);
+  await app.register(merchantRoutes, deps);
   await app.register(policyRoutes, deps);
   await app.register(scheduleRoutes);
   return app;

@@ -33,6 +33,12 @@ export const openapi = fp(async (app: FastifyInstance) => {
         { name: 'operations', description: 'Health and metrics' },
         { name: 'api-keys', description: 'API keys and roles (admin)' },
         {
+          name: 'operators',
+          description: 'Market operators (landlords) and their guarantee agreements',
+        },
+        { name: 'markets', description: 'Professional markets and the operators running them' },
+        { name: 'merchants', description: 'Merchants (stall holders); personal data masked' },
+        {
           name: 'policies',
           description: 'Credit policies: the scoring rules the risk team versions and publishes',
         },

@@ -1,0 +1,48 @@
+import { and, desc, eq, lt, or } from 'drizzle-orm';
+import type { Db } from '../../db/connect';
+import { markets, operators } from '../../db/schema';
+import type { Cursor } from '../../lib/cursor';
+import type { Principal } from '../../platform/auth';
+import { marketFilter } from './access';
+
+export type MarketRow = typeof markets.$inferSelect;
+
+export async function insertMarket(db: Db, row: typeof markets.$inferInsert): Promise<MarketRow> {
+  const [inserted] = await db.insert(markets).values(row).returning();
+  if (!inserted) throw new Error('insert returned no row');
+  return inserted;
+}
+
+export async function findMarket(db: Db, id: string): Promise<MarketRow | undefined> {
+  const [row] = await db.select().from(markets).where(eq(markets.id, id)).limit(1);
+  return row;
+}
+
+export async function operatorExists(db: Db, id: string): Promise<boolean> {
+  const rows = await db
+    .select({ id: operators.id })
+    .from(operators)
+    .where(eq(operators.id, id))
+    .limit(1);
+  return rows.length > 0;
+}
+
+export async function listMarkets(
+  db: Db,
+  limit: number,
+  after: Cursor | null,
+  principal: Principal,
+): Promise<MarketRow[]> {
+  const keyset = after
+    ? or(
+        lt(markets.createdAt, after.createdAt),
+        and(eq(markets.createdAt, after.createdAt), lt(markets.id, after.id)),
+      )
+    : undefined;
+  return db
+    .select()
+    .from(markets)
+    .where(and(marketFilter(principal, markets.id), keyset))
+    .orderBy(desc(markets.createdAt), desc(markets.id))
+    .limit(limit);
+}

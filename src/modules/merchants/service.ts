@@ -1,0 +1,136 @@
+import type { AppDeps } from '../../app';
+import type { CommandContext } from '../../lib/command-context';
+import { decodeCursor, page } from '../../lib/cursor';
+import { newId } from '../../lib/ids';
+import { maskIdNumber, maskPhone, personalDigest } from '../../lib/personal-data';
+import type { Principal } from '../../platform/auth';
+import { AppError, conflict, notFound, validationFailed } from '../../platform/errors';
+import type { IdempotencyHandle } from '../../platform/idempotency';
+import { appendAudit } from '../audit/repository';
+import { canCreateMerchantIn, canSeeMerchant } from './access';
+import * as repo from './repository';
+import { type CreateMerchantBody, identifierKind, type MerchantView } from './schemas';
+
+/** The only shape a merchant leaves the service in: identity number and phone masked. */
+export function toView(row: repo.MerchantRow): MerchantView {
+  return {
+    id: row.id,
+    name: row.name,
+    idNumber: row.idNumberMasked,
+    phone: row.phoneMasked,
+    marketId: row.marketId,
+    stallNo: row.stallNo,
+    leaseEndsOn: row.leaseEndsOn,
+    partnerId: row.partnerId,
+    createdBy: row.createdBy,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+const marketNotFound = () =>
+  new AppError(404, 'NOT_FOUND', 'Market not found', '未找到该市场', [
+    { path: 'body.marketId', message: 'market not found', messageZh: '市场不存在' },
+  ]);
+
+/**
+ * Registers a merchant: the caller may act in the market, the market exists, the identity is
+ * not yet registered in it; then the row (digests and masked copies only) and its audit event.
+ */
+export async function createMerchant(
+  deps: AppDeps,
+  ctx: CommandContext,
+  body: CreateMerchantBody,
+  idempotency: IdempotencyHandle | null = null,
+): Promise<MerchantView> {
+  const actor = ctx.actor;
+  if (!canCreateMerchantIn(actor, body.marketId)) throw marketNotFound();
+  const idNumber = body.idNumber.toUpperCase();
+  const businessForm = body.businessForm ?? identifierKind(idNumber);
+  const key = deps.config.PII_DIGEST_KEY;
+  const idNumberDigest = personalDigest(key, idNumber);
+  return deps.db.transaction(async (tx) => {
+    await repo.lockIdentity(tx, body.marketId, idNumberDigest);
+    if (!(await repo.marketExists(tx, body.marketId))) {
+      throw validationFailed([
+        {
+          path: 'body.marketId',
+          message: `unknown market ${body.marketId}`,
+          messageZh: `市场 ${body.marketId} 不存在`,
+        },
+      ]);
+    }
+    if (await repo.findByIdentity(tx, body.marketId, idNumberDigest)) {
+      throw conflict(
+        'DUPLICATE_MERCHANT',
+        'A merchant with this identity number is already registered in this market',
+        '该市场已登记使用此证件号码的商户',
+        [
+          {
+            path: 'body.idNumber',
+            message: 'already registered in this market',
+            messageZh: '该证件号码已在本市场登记',
+          },
+        ],
+      );
+    }
+    const row = await repo.insertMerchant(tx, {
+      id: newId('mer'),
+      name: body.name,
+      idNumberDigest,
+      idNumberMasked: maskIdNumber(idNumber),
+      phoneDigest: personalDigest(key, body.phone),
+      phoneMasked: maskPhone(body.phone),
+      marketId: body.marketId,
+      stallNo: body.stallNo,
+      leaseEndsOn: body.leaseEndsOn ?? null,
+      partnerId: actor.role === 'partner' ? actor.partnerId : null,
+      createdBy: actor.keyId,
+      createdAt: ctx.now,
+    });
+    await appendAudit(tx, ctx, [
+      {
+        entityType: 'merchant',
+        entityId: row.id,
+        action: 'merchant.created',
+        // No personal data in the trail: the masked copies live on the row.
+        data: {
+          marketId: row.marketId,
+          stallNo: row.stallNo,
+          partnerId: row.partnerId,
+          businessForm,
+        },
+      },
+    ]);
+    const view = toView(row);
+    // The stored idempotent answer commits with the change, or neither does.
+    await idempotency?.complete(tx, 201, view);
+    return view;
+  });
+}
+
+export async function listMerchants(
+  deps: AppDeps,
+  principal: Principal,
+  query: { limit: number; cursor?: string; marketId?: string },
+) {
+  const rows = await repo.listMerchants(
+    deps.db,
+    principal,
+    { marketId: query.marketId },
+    query.limit + 1,
+    decodeCursor(query.cursor),
+  );
+  const { data, nextCursor } = page(rows, query.limit);
+  return { data: data.map(toView), nextCursor };
+}
+
+/** A merchant the caller may not see is not found, exactly like a missing one. */
+export async function getMerchant(
+  deps: AppDeps,
+  principal: Principal,
+  id: string,
+): Promise<MerchantView> {
+  const row = await repo.findMerchant(deps.db, id);
+  if (!row || !canSeeMerchant(principal, row)) throw notFound('Merchant');
+  return toView(row);
+}

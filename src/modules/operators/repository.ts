@@ -1,0 +1,60 @@
+import { and, desc, eq, lt, or } from 'drizzle-orm';
+import type { Db } from '../../db/connect';
+import { operators } from '../../db/schema';
+import type { Cursor } from '../../lib/cursor';
+
+export type OperatorRow = typeof operators.$inferSelect;
+export type OperatorChange = Partial<
+  Pick<
+    OperatorRow,
+    'capacity' | 'perMerchantCap' | 'maxTermMonths' | 'depositRatioBps' | 'agreementStatus'
+  >
+>;
+
+export async function insertOperator(
+  db: Db,
+  row: typeof operators.$inferInsert,
+): Promise<OperatorRow> {
+  const [inserted] = await db.insert(operators).values(row).returning();
+  if (!inserted) throw new Error('insert returned no row');
+  return inserted;
+}
+
+export async function findOperator(
+  db: Db,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<OperatorRow | undefined> {
+  const q = db.select().from(operators).where(eq(operators.id, id)).limit(1);
+  const [row] = options.forUpdate ? await q.for('update') : await q;
+  return row;
+}
+
+export async function listOperators(
+  db: Db,
+  limit: number,
+  after: Cursor | null,
+): Promise<OperatorRow[]> {
+  const where = after
+    ? or(
+        lt(operators.createdAt, after.createdAt),
+        and(eq(operators.createdAt, after.createdAt), lt(operators.id, after.id)),
+      )
+    : undefined;
+  return db
+    .select()
+    .from(operators)
+    .where(where)
+    .orderBy(desc(operators.createdAt), desc(operators.id))
+    .limit(limit);
+}
+
+export async function updateOperator(
+  db: Db,
+  id: string,
+  change: OperatorChange,
+): Promise<OperatorRow> {
+  const [row] = await db.update(operators).set(change).where(eq(operators.id, id)).returning();
+  if (!row) throw new Error('update returned no row');
+  return row;
+}
