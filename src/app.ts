@@ -6,8 +6,11 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Config } from './config';
 import type { Database, Db } from './db/connect';
 import { apiKeyRoutes } from './modules/api-keys/routes';
+import { applicationRoutes } from './modules/applications/routes';
+import { guaranteeGroupRoutes } from './modules/guarantee-groups/routes';
 import { marketRoutes } from './modules/markets/routes';
 import { merchantRoutes } from './modules/merchants/routes';
+import { offerRoutes } from './modules/offers/routes';
 import { operatorRoutes } from './modules/operators/routes';
 import { PolicyCache } from './modules/policies/active-policy';
 import { policyRoutes } from './modules/policies/routes';
@@ -104,5 +107,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(merchantRoutes, deps);
   await app.register(policyRoutes, deps);
   await app.register(scheduleRoutes);
+  await app.register(applicationRoutes, deps);
+  await app.register(offerRoutes, deps);
+  await app.register(guaranteeGroupRoutes, deps);
   return app;
 }

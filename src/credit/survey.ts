@@ -18,7 +18,7 @@ export const PURPOSES = ['working_capital', 'store_expansion', 'short_term_turno
 const MAX_TENURE_MONTHS = 600;
 const MAX_INVENTORY_TO_SALES = 5;
 
-const surveyShape = z.object({
+const surveyShape = z.strictObject({
   businessForm: z.enum(BUSINESS_FORMS),
   businessModel: z.enum(BUSINESS_MODELS),
   tenureMonths: z.number().int().min(0).max(MAX_TENURE_MONTHS),
@@ -91,7 +91,7 @@ export const surveySchema: z.ZodType<Survey> = surveyShape.superRefine((s, ctx) 
   }
 });
 
-export const loanRequestSchema = z.object({
+export const loanRequestSchema = z.strictObject({
   product: z.enum([...PRODUCTS, 'any']),
   amount: z.number().int().positive(),
   termMonths: z.number().int().min(1).max(60),

@@ -40,15 +40,13 @@ export async function ensureDefaultPolicy(db: Db, now: Date): Promise<boolean> {
       publishedBy: 'seed',
       publishedAt: now,
     });
-    await tx
-      .insert(policyActivations)
-      .values({
-        role: 'champion',
-        policyId: id,
-        share: 10_000,
-        activatedBy: 'seed',
-        activatedAt: now,
-      });
+    await tx.insert(policyActivations).values({
+      role: 'champion',
+      policyId: id,
+      share: 10_000,
+      activatedBy: 'seed',
+      activatedAt: now,
+    });
     return true;
   });
 }

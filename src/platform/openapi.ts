@@ -43,6 +43,13 @@ export const openapi = fp(async (app: FastifyInstance) => {
           description: 'Credit policies: the scoring rules the risk team versions and publishes',
         },
         { name: 'schedules', description: 'Repayment schedules' },
+        {
+          name: 'applications',
+          description: 'Loan applications: a survey in, a decision with reasons and offers out',
+        },
+        { name: 'offers', description: 'Offers: accept, decline; they expire' },
+        { name: 'reviews', description: 'Manual review of referred applications (审贷分离)' },
+        { name: 'guarantee-groups', description: 'Joint-guarantee groups (联保小组)' },
       ],
     },
     transform: jsonSchemaTransform,

@@ -1,0 +1,140 @@
+import { eq } from 'drizzle-orm';
+import type { AppDeps } from '../../app';
+import { decide, type LoanRequest, type Survey } from '../../credit';
+import {
+  applications,
+  auditEvents,
+  decisions,
+  markets,
+  merchants,
+  offers,
+  operators,
+} from '../../db/schema';
+import type { CommandContext } from '../../lib/command-context';
+import { newId } from '../../lib/ids';
+import { forbidden, notFound } from '../../platform/errors';
+import type { IdempotencyHandle } from '../../platform/idempotency';
+import { auditRows } from '../audit/repository';
+import { canSeeMerchant } from '../merchants/access';
+import { decisionContext } from './decision-context';
+import { assertApplicationMove } from './lifecycle';
+import { decideAndReserve } from './record-decision';
+import { findApplicationForUpdate, latestDecisions, type OperatorRow } from './repository';
+import type { ApplicationView, ReviewBody } from './schemas';
+import { applicationView } from './views';
+
+/**
+ * A reviewer decides a referred application (审贷分离: never one they submitted). A decline is
+ * final; an approval runs the same model under the same policy version, with offers as for an
+ * approve, within every cap and at most the amount the reviewer names.
+ */
+export async function reviewApplication(
+  deps: AppDeps,
+  ctx: CommandContext,
+  id: string,
+  body: ReviewBody,
+  idempotency: IdempotencyHandle | null,
+): Promise<ApplicationView> {
+  return deps.db.transaction(async (tx) => {
+    const app = await findApplicationForUpdate(tx, id);
+    if (!app || !canSeeMerchant(ctx.actor, app)) throw notFound('Application');
+    if (app.submittedBy === ctx.actor.keyId) {
+      throw forbidden('A reviewer may not review an application they submitted (审贷分离)');
+    }
+    const target = body.action === 'approve' ? 'approved' : 'declined';
+    assertApplicationMove(app.status, target, `${body.action} in review`);
+    if (app.status !== 'referred') assertApplicationMove('referred', app.status, 'review');
+
+    const previous = (await latestDecisions(tx, [app.id])).get(app.id);
+    if (!previous) throw new Error(`application ${app.id} has no decision`);
+    const policy = { ...(await deps.policies.byId(previous.policyId)), arm: previous.arm };
+
+    const [applicant] = await tx
+      .select({ merchant: merchants, operator: operators })
+      .from(merchants)
+      .innerJoin(markets, eq(markets.id, merchants.marketId))
+      .leftJoin(operators, eq(operators.id, markets.operatorId))
+      .where(eq(merchants.id, app.merchantId));
+    if (!applicant) throw notFound('Merchant');
+
+    const survey = app.survey as Survey;
+    const request: LoanRequest = {
+      product: app.product as LoanRequest['product'],
+      amount: app.amount,
+      termMonths: app.termMonths,
+      purpose: app.purpose as LoanRequest['purpose'],
+      ...(app.guaranteeGroupId ? { guaranteeGroupId: app.guaranteeGroupId } : {}),
+    };
+
+    let decisionRow: typeof decisions.$inferInsert;
+    let offerRows: (typeof offers.$inferInsert)[] = [];
+    let status: 'approved' | 'declined' = target;
+    if (body.action === 'decline') {
+      decisionRow = {
+        ...previous,
+        id: newId('dec'),
+        source: 'review',
+        outcome: 'decline',
+        decidedBy: ctx.actor.keyId,
+        note: body.note,
+        createdAt: ctx.now,
+      };
+    } else {
+      const decided = await decideAndReserve(tx, {
+        applicationId: app.id,
+        merchantId: app.merchantId,
+        marketId: app.marketId,
+        policy,
+        source: 'review',
+        operator: applicant.operator as OperatorRow | null,
+        buildContext: (operator) =>
+          decisionContext({
+            operator,
+            leaseEndsOn: applicant.merchant.leaseEndsOn,
+            group: null,
+            now: ctx.now,
+            override: { outcome: 'approve', ...(body.amount ? { maxAmount: body.amount } : {}) },
+          }),
+        decideWith: (context) => decide(survey, request, policy.compiled, context),
+        groupId: null,
+        now: ctx.now,
+        decidedBy: ctx.actor.keyId,
+        note: body.note,
+      });
+      decisionRow = { ...decided.decisionRow, outcome: 'approve' };
+      offerRows = decided.offerRows;
+      // An approval the model cannot back with any offer within its caps stays a decline.
+      if (offerRows.length === 0) status = 'declined';
+    }
+
+    const [updated] = await tx
+      .update(applications)
+      .set({ status, updatedAt: ctx.now })
+      .where(eq(applications.id, app.id))
+      .returning();
+    const [storedDecision] = await tx.insert(decisions).values(decisionRow).returning();
+    const storedOffers = offerRows.length
+      ? await tx.insert(offers).values(offerRows).returning()
+      : [];
+    await tx.insert(auditEvents).values(
+      auditRows(ctx, [
+        {
+          entityType: 'application',
+          entityId: app.id,
+          action: `application.review_${body.action}`,
+          data: { note: body.note, amount: body.amount ?? null, status },
+        },
+        ...storedOffers.map((o) => ({
+          entityType: 'offer',
+          entityId: o.id,
+          action: 'offer.offered',
+          data: { applicationId: app.id, product: o.product, amount: o.amount },
+        })),
+      ]),
+    );
+    if (!updated || !storedDecision) throw new Error('review wrote no row');
+    const view = applicationView(updated, storedDecision, storedOffers);
+    await idempotency?.complete(tx, 200, view);
+    return view;
+  });
+}

@@ -1,0 +1,167 @@
+import { z } from 'zod';
+import { loanRequestSchema, surveySchema } from '../../credit';
+import { fen, isoDateTime, listOf } from '../../platform/schemas';
+import { scheduleRowSchema } from '../schedules/routes';
+
+export const submitApplicationBody = z
+  .strictObject({
+    merchantId: z.string().min(1).max(64),
+    survey: surveySchema.describe('The standard merchant survey; money in fen'),
+    request: loanRequestSchema.describe('What the merchant asks for; amount in fen'),
+  })
+  .meta({ id: 'ApplicationRequest' });
+export type SubmitApplicationBody = z.infer<typeof submitApplicationBody>;
+
+const reasonSchema = z
+  .object({
+    code: z.string().describe('Stable reason code'),
+    kind: z.enum(['knockout', 'characteristic', 'product']),
+    textZh: z.string(),
+    textEn: z.string(),
+  })
+  .meta({ id: 'Reason' });
+
+export const decisionSchema = z
+  .object({
+    id: z.string(),
+    outcome: z.enum(['approve', 'refer', 'decline']),
+    score: z.number().int(),
+    grade: z.enum(['A', 'B', 'C', 'D', 'E']),
+    pd: z.number().describe('Probability of default implied by the score'),
+    reasons: z.array(reasonSchema).describe('At most four principal reasons, knock-outs first'),
+    knockouts: z.array(z.string()),
+    metrics: z
+      .record(z.string(), z.number())
+      .describe('Cash-flow metrics; money in fen, ratios plain numbers'),
+    points: z.array(
+      z.object({
+        characteristic: z.string(),
+        value: z.union([z.number(), z.string()]),
+        bin: z.string(),
+        points: z.number(),
+        maxPoints: z.number(),
+      }),
+    ),
+    productResults: z.array(
+      z.object({ product: z.string(), eligible: z.boolean(), reasons: z.array(reasonSchema) }),
+    ),
+    policyId: z.string(),
+    policyVersion: z.number().int(),
+    arm: z.enum(['champion', 'challenger']),
+    source: z.enum(['model', 'review']),
+    note: z.string().nullable(),
+    decidedAt: isoDateTime(),
+  })
+  .meta({ id: 'Decision' });
+
+export const offerSchema = z
+  .object({
+    id: z.string(),
+    applicationId: z.string(),
+    merchantId: z.string(),
+    product: z.enum(['operator_guarantee', 'joint_guarantee', 'credit_card']),
+    amount: fen().describe('Loan amount, or the card limit, in fen'),
+    termMonths: z.number().int(),
+    annualRateBps: z.number().int(),
+    method: z.enum(['equal_instalment', 'equal_principal', 'revolving']),
+    schedule: z.array(scheduleRowSchema),
+    totalInterest: fen(),
+    operatorId: z.string().nullable(),
+    guaranteeGroupId: z.string().nullable(),
+    expiresAt: isoDateTime(),
+    status: z.enum([
+      'pending',
+      'offered',
+      'accepted',
+      'booked',
+      'declined',
+      'expired',
+      'withdrawn',
+    ]),
+  })
+  .meta({ id: 'Offer' });
+
+export const applicationSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum([
+      'submitted',
+      'approved',
+      'referred',
+      'declined',
+      'accepted',
+      'closed',
+      'withdrawn',
+    ]),
+    merchantId: z.string(),
+    marketId: z.string(),
+    request: z.object({
+      product: z.string(),
+      amount: fen(),
+      termMonths: z.number().int(),
+      purpose: z.string(),
+      guaranteeGroupId: z.string().nullable(),
+    }),
+    decision: decisionSchema,
+    offers: z.array(offerSchema),
+    createdAt: isoDateTime(),
+    updatedAt: isoDateTime(),
+  })
+  .meta({ id: 'Application' });
+export type ApplicationView = z.infer<typeof applicationSchema>;
+
+export const applicationSummarySchema = applicationSchema
+  .omit({ decision: true, offers: true })
+  .extend({
+    outcome: z.enum(['approve', 'refer', 'decline']),
+    score: z.number().int(),
+    grade: z.string(),
+  })
+  .meta({ id: 'ApplicationSummary' });
+
+export const applicationListSchema = listOf(applicationSummarySchema).meta({
+  id: 'ApplicationList',
+});
+
+export const listApplicationsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+  status: z
+    .enum(['submitted', 'approved', 'referred', 'declined', 'accepted', 'closed', 'withdrawn'])
+    .optional(),
+  marketId: z.string().max(64).optional(),
+  product: z.enum(['operator_guarantee', 'joint_guarantee', 'credit_card', 'any']).optional(),
+  since: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe('Only applications created at or after this instant'),
+});
+
+export const auditEventSchema = z
+  .object({
+    id: z.string(),
+    entityType: z.string(),
+    entityId: z.string(),
+    action: z.string(),
+    actorKeyId: z.string().nullable(),
+    actorRole: z.string().nullable(),
+    requestId: z.string().nullable(),
+    data: z.unknown(),
+    at: isoDateTime(),
+  })
+  .meta({ id: 'AuditEvent' });
+
+export const reviewBody = z
+  .strictObject({
+    action: z.enum(['approve', 'decline']),
+    note: z.string().trim().min(1, 'a review note is required').max(2000),
+    amount: z
+      .number()
+      .int()
+      .positive()
+      .max(Number.MAX_SAFE_INTEGER)
+      .optional()
+      .describe('Approve at most this amount (fen)'),
+  })
+  .meta({ id: 'ReviewRequest' });
+export type ReviewBody = z.infer<typeof reviewBody>;

@@ -1,0 +1,71 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppDeps } from '../../app';
+import { commandContext } from '../../lib/command-context';
+import { commonErrors, errorSchema, idParams } from '../../platform/schemas';
+import { offerSchema } from '../applications/schemas';
+import { acceptOffer, declineOffer, getOffer } from './service';
+
+const stateErrors = { 404: errorSchema, 409: errorSchema, 422: errorSchema };
+const actors = { roles: ['officer', 'partner', 'admin'] as const };
+
+export async function offerRoutes(app: FastifyInstance, deps: AppDeps) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get(
+    '/v1/offers/:id',
+    {
+      schema: {
+        tags: ['offers'],
+        operationId: 'getOffer',
+        summary: 'An offer',
+        params: idParams,
+        response: { 200: offerSchema, 404: errorSchema, ...commonErrors },
+      },
+    },
+    async (request) => getOffer(deps, { actor: request.principal }, request.params.id),
+  );
+  r.post(
+    '/v1/offers/:id/accept',
+    {
+      config: { ...actors, idempotencyRequired: true },
+      schema: {
+        tags: ['offers'],
+        operationId: 'acceptOffer',
+        summary:
+          "Accept an offer: the application's other offers are withdrawn; an expired offer cannot be accepted",
+        headers: z.object({ 'idempotency-key': z.string().min(1).max(255) }),
+        params: idParams,
+        response: { 200: offerSchema, ...stateErrors, ...commonErrors },
+      },
+    },
+    async (request) =>
+      acceptOffer(
+        deps,
+        commandContext(request, deps.clock),
+        request.params.id,
+        request.idempotency,
+      ),
+  );
+  r.post(
+    '/v1/offers/:id/decline',
+    {
+      config: actors,
+      schema: {
+        tags: ['offers'],
+        operationId: 'declineOffer',
+        summary: 'Decline an offer, releasing any guarantee capacity it held',
+        headers: z.object({ 'idempotency-key': z.string().min(1).max(255).optional() }),
+        params: idParams,
+        response: { 200: offerSchema, ...stateErrors, ...commonErrors },
+      },
+    },
+    async (request) =>
+      declineOffer(
+        deps,
+        commandContext(request, deps.clock),
+        request.params.id,
+        request.idempotency,
+      ),
+  );
+}
