@@ -7,6 +7,7 @@ import type { Config } from './config';
 import type { Database, Db } from './db/connect';
 import { apiKeyRoutes } from './modules/api-keys/routes';
 import { applicationRoutes } from './modules/applications/routes';
+import { exposureRoutes } from './modules/exposure/routes';
 import { guaranteeGroupRoutes } from './modules/guarantee-groups/routes';
 import { marketRoutes } from './modules/markets/routes';
 import { merchantRoutes } from './modules/merchants/routes';
@@ -110,5 +111,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(applicationRoutes, deps);
   await app.register(offerRoutes, deps);
   await app.register(guaranteeGroupRoutes, deps);
+  await app.register(exposureRoutes, deps);
   return app;
 }

@@ -1,0 +1,76 @@
+import { and, eq, inArray, ne } from 'drizzle-orm';
+import type { AppDeps } from '../../app';
+import { guaranteeGroupMembers, merchants, offers } from '../../db/schema';
+import type { Principal } from '../../platform/auth';
+import { notFound } from '../../platform/errors';
+import { canSeeMerchant } from '../merchants/access';
+
+const TAKEN = ['accepted', 'booked'] as const;
+
+/**
+ * What a merchant owes and stands behind: its loans, its card limits, and the loans of its
+ * guarantee-group partners it guarantees (contingent liabilities, the links of a 担保链).
+ */
+export async function merchantExposure(deps: AppDeps, principal: Principal, merchantId: string) {
+  const [merchant] = await deps.db.select().from(merchants).where(eq(merchants.id, merchantId));
+  if (!merchant || !canSeeMerchant(principal, merchant)) throw notFound('Merchant');
+
+  const own = await deps.db
+    .select()
+    .from(offers)
+    .where(and(eq(offers.merchantId, merchantId), inArray(offers.status, [...TAKEN])));
+  const groups = await deps.db
+    .select({ groupId: guaranteeGroupMembers.groupId })
+    .from(guaranteeGroupMembers)
+    .where(eq(guaranteeGroupMembers.merchantId, merchantId));
+  const guaranteed = groups.length
+    ? await deps.db
+        .select()
+        .from(offers)
+        .where(
+          and(
+            inArray(
+              offers.guaranteeGroupId,
+              groups.map((g) => g.groupId),
+            ),
+            ne(offers.merchantId, merchantId),
+            inArray(offers.status, [...TAKEN]),
+          ),
+        )
+    : [];
+
+  const loans = own
+    .filter((o) => o.product !== 'credit_card')
+    .map((o) => ({
+      offerId: o.id,
+      applicationId: o.applicationId,
+      product: o.product,
+      amount: o.amount,
+      termMonths: o.termMonths,
+      annualRateBps: o.annualRateBps,
+      status: o.status,
+    }));
+  const cardLimits = own
+    .filter((o) => o.product === 'credit_card')
+    .map((o) => ({ offerId: o.id, limit: o.amount, status: o.status }));
+  const guaranteesGiven = guaranteed.map((o) => ({
+    groupId: o.guaranteeGroupId as string,
+    borrowerMerchantId: o.merchantId,
+    offerId: o.id,
+    amount: o.amount,
+    status: o.status,
+  }));
+  const sum = (xs: { amount?: number; limit?: number }[]) =>
+    xs.reduce((s, x) => s + (x.amount ?? x.limit ?? 0), 0);
+  return {
+    merchantId,
+    loans,
+    cardLimits,
+    guaranteesGiven,
+    totals: {
+      loans: sum(loans),
+      cardLimits: sum(cardLimits),
+      guaranteesGiven: sum(guaranteesGiven),
+    },
+  };
+}
