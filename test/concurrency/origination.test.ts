@@ -1,0 +1,162 @@
+import { eq } from 'drizzle-orm';
+import { markets, merchants, offers, operators } from '../../src/db/schema';
+import { residentIdCheckChar } from '../../src/lib/personal-data';
+import { strongSurvey } from '../helpers/fixtures';
+import { bearer, createTestApp, type TestApp } from '../helpers/test-app';
+import { usingPostgres } from '../helpers/test-database';
+
+/**
+ * Races that only a real PostgreSQL can show (PGlite is one connection). Skipped without
+ * DATABASE_URL; CI runs the suite on PostgreSQL too.
+ */
+const describePg = usingPostgres ? describe : describe.skip;
+
+const PER_MERCHANT = 100_000_000; // 100万元
+const CAPACITY = 5 * PER_MERCHANT;
+
+describePg('concurrency on PostgreSQL', () => {
+  let t: TestApp;
+  let officer: string;
+  const merchantIds: string[] = [];
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { DATABASE_POOL_MAX: '20' } });
+    const db = t.testDb.database.db;
+    const now = new Date();
+    await db.insert(operators).values({
+      id: 'opr_race',
+      name: 'Race Market Operator',
+      capacity: CAPACITY,
+      perMerchantCap: PER_MERCHANT,
+      maxTermMonths: 24,
+      depositRatioBps: 1000,
+      agreementStatus: 'active',
+      createdAt: now,
+    });
+    await db
+      .insert(markets)
+      .values({
+        id: 'mkt_race',
+        name: 'Race market',
+        city: '重庆',
+        category: 'building_materials',
+        operatorId: 'opr_race',
+        createdAt: now,
+      });
+    const rows = Array.from({ length: 60 }, (_, i) => {
+      const first17 = `50010319800101${String(100 + i).padStart(3, '0')}`;
+      return {
+        id: `mer_race_${i}`,
+        name: `Race merchant ${i}`,
+        idNumberDigest: `digest-${first17}${residentIdCheckChar(first17)}`,
+        idNumberMasked: '5001**********0000',
+        phoneDigest: `phone-${i}`,
+        phoneMasked: '139****0000',
+        marketId: 'mkt_race',
+        stallNo: `R-${i}`,
+        leaseEndsOn: '2030-12-31',
+        createdAt: now,
+      };
+    });
+    await db.insert(merchants).values(rows);
+    merchantIds.push(...rows.map((r) => r.id));
+    officer = await t.issueKey('officer', { marketIds: ['mkt_race'] });
+  });
+  afterAll(() => t.close());
+
+  const submit = (merchantId: string, key: string) =>
+    t.http
+      .post('/v1/applications')
+      .set(bearer(officer))
+      .set('idempotency-key', key)
+      .send({
+        merchantId,
+        survey: strongSurvey(),
+        request: {
+          product: 'operator_guarantee',
+          amount: PER_MERCHANT,
+          termMonths: 12,
+          purpose: 'working_capital',
+        },
+      });
+
+  const operatorRow = async () => {
+    const [row] = await t.testDb.database.db
+      .select()
+      .from(operators)
+      .where(eq(operators.id, 'opr_race'));
+    if (!row) throw new Error('operator missing');
+    return row;
+  };
+
+  it('never oversubscribes operator capacity under 60 parallel submissions', async () => {
+    const results = await Promise.all(merchantIds.map((id, i) => submit(id, `race-${i}`)));
+    expect(results.map((r) => r.status).filter((s) => s !== 201)).toEqual([]);
+    const guaranteed = results
+      .flatMap((r) => r.body.offers)
+      .filter((o: { product: string }) => o.product === 'operator_guarantee');
+    const op = await operatorRow();
+    expect(op.used + op.reserved).toBeLessThanOrEqual(op.capacity);
+    expect(op.reserved).toBe(
+      guaranteed.reduce((s: number, o: { amount: number }) => s + o.amount, 0),
+    );
+    // Contended for real: the capacity ran out, and the rest got other products or none.
+    expect(op.reserved).toBeGreaterThan(CAPACITY - PER_MERCHANT);
+    expect(guaranteed.length).toBeLessThan(merchantIds.length);
+  });
+
+  it('accepts each offer once under parallel double acceptances, and use never passes capacity', async () => {
+    const open = await t.testDb.database.db
+      .select()
+      .from(offers)
+      .where(eq(offers.product, 'operator_guarantee'));
+    const attempts = open.flatMap((o) => [o.id, o.id]);
+    const results = await Promise.all(
+      attempts.map((id, i) =>
+        t.http
+          .post(`/v1/offers/${id}/accept`)
+          .set(bearer(officer))
+          .set('idempotency-key', `acc-${i}`),
+      ),
+    );
+    const ok = results.filter((r) => r.status === 200);
+    expect(ok).toHaveLength(open.length);
+    for (const r of results.filter((x) => x.status !== 200))
+      expect(r.body.code).toBe('INVALID_STATE');
+    const op = await operatorRow();
+    expect(op.used + op.reserved).toBeLessThanOrEqual(op.capacity);
+    expect(op.used).toBe(open.reduce((s, o) => s + o.amount, 0));
+  });
+
+  it('creates exactly one application from 100 parallel submissions with one idempotency key', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 100 }, () => submit('mer_race_59', 'same-key')),
+    );
+    const created = results.filter((r) => r.status === 201);
+    const ids = new Set(created.map((r) => r.body.id));
+    expect(ids.size).toBe(1);
+    for (const r of results) expect([201, 409]).toContain(r.status);
+    const list = await t.http.get('/v1/applications?limit=200').set(bearer(officer));
+    expect(
+      list.body.data.filter((a: { merchantId: string }) => a.merchantId === 'mer_race_59'),
+    ).toHaveLength(2);
+  });
+
+  it('lets only one of two groups with a shared member form', async () => {
+    const a = ['mer_race_0', 'mer_race_1', 'mer_race_2'];
+    const b = ['mer_race_2', 'mer_race_3', 'mer_race_4'];
+    const results = await Promise.all(
+      [a, b, a, b].map((memberIds) =>
+        t.http
+          .post('/v1/guarantee-groups')
+          .set(bearer(officer))
+          .send({ marketId: 'mkt_race', memberIds }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    for (const r of results.filter((x) => x.status !== 201)) {
+      expect(r.status).toBe(409);
+      expect(r.body.code).toBe('MERCHANT_IN_ACTIVE_GROUP');
+    }
+  });
+});
