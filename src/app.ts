@@ -23,6 +23,7 @@ import { health } from './platform/health';
 import { idempotency } from './platform/idempotency';
 import { loggerOptions } from './platform/logging';
 import { metrics } from './platform/metrics';
+import { startOfferExpiry } from './platform/offer-expiry';
 import { openapi } from './platform/openapi';
 
 /** What every service receives: the database, the clock, the configuration. */
@@ -112,5 +113,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(offerRoutes, deps);
   await app.register(guaranteeGroupRoutes, deps);
   await app.register(exposureRoutes, deps);
+  if (config.OFFER_EXPIRY_INTERVAL_MS > 0)
+    startOfferExpiry(app, deps, config.OFFER_EXPIRY_INTERVAL_MS);
   return app;
 }

@@ -34,6 +34,12 @@ const envSchema = z.object({
     .min(0)
     .default(5_000)
     .describe('How long an instance trusts its view of which policy is active'),
+  OFFER_EXPIRY_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(60_000)
+    .describe('How often expired offers release their capacity; 0 turns the job off'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
 });
 
