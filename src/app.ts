@@ -11,6 +11,7 @@ import { exposureRoutes } from './modules/exposure/routes';
 import { guaranteeGroupRoutes } from './modules/guarantee-groups/routes';
 import { marketRoutes } from './modules/markets/routes';
 import { merchantRoutes } from './modules/merchants/routes';
+import { startOfferExpiry } from './modules/offers/expiry-job';
 import { offerRoutes } from './modules/offers/routes';
 import { operatorRoutes } from './modules/operators/routes';
 import { PolicyCache } from './modules/policies/active-policy';
@@ -23,7 +24,7 @@ import { health } from './platform/health';
 import { idempotency } from './platform/idempotency';
 import { loggerOptions } from './platform/logging';
 import { metrics } from './platform/metrics';
-import { startOfferExpiry } from './platform/offer-expiry';
+
 import { openapi } from './platform/openapi';
 
 /** What every service receives: the database, the clock, the configuration. */

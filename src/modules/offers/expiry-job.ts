@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../app';
-import { expireDueOffers } from '../modules/offers/service';
-import type { Principal } from './auth';
+import type { AppDeps } from '../../app';
+import type { Principal } from '../../platform/auth';
+import { expireDueOffers } from './service';
 
 const EXPIRY_JOB: Principal = {
   keyId: 'system_offer_expiry',
