@@ -88,6 +88,7 @@ export const merchants = pgTable(
     idNumberMasked: text('id_number_masked').notNull(),
     phoneDigest: text('phone_digest').notNull(),
     phoneMasked: text('phone_masked').notNull(),
+    businessForm: text('business_form', { enum: ['individual', 'enterprise'] }),
     marketId: text('market_id')
       .notNull()
       .references(() => markets.id),
@@ -101,6 +102,7 @@ export const merchants = pgTable(
     index('merchants_market_idx').on(t.marketId, t.createdAt, t.id),
     index('merchants_created_idx').on(t.createdAt, t.id),
     index('merchants_id_digest_idx').on(t.idNumberDigest),
+    uniqueIndex('merchants_market_identity_uq').on(t.marketId, t.idNumberDigest),
   ],
 );
 

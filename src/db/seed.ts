@@ -2,7 +2,12 @@ import { sql } from 'drizzle-orm';
 import { defaultPolicyDocument } from '../credit';
 import { generateApiKey } from '../lib/api-key-secret';
 import { newId } from '../lib/ids';
-import { maskIdNumber, maskPhone, personalDigest } from '../lib/personal-data';
+import {
+  isUnifiedSocialCreditCode,
+  maskIdNumber,
+  maskPhone,
+  personalDigest,
+} from '../lib/personal-data';
 import type { Role } from '../platform/auth';
 import type { Db } from './connect';
 import { demoMarkets, demoMerchants, demoOperators } from './demo-data';
@@ -71,6 +76,9 @@ export async function seedDemoData(db: Db, options: SeedOptions): Promise<SeedRe
         idNumberMasked: maskIdNumber(m.idNumber),
         phoneDigest: personalDigest(options.piiDigestKey, m.phone),
         phoneMasked: maskPhone(m.phone),
+        businessForm: isUnifiedSocialCreditCode(m.idNumber)
+          ? ('enterprise' as const)
+          : ('individual' as const),
         marketId: m.marketId,
         stallNo: m.stallNo,
         leaseEndsOn: m.leaseEndsOn,

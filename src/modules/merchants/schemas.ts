@@ -81,6 +81,7 @@ export const merchantSchema = z
     name: z.string(),
     idNumber: z.string().describe('Masked, e.g. 5001**********123X; never shown in clear'),
     phone: z.string().describe('Masked, e.g. 139****5678; never shown in clear'),
+    businessForm: z.enum(['individual', 'enterprise']).nullable(),
     marketId: z.string(),
     stallNo: z.string(),
     leaseEndsOn: z.string().nullable().describe('YYYY-MM-DD'),

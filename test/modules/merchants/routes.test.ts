@@ -104,6 +104,7 @@ describe('/v1/merchants', () => {
         name: '李记石材',
         idNumber: `5001**********${body.idNumber.slice(-4)}`,
         phone: '139****5678',
+        businessForm: 'individual',
         marketId: 'mkt_demo_majiayan',
         stallNo: 'D-301',
         leaseEndsOn: '2028-12-31',
