@@ -307,3 +307,26 @@ export const offers = pgTable(
     index('offers_expiry_idx').on(t.status, t.expiresAt),
   ],
 );
+
+/** Loan performance over time, recorded per offer and date (idempotent on that pair). */
+export const outcomes = pgTable(
+  'outcomes',
+  {
+    id: text('id').primaryKey(),
+    offerId: text('offer_id')
+      .notNull()
+      .references(() => offers.id),
+    applicationId: text('application_id').notNull(),
+    decisionId: text('decision_id').notNull(),
+    status: text('status', {
+      enum: ['current', 'late_30', 'late_90', 'default', 'repaid'],
+    }).notNull(),
+    asOf: date('as_of', { mode: 'string' }).notNull(),
+    recordedBy: text('recorded_by'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('outcomes_offer_as_of_uq').on(t.offerId, t.asOf),
+    index('outcomes_decision_idx').on(t.decisionId),
+  ],
+);
