@@ -58,6 +58,16 @@ export function applicationView(
   decision: DecisionRow,
   offerRows: OfferRow[],
 ): ApplicationView {
+  // The model ranks its offers (the requested product first); rows share one timestamp, so
+  // keep the decision's order rather than the ids' random one: POST and GET answer alike.
+  const rank = ((decision.result as Decision).offers ?? []).map((o) => o.product);
+  const position = (o: OfferRow) => {
+    const i = rank.indexOf(o.product);
+    return i < 0 ? rank.length : i;
+  };
+  const ordered = [...offerRows].sort(
+    (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || position(a) - position(b),
+  );
   return {
     id: row.id,
     status: row.status,
@@ -65,7 +75,7 @@ export function applicationView(
     marketId: row.marketId,
     request: requestView(row),
     decision: decisionView(decision),
-    offers: offerRows.map(offerView),
+    offers: ordered.map(offerView),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
