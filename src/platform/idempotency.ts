@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Db } from '../db/connect';
 import { idempotencyKeys } from '../db/schema';
+import { stableStringify } from '../lib/stable-json';
 import { AppError, conflict, unprocessable, validationFailed } from './errors';
 
 /**
@@ -37,17 +38,6 @@ declare module 'fastify' {
     /** The route refuses a POST without Idempotency-Key. */
     idempotencyRequired?: boolean;
   }
-}
-
-function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
-      a < b ? -1 : a > b ? 1 : 0,
-    );
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 /** What makes two requests "the same": method, path and the body, keys in any order. */

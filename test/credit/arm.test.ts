@@ -19,4 +19,18 @@ describe('pickArm', () => {
     expect(share).toBeGreaterThan(0.18);
     expect(share).toBeLessThan(0.22);
   });
+
+  it('splits ids that differ only in their last characters, as real ids do', () => {
+    // Plain FNV-1a put all six of these in one arm at share 0.5.
+    const ids = Array.from(
+      { length: 2_000 },
+      (_, i) => `mer_demo_mjy${String(i).padStart(2, '0')}`,
+    );
+    for (const block of [ids.slice(0, 8), ids.slice(100, 108)]) {
+      expect(new Set(block.map((id) => pickArm(id, 0.5))).size).toBe(2);
+    }
+    const share = ids.filter((id) => pickArm(id, 0.5) === 'challenger').length / ids.length;
+    expect(share).toBeGreaterThan(0.45);
+    expect(share).toBeLessThan(0.55);
+  });
 });

@@ -29,7 +29,9 @@ export class PolicyCache {
     private readonly monotonicNow: () => number = () => performance.now(),
   ) {}
 
-  compile(id: string, document: unknown): CompiledPolicy {
+  /** Published and retired policies are frozen, so they are compiled once; drafts every time. */
+  compile(id: string, document: unknown, frozen = true): CompiledPolicy {
+    if (!frozen) return compilePolicy(document as PolicyDocument);
     let compiled = this.compiled.get(id);
     if (!compiled) {
       compiled = compilePolicy(document as PolicyDocument);
@@ -38,10 +40,15 @@ export class PolicyCache {
     return compiled;
   }
 
+  /** Any policy by id, drafts included (a draft that does not validate throws PolicyInvalidError). */
   async byId(id: string): Promise<ArmPolicy> {
     const row = await findPolicy(this.db, id);
     if (!row) throw notFound('Policy');
-    return { id: row.id, version: row.version, compiled: this.compile(row.id, row.document) };
+    return {
+      id: row.id,
+      version: row.version,
+      compiled: this.compile(row.id, row.document, row.status !== 'draft'),
+    };
   }
 
   invalidate(): void {

@@ -1,9 +1,26 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { AppDeps } from '../../app';
-import { commonErrors, errorSchema } from '../../platform/schemas';
-import { activePolicySchema } from './schemas';
+import { commandContext } from '../../lib/command-context';
+import { commonErrors, errorSchema, idParams } from '../../platform/schemas';
+import {
+  activateBody,
+  activePolicySchema,
+  createPolicyBody,
+  diffSchema,
+  listPoliciesQuery,
+  policyListSchema,
+  policySchema,
+  updatePolicyBody,
+  validationResultSchema,
+} from './schemas';
 import * as service from './service';
+
+const risk = { roles: ['risk'] as const };
+const readers = { roles: ['risk', 'admin'] as const };
+const stateErrors = { 404: errorSchema, 409: errorSchema, 422: errorSchema };
+const tags = ['policies'];
 
 export async function policyRoutes(app: FastifyInstance, deps: AppDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -12,12 +29,163 @@ export async function policyRoutes(app: FastifyInstance, deps: AppDeps) {
     {
       config: { roles: ['risk', 'admin', 'reviewer'] },
       schema: {
-        tags: ['policies'],
+        tags,
         operationId: 'getActivePolicy',
         summary: 'The credit policy deciding live applications (the champion), and any challenger',
         response: { 200: activePolicySchema, 404: errorSchema, ...commonErrors },
       },
     },
     async () => service.activePolicy(deps),
+  );
+  r.post(
+    '/v1/policies',
+    {
+      config: risk,
+      schema: {
+        tags,
+        operationId: 'createPolicy',
+        summary:
+          'A new draft: a whole document, or cloneOf another policy with a JSON merge patch of changes',
+        body: createPolicyBody,
+        response: { 201: policySchema, ...stateErrors, ...commonErrors },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await service.createDraft(
+            deps,
+            commandContext(request, deps.clock),
+            request.body,
+            request.idempotency,
+          ),
+        ),
+  );
+  r.get(
+    '/v1/policies',
+    {
+      config: readers,
+      schema: {
+        tags,
+        operationId: 'listPolicies',
+        summary: 'Policies, newest first',
+        querystring: listPoliciesQuery,
+        response: { 200: policyListSchema, ...commonErrors },
+      },
+    },
+    async (request) =>
+      service.listPolicies(deps, request.query.limit, request.query.cursor, request.query.status),
+  );
+  r.get(
+    '/v1/policies/:id',
+    {
+      config: readers,
+      schema: {
+        tags,
+        operationId: 'getPolicy',
+        summary: 'A policy and its document',
+        params: idParams,
+        response: { 200: policySchema, 404: errorSchema, ...commonErrors },
+      },
+    },
+    async (request) => service.getPolicy(deps, request.params.id),
+  );
+  r.put(
+    '/v1/policies/:id',
+    {
+      config: risk,
+      schema: {
+        tags,
+        operationId: 'updatePolicy',
+        summary: 'Replace the document of a draft (published policies are frozen)',
+        params: idParams,
+        body: updatePolicyBody,
+        response: { 200: policySchema, ...stateErrors, ...commonErrors },
+      },
+    },
+    async (request) =>
+      service.updateDraft(
+        deps,
+        commandContext(request, deps.clock),
+        request.params.id,
+        request.body.document,
+      ),
+  );
+  r.get(
+    '/v1/policies/:id/diff',
+    {
+      config: readers,
+      schema: {
+        tags,
+        operationId: 'diffPolicy',
+        summary: 'What changed, field by field, from `against` to this policy',
+        params: idParams,
+        querystring: z.strictObject({ against: z.string().min(1).max(64) }),
+        response: { 200: diffSchema, 404: errorSchema, ...commonErrors },
+      },
+    },
+    async (request) => service.diffPolicies(deps, request.params.id, request.query.against),
+  );
+  r.post(
+    '/v1/policies/:id/validate',
+    {
+      config: readers,
+      schema: {
+        tags,
+        operationId: 'validatePolicy',
+        summary: 'Every problem of the document at once, each with its path',
+        params: idParams,
+        response: { 200: validationResultSchema, 404: errorSchema, ...commonErrors },
+      },
+    },
+    async (request) => service.validateStored(deps, request.params.id),
+  );
+  r.post(
+    '/v1/policies/:id/publish',
+    {
+      config: risk,
+      schema: {
+        tags,
+        operationId: 'publishPolicy',
+        summary:
+          'Publish a valid draft (four eyes: not by its author); a published policy is frozen',
+        params: idParams,
+        response: { 200: policySchema, ...stateErrors, ...commonErrors },
+      },
+    },
+    async (request) =>
+      service.publish(deps, commandContext(request, deps.clock), request.params.id),
+  );
+  r.post(
+    '/v1/policies/:id/activate',
+    {
+      config: risk,
+      schema: {
+        tags,
+        operationId: 'activatePolicy',
+        summary: 'Make a published policy the champion, or the challenger on a share of traffic',
+        params: idParams,
+        body: activateBody,
+        response: { 200: policySchema, ...stateErrors, ...commonErrors },
+      },
+    },
+    async (request) =>
+      service.activate(deps, commandContext(request, deps.clock), request.params.id, request.body),
+  );
+  r.post(
+    '/v1/policies/:id/deactivate',
+    {
+      config: risk,
+      schema: {
+        tags,
+        operationId: 'deactivatePolicy',
+        summary: 'Stop the challenger: all traffic goes back to the champion',
+        params: idParams,
+        response: { 200: policySchema, ...stateErrors, ...commonErrors },
+      },
+    },
+    async (request) =>
+      service.deactivate(deps, commandContext(request, deps.clock), request.params.id),
   );
 }

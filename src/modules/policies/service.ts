@@ -1,17 +1,63 @@
 import type { AppDeps } from '../../app';
-import { notFound } from '../../platform/errors';
-import { findPolicy } from './repository';
+import { validatePolicy } from '../../credit';
+import type { CommandContext } from '../../lib/command-context';
+import { decodeCursor, page } from '../../lib/cursor';
+import { newId } from '../../lib/ids';
+import { diffDocuments, mergePatch } from '../../lib/json-document';
+import {
+  conflict,
+  forbidden,
+  invalidState,
+  notFound,
+  unprocessable,
+  validationFailed,
+} from '../../platform/errors';
+import type { IdempotencyHandle } from '../../platform/idempotency';
+import { appendAudit } from '../audit/repository';
+import * as repo from './repository';
+import type { ActivateBody, CreatePolicyBody, PolicyView } from './schemas';
+
+type Document = Record<string, unknown>;
+
+function problemsOf(document: unknown) {
+  const checked = validatePolicy(document);
+  return checked.ok ? [] : checked.problems.map((p) => ({ path: p.path, message: p.message }));
+}
+
+async function roles(deps: AppDeps) {
+  const activations = await repo.findActivations(deps.db);
+  return new Map(activations.map((a) => [a.policy.id, a]));
+}
+
+function toView(row: repo.PolicyRow, active: Map<string, repo.ActivationRow>): PolicyView {
+  const document = row.document as Document;
+  const activation = active.get(row.id);
+  return {
+    id: row.id,
+    version: row.version,
+    status: row.status,
+    name: typeof document.name === 'string' ? document.name : null,
+    document,
+    valid: problemsOf(document).length === 0,
+    role: activation?.role ?? null,
+    shareBps: activation?.role === 'challenger' ? activation.shareBps : null,
+    createdBy: row.createdBy,
+    createdAt: row.createdAt.toISOString(),
+    publishedBy: row.publishedBy,
+    publishedAt: row.publishedAt?.toISOString() ?? null,
+  };
+}
 
 export async function activePolicy(deps: AppDeps) {
   const set = await deps.policies.activeSet();
-  const row = await findPolicy(deps.db, set.champion.id);
+  const row = await repo.findPolicy(deps.db, set.champion.id);
   if (!row) throw notFound('Active credit policy');
   return {
     id: row.id,
     version: row.version,
     status: row.status,
     activatedAt: set.champion.activatedAt.toISOString(),
-    document: row.document as Record<string, unknown>,
+    document: row.document as Document,
     challenger: set.challenger
       ? {
           id: set.challenger.id,
@@ -20,4 +66,279 @@ export async function activePolicy(deps: AppDeps) {
         }
       : null,
   };
+}
+
+export async function getPolicy(deps: AppDeps, id: string): Promise<PolicyView> {
+  const row = await repo.findPolicy(deps.db, id);
+  if (!row) throw notFound('Policy');
+  return toView(row, await roles(deps));
+}
+
+export async function listPolicies(
+  deps: AppDeps,
+  limit: number,
+  cursor?: string,
+  status?: repo.PolicyRow['status'],
+) {
+  const rows = await repo.listPolicies(deps.db, limit + 1, decodeCursor(cursor), status);
+  const { data, nextCursor } = page(rows, limit);
+  const active = await roles(deps);
+  return {
+    data: data.map((r) => {
+      const { document: _d, ...rest } = toView(r, active);
+      return rest;
+    }),
+    nextCursor,
+  };
+}
+
+/**
+ * A new draft, from a whole document or as a clone of another policy with a JSON merge patch.
+ * The draft takes the next version number, written into its document too.
+ */
+export async function createDraft(
+  deps: AppDeps,
+  ctx: CommandContext,
+  body: CreatePolicyBody,
+  idempotency: IdempotencyHandle | null,
+) {
+  let document: unknown = body.document;
+  if (body.cloneOf) {
+    const source = await repo.findPolicy(deps.db, body.cloneOf);
+    if (!source)
+      throw validationFailed([
+        {
+          path: 'body.cloneOf',
+          message: `unknown policy ${body.cloneOf}`,
+          messageZh: `策略 ${body.cloneOf} 不存在`,
+        },
+      ]);
+    document = body.changes ? mergePatch(source.document, body.changes) : source.document;
+  }
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+    throw validationFailed([
+      {
+        path: 'body.changes',
+        message: 'the patched document must be an object',
+        messageZh: '合并后的文档必须是对象',
+      },
+    ]);
+  }
+  return deps.db.transaction(async (tx) => {
+    await repo.lockActivations(tx);
+    const version = await repo.nextVersion(tx);
+    const row = await repo.insertPolicy(tx, {
+      id: newId('pol'),
+      version,
+      status: 'draft',
+      document: { ...(document as Document), version },
+      createdBy: ctx.actor.keyId,
+      createdAt: ctx.now,
+    });
+    await appendAudit(tx, ctx, [
+      {
+        entityType: 'policy',
+        entityId: row.id,
+        action: 'policy.drafted',
+        data: { version, cloneOf: body.cloneOf ?? null, changes: body.changes ?? null },
+      },
+    ]);
+    const view = toView(row, new Map());
+    await idempotency?.complete(tx, 201, view);
+    return view;
+  });
+}
+
+export async function updateDraft(
+  deps: AppDeps,
+  ctx: CommandContext,
+  id: string,
+  document: Document,
+) {
+  return deps.db.transaction(async (tx) => {
+    const row = await repo.findPolicyForUpdate(tx, id);
+    if (!row) throw notFound('Policy');
+    if (row.status !== 'draft')
+      throw invalidState(row.status, 'change a policy that is not a draft');
+    const changes = diffDocuments(row.document, { ...document, version: row.version });
+    const updated = await repo.updatePolicy(tx, id, {
+      document: { ...document, version: row.version },
+    });
+    await appendAudit(tx, ctx, [
+      {
+        entityType: 'policy',
+        entityId: id,
+        action: 'policy.updated',
+        data: { changes: changes.map((c) => c.path) },
+      },
+    ]);
+    return toView(updated, new Map());
+  });
+}
+
+export async function validateStored(deps: AppDeps, id: string) {
+  const row = await repo.findPolicy(deps.db, id);
+  if (!row) throw notFound('Policy');
+  const problems = problemsOf(row.document);
+  return { id: row.id, version: row.version, valid: problems.length === 0, problems };
+}
+
+export async function diffPolicies(deps: AppDeps, id: string, againstId: string) {
+  const [to, from] = await Promise.all([
+    repo.findPolicy(deps.db, id),
+    repo.findPolicy(deps.db, againstId),
+  ]);
+  if (!to) throw notFound('Policy');
+  if (!from)
+    throw validationFailed([
+      {
+        path: 'querystring.against',
+        message: `unknown policy ${againstId}`,
+        messageZh: `策略 ${againstId} 不存在`,
+      },
+    ]);
+  return {
+    from: { id: from.id, version: from.version },
+    to: { id: to.id, version: to.version },
+    changes: diffDocuments(from.document, to.document),
+  };
+}
+
+/** Four eyes: a draft is published by a risk user other than its author, and only if valid. */
+export async function publish(deps: AppDeps, ctx: CommandContext, id: string) {
+  return deps.db.transaction(async (tx) => {
+    const row = await repo.findPolicyForUpdate(tx, id);
+    if (!row) throw notFound('Policy');
+    if (row.createdBy === ctx.actor.keyId)
+      throw forbidden(
+        'The author of a draft may not publish it; a second risk user must (four eyes)',
+      );
+    if (row.status !== 'draft') throw invalidState(row.status, 'publish');
+    const problems = problemsOf(row.document);
+    if (problems.length) {
+      throw unprocessable(
+        'POLICY_INVALID',
+        'The policy does not validate; fix every problem before publishing',
+        '策略校验未通过，请修正后再发布',
+        problems.map((p) => ({ path: `document.${p.path}`, message: p.message })),
+      );
+    }
+    const updated = await repo.updatePolicy(tx, id, {
+      status: 'published',
+      publishedBy: ctx.actor.keyId,
+      publishedAt: ctx.now,
+    });
+    await appendAudit(tx, ctx, [
+      {
+        entityType: 'policy',
+        entityId: id,
+        action: 'policy.published',
+        data: { version: row.version, author: row.createdBy },
+      },
+    ]);
+    return toView(updated, new Map());
+  });
+}
+
+/**
+ * Rollout: one champion, optionally one challenger taking a share of traffic (chosen from the
+ * merchant id). A new champion retires the old one; a champion cannot also be the challenger.
+ */
+export async function activate(deps: AppDeps, ctx: CommandContext, id: string, body: ActivateBody) {
+  const view = await deps.db.transaction(async (tx) => {
+    await repo.lockActivations(tx);
+    const row = await repo.findPolicyForUpdate(tx, id);
+    if (!row) throw notFound('Policy');
+    if (row.status !== 'published')
+      throw invalidState(row.status, 'activate a policy that is not published');
+    const current = new Map((await repo.findActivations(tx)).map((a) => [a.role, a]));
+    if (body.role === 'champion') {
+      const old = current.get('champion');
+      if (old?.policy.id === id)
+        throw conflict(
+          'ALREADY_ACTIVE',
+          'This policy is already the champion',
+          '该策略已是冠军策略',
+        );
+      if (current.get('challenger')?.policy.id === id)
+        await repo.removeActivation(tx, 'challenger');
+      await repo.setActivation(tx, 'champion', id, 10_000, ctx.actor.keyId, ctx.now);
+      if (old) await repo.updatePolicy(tx, old.policy.id, { status: 'retired' });
+      await appendAudit(tx, ctx, [
+        {
+          entityType: 'policy',
+          entityId: id,
+          action: 'policy.activated',
+          data: { role: 'champion', replaced: old?.policy.id ?? null },
+        },
+        ...(old
+          ? [
+              {
+                entityType: 'policy',
+                entityId: old.policy.id,
+                action: 'policy.retired',
+                data: { replacedBy: id },
+              },
+            ]
+          : []),
+      ]);
+    } else {
+      if (current.get('champion')?.policy.id === id)
+        throw conflict(
+          'ALREADY_ACTIVE',
+          'The champion cannot also be the challenger',
+          '冠军策略不能同时作为挑战者',
+        );
+      const shareBps = Math.round((body.share ?? 0.1) * 10_000);
+      await repo.setActivation(tx, 'challenger', id, shareBps, ctx.actor.keyId, ctx.now);
+      await appendAudit(tx, ctx, [
+        {
+          entityType: 'policy',
+          entityId: id,
+          action: 'policy.activated',
+          data: {
+            role: 'challenger',
+            shareBps,
+            replaced: current.get('challenger')?.policy.id ?? null,
+          },
+        },
+      ]);
+    }
+    const fresh = await repo.findPolicy(tx, id);
+    return toView(
+      fresh ?? row,
+      new Map((await repo.findActivations(tx)).map((a) => [a.policy.id, a])),
+    );
+  });
+  deps.policies.invalidate();
+  return view;
+}
+
+/** Stops the challenger: all traffic goes back to the champion. */
+export async function deactivate(deps: AppDeps, ctx: CommandContext, id: string) {
+  const view = await deps.db.transaction(async (tx) => {
+    await repo.lockActivations(tx);
+    const row = await repo.findPolicy(tx, id);
+    if (!row) throw notFound('Policy');
+    const current = (await repo.findActivations(tx)).find((a) => a.policy.id === id);
+    if (!current) throw invalidState('inactive', 'deactivate');
+    if (current.role === 'champion')
+      throw conflict(
+        'CHAMPION_REQUIRED',
+        'The champion cannot be deactivated; activate another champion instead',
+        '冠军策略不能停用，请启用新的冠军策略',
+      );
+    await repo.removeActivation(tx, 'challenger');
+    await appendAudit(tx, ctx, [
+      {
+        entityType: 'policy',
+        entityId: id,
+        action: 'policy.deactivated',
+        data: { role: 'challenger' },
+      },
+    ]);
+    return toView(row, new Map());
+  });
+  deps.policies.invalidate();
+  return view;
 }
