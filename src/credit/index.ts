@@ -32,6 +32,24 @@ export {
   roundTo,
 } from './money';
 export {
+  auc,
+  BAD_STATUSES,
+  badRateByGrade,
+  type GradeBadRate,
+  gini,
+  isBad,
+  ks,
+  OUTCOME_STATUSES,
+  type OutcomeStatus,
+  PSI_BIN_WIDTH,
+  PSI_EPSILON,
+  type PsiBin,
+  type PsiResult,
+  psi,
+  type ScoredLoan,
+  scoreBinEdges,
+} from './monitoring';
+export {
   type CompiledPolicy,
   compilePolicy,
   type Outcome,
