@@ -42,6 +42,11 @@ export const openapi = fp(async (app: FastifyInstance) => {
           name: 'policies',
           description: 'Credit policies: the scoring rules the risk team versions and publishes',
         },
+        {
+          name: 'simulation',
+          description:
+            'What-if: a credit policy replayed over stored applications or a batch of surveys',
+        },
         { name: 'schedules', description: 'Repayment schedules' },
         {
           name: 'applications',
