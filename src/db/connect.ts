@@ -46,6 +46,10 @@ async function connectPostgres(url: string, poolMax: number): Promise<Database> 
   });
   // An idle client that loses its server must not crash the process; the next query reports it.
   pool.on('error', () => {});
+  // A checked-out client (inside a transaction) that loses its server emits 'error' too, and
+  // the pool listens only to idle ones: unheard, that event would kill the process. Its query
+  // rejects anyway (the request answers 503) and the pool drops the client on release.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = drizzle(pool, { schema }) as unknown as Db;
   return {
     db,
