@@ -2,6 +2,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import request from 'supertest';
 import { buildApp } from '../../src/app';
 import { type Config, loadConfig } from '../../src/config';
+import { connect, type Database } from '../../src/db/connect';
 import type { Role } from '../../src/platform/auth';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
@@ -23,6 +24,11 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   clock?: () => Date;
   loggerInstance?: FastifyBaseLogger;
+  /**
+   * PostgreSQL only: the app gets its own pool on this URL (given the scratch database's),
+   * e.g. through a fault-injecting proxy; `testDb` keeps its direct connection.
+   */
+  databaseUrl?: (scratchUrl: string) => string;
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -35,9 +41,17 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     OFFER_EXPIRY_INTERVAL_MS: '0',
     ...options.env,
   });
+  let appDatabase: Database = testDb.database;
+  if (options.databaseUrl) {
+    if (!testDb.url) throw new Error('databaseUrl needs DATABASE_URL (PostgreSQL)');
+    appDatabase = await connect({
+      url: options.databaseUrl(testDb.url),
+      poolMax: config.DATABASE_POOL_MAX,
+    });
+  }
   const app = await buildApp({
     config,
-    database: testDb.database,
+    database: appDatabase,
     clock: options.clock,
     loggerInstance: options.loggerInstance,
   });
@@ -60,6 +74,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     },
     async close() {
       await app.close();
+      if (appDatabase !== testDb.database) await appDatabase.close();
       await testDb.dispose();
     },
   };
