@@ -12,6 +12,7 @@ import { exposureRoutes } from './modules/exposure/routes';
 import { guaranteeGroupRoutes } from './modules/guarantee-groups/routes';
 import { marketRoutes } from './modules/markets/routes';
 import { merchantRoutes } from './modules/merchants/routes';
+import { monitoringRoutes } from './modules/monitoring/routes';
 import { startOfferExpiry } from './modules/offers/expiry-job';
 import { offerRoutes } from './modules/offers/routes';
 import { operatorRoutes } from './modules/operators/routes';
@@ -117,6 +118,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(offerRoutes, deps);
   await app.register(guaranteeGroupRoutes, deps);
   await app.register(exposureRoutes, deps);
+  await app.register(monitoringRoutes, deps);
   await app.register(decisionRoutes, deps);
   if (config.OFFER_EXPIRY_INTERVAL_MS > 0)
     startOfferExpiry(app, deps, config.OFFER_EXPIRY_INTERVAL_MS);

@@ -55,6 +55,10 @@ export const openapi = fp(async (app: FastifyInstance) => {
         { name: 'offers', description: 'Offers: accept, decline; they expire' },
         { name: 'reviews', description: 'Manual review of referred applications (审贷分离)' },
         { name: 'guarantee-groups', description: 'Joint-guarantee groups (联保小组)' },
+        {
+          name: 'monitoring',
+          description: 'Loan outcomes and how a policy performs: bad rates, Gini, KS, PSI',
+        },
       ],
     },
     transform: jsonSchemaTransform,
