@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { AppDeps } from '../../app';
 import { commonErrors, errorSchema, idParams } from '../../platform/schemas';
 import { simulateBody, simulationResultSchema } from './schemas';
@@ -24,7 +25,8 @@ export async function simulationRoutes(app: FastifyInstance, deps: AppDeps) {
           'Runs the same decide() as production on each case with the candidate policy and with the active champion. ' +
           "Stored applications use their survey, their request and the context of their first model decision. No body (or no filter) means every stored application. Any policy status may be simulated; a draft that does not validate answers 422 POLICY_INVALID with every problem. Expected loss sums PD x LGD (the candidate's products.<product>.lgd) x amount over the first offer of each approved case, rounded to fen.",
         params: idParams,
-        body: simulateBody.optional(),
+        // No body at all reads as {}: every stored application.
+        body: z.preprocess((body) => body ?? {}, simulateBody),
         response: {
           200: simulationResultSchema,
           404: errorSchema,
@@ -34,6 +36,6 @@ export async function simulationRoutes(app: FastifyInstance, deps: AppDeps) {
         },
       },
     },
-    async (request) => simulatePolicy(deps, request.params.id, request.body ?? {}),
+    async (request) => simulatePolicy(deps, request.params.id, request.body),
   );
 }
