@@ -12,7 +12,7 @@ import {
 } from '../../db/schema';
 import type { CommandContext } from '../../lib/command-context';
 import { newId } from '../../lib/ids';
-import { forbidden, notFound } from '../../platform/errors';
+import { forbidden, invalidState, notFound } from '../../platform/errors';
 import type { IdempotencyHandle } from '../../platform/idempotency';
 import { auditRows } from '../audit/repository';
 import { canSeeMerchant } from '../merchants/access';
@@ -35,6 +35,13 @@ export async function reviewApplication(
   body: ReviewBody,
   idempotency: IdempotencyHandle | null,
 ): Promise<ApplicationView> {
+  // The policy is read before the transaction: PolicyCache reads on its own connection, which
+  // inside the transaction deadlocks a single-connection database (PGlite) and holds a second
+  // pool connection on PostgreSQL. A referred application's decision does not change until it
+  // is reviewed, and the transaction checks the status again under the row lock.
+  const prior = (await latestDecisions(deps.db, [id])).get(id);
+  const priorPolicy = prior ? await deps.policies.byId(prior.policyId) : null;
+
   return deps.db.transaction(async (tx) => {
     const app = await findApplicationForUpdate(tx, id);
     if (!app || !canSeeMerchant(ctx.actor, app)) throw notFound('Application');
@@ -47,7 +54,9 @@ export async function reviewApplication(
 
     const previous = (await latestDecisions(tx, [app.id])).get(app.id);
     if (!previous) throw new Error(`application ${app.id} has no decision`);
-    const policy = { ...(await deps.policies.byId(previous.policyId)), arm: previous.arm };
+    if (!priorPolicy || priorPolicy.id !== previous.policyId)
+      throw invalidState(app.status, 'review: the decision changed meanwhile');
+    const policy = { ...priorPolicy, arm: previous.arm };
 
     const [applicant] = await tx
       .select({ merchant: merchants, operator: operators })
