@@ -110,10 +110,14 @@ export async function reviewApplication(
         decidedBy: ctx.actor.keyId,
         note: body.note,
       });
-      decisionRow = { ...decided.decisionRow, outcome: 'approve' };
       offerRows = decided.offerRows;
-      // An approval the model cannot back with any offer within its caps stays a decline.
+      // An approval the model cannot back with any offer within its caps stays a decline, and
+      // the stored decision says so (not 'approve' beside a declined application).
       if (offerRows.length === 0) status = 'declined';
+      decisionRow = {
+        ...decided.decisionRow,
+        outcome: status === 'approved' ? 'approve' : 'decline',
+      };
     }
 
     const [updated] = await tx
