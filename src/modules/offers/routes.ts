@@ -9,6 +9,8 @@ import { acceptOffer, declineOffer, getOffer } from './service';
 
 const stateErrors = { 404: errorSchema, 409: errorSchema, 422: errorSchema };
 const actors = { roles: ['officer', 'partner', 'admin'] as const };
+/** Commands take no body: fields sent along (status, amount, rate...) are refused, not ignored. */
+const noBody = z.strictObject({}).nullish();
 
 export async function offerRoutes(app: FastifyInstance, deps: AppDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -36,6 +38,7 @@ export async function offerRoutes(app: FastifyInstance, deps: AppDeps) {
           "Accept an offer: the application's other offers are withdrawn; an expired offer cannot be accepted",
         headers: z.object({ 'idempotency-key': z.string().min(1).max(255) }),
         params: idParams,
+        body: noBody,
         response: { 200: offerSchema, ...stateErrors, ...commonErrors },
       },
     },
@@ -57,6 +60,7 @@ export async function offerRoutes(app: FastifyInstance, deps: AppDeps) {
         summary: 'Decline an offer, releasing any guarantee capacity it held',
         headers: z.object({ 'idempotency-key': z.string().min(1).max(255).optional() }),
         params: idParams,
+        body: noBody,
         response: { 200: offerSchema, ...stateErrors, ...commonErrors },
       },
     },
