@@ -21,10 +21,11 @@ import { policyRoutes } from './modules/policies/routes';
 import { scheduleRoutes } from './modules/schedules/routes';
 import { simulationRoutes } from './modules/simulation/routes';
 import { auth } from './platform/auth';
-import { errorHandler } from './platform/error-handler';
+import { errorHandler, frameworkErrors } from './platform/error-handler';
 import { AppError } from './platform/errors';
 import { health } from './platform/health';
 import { idempotency } from './platform/idempotency';
+import { inputGuard } from './platform/input-guard';
 import { loggerOptions } from './platform/logging';
 import { metrics } from './platform/metrics';
 
@@ -66,6 +67,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       ? { loggerInstance: options.loggerInstance }
       : { logger: loggerOptions(config.LOG_LEVEL) }),
     bodyLimit: config.BODY_LIMIT_BYTES,
+    // A malformed URL or overlong path parameter: the error shape, not Fastify's own.
+    frameworkErrors,
     // genReqId reads x-request-id itself, so an unsafe value is replaced rather than trusted.
     requestIdHeader: false,
     // Accept a caller's id only if it is sane; otherwise make one.
@@ -84,6 +87,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(errorHandler);
   await app.register(helmet, { contentSecurityPolicy: false });
+  await app.register(inputGuard);
   await app.register(openapi);
   await app.register(metrics);
   await app.register(auth, { db: deps.db, adminApiKey: config.ADMIN_API_KEY });

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isDatabaseUnavailable } from './database-errors';
@@ -37,6 +37,21 @@ const FASTIFY_CODES: Record<string, [number, string, string]> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'INVALID_JSON', '请求体不能为空'],
   FST_ERR_CTP_INVALID_JSON_BODY: [400, 'INVALID_JSON', '请求体不是合法的 JSON'],
 };
+
+/**
+ * Fastify's `frameworkErrors`: a malformed URL or an overlong path parameter is refused by the
+ * router before any hook or error handler runs; answer it in the same error shape (Fastify's
+ * default is its own shape), never echoing the URL.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  reply.header('x-request-id', request.id);
+  return send(
+    reply,
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? new AppError(414, 'URI_TOO_LONG', 'A path parameter is too long', '路径参数过长')
+      : new AppError(400, 'BAD_REQUEST', 'Malformed URL', '请求地址无效'),
+  );
+}
 
 export const errorHandler = fp(async (app: FastifyInstance) => {
   app.setErrorHandler((error: FastifyError, request, reply) => {
