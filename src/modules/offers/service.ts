@@ -128,6 +128,7 @@ export async function acceptOffer(
     if (!isExpired(offer, ctx.now)) return false;
     const audit: AuditEntry[] = [];
     await closeOffer(tx, ctx, offer, 'expired', audit);
+    await endGroupOf(tx, ctx, offer, audit);
     await closeApplicationIfSpent(tx, ctx, offer.applicationId, audit);
     await tx.insert(auditEvents).values(auditRows(ctx, audit));
     return true;
@@ -238,6 +239,17 @@ export async function declineOffer(
   });
 }
 
+/**
+ * 联保: a member's offer that expires unaccepted ends the group as a refusal does, so the
+ * members who accepted are not left waiting for a booking that can no longer come.
+ */
+async function endGroupOf(tx: Db, ctx: CommandContext, offer: OfferRow, audit: AuditEntry[]) {
+  if (!offer.guaranteeGroupId) return;
+  const group = await lockGroup(tx, offer.guaranteeGroupId);
+  if (group.status !== 'offered') return;
+  await dissolveGroup(tx, ctx, offer.guaranteeGroupId, offer.id, audit);
+}
+
 async function dissolveGroup(
   tx: Db,
   ctx: CommandContext,
@@ -326,7 +338,10 @@ export async function expireDueOffers(
         )
         .for('update');
       const audit: AuditEntry[] = [];
-      for (const offer of rows) await closeOffer(tx, ctx, offer, 'expired', audit);
+      for (const offer of rows) {
+        await closeOffer(tx, ctx, offer, 'expired', audit);
+        await endGroupOf(tx, ctx, offer, audit);
+      }
       await closeApplicationIfSpent(tx, ctx, applicationId, audit);
       if (audit.length) await tx.insert(auditEvents).values(auditRows(ctx, audit));
       return rows.length;
