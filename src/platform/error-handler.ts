@@ -41,10 +41,17 @@ const FASTIFY_CODES: Record<string, [number, string, string]> = {
 /**
  * Fastify's `frameworkErrors`: a malformed URL or an overlong path parameter is refused by the
  * router before any hook or error handler runs; answer it in the same error shape (Fastify's
- * default is its own shape), never echoing the URL.
+ * default is its own shape), never echoing the URL. No onRequest hook runs for these, so the
+ * request id and helmet's headers that matter for a JSON answer are set here.
  */
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  reply.header('x-request-id', request.id);
+  reply.headers({
+    'x-request-id': request.id,
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'SAMEORIGIN',
+    'referrer-policy': 'no-referrer',
+    'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  });
   return send(
     reply,
     error.code === 'FST_ERR_MAX_PARAM_LENGTH'
