@@ -6,8 +6,9 @@ import { sql } from 'drizzle-orm';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { TestApp } from '../helpers/test-app';
 
-/** Every route any Fastify instance registered, once `fastifyWithRouteCapture` replaced fastify. */
-export const capturedRoutes: RouteOptions[] = [];
+/** Every route each Fastify instance registered (by creation order), once captured. */
+export const capturedRoutes: { instance: number; route: RouteOptions }[] = [];
+let instances = 0;
 
 /**
  * For `jest.mock('fastify', () => require('../security/support').fastifyWithRouteCapture())`:
@@ -18,19 +19,20 @@ export function fastifyWithRouteCapture() {
   const actual = jest.requireActual('fastify');
   const factory = (...args: unknown[]) => {
     const app = actual(...args);
+    const instance = instances++;
     app.addHook('onRoute', (route: RouteOptions) => {
-      capturedRoutes.push(route);
+      capturedRoutes.push({ instance, route });
     });
     return app;
   };
   return Object.assign(factory, actual, { default: factory, fastify: factory });
 }
 
-/** The captured routes, one per method and URL (HEAD dropped). */
-export function routeList(): { method: string; url: string; route: RouteOptions }[] {
+/** The routes of the first app built in the file, one per method and URL (HEAD dropped). */
+export function routeList(instance = 0): { method: string; url: string; route: RouteOptions }[] {
   const seen = new Set<string>();
   const out: { method: string; url: string; route: RouteOptions }[] = [];
-  for (const route of capturedRoutes)
+  for (const { route } of capturedRoutes.filter((c) => c.instance === instance))
     for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
       const key = `${method} ${route.url}`;
       if (method === 'HEAD' || seen.has(key)) continue;
