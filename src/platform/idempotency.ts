@@ -23,6 +23,8 @@ type Tx = Pick<Db, 'update'>;
 
 export interface IdempotencyHandle {
   key: string;
+  /** What identifies this attempt's claim, for a service that stores its answer in its own SQL. */
+  claim: { apiKeyId: string; key: string; lockToken: string };
   /** Stores the answer in the caller's transaction; fails if another attempt took the key over. */
   complete(tx: Tx, statusCode: number, body: unknown): Promise<void>;
   completed: boolean;
@@ -155,6 +157,7 @@ export const idempotency = fp<IdempotencyOptions>(async (app: FastifyInstance, {
     );
     const handle: IdempotencyHandle = {
       key: header,
+      claim: { apiKeyId, key: header, lockToken: token },
       completed: false,
       async complete(tx, statusCode, body) {
         const updated = await tx

@@ -8,7 +8,7 @@ import type { ApplicationStatus, OfferStatus } from './lifecycle';
 import { type DecisionRow, type OfferRow, type OperatorRow, reserveCapacity } from './repository';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const RESERVATION_ATTEMPTS = 3;
+export const RESERVATION_ATTEMPTS = 3;
 
 export interface DecidedOffers {
   decision: Decision;
@@ -47,21 +47,76 @@ function offersToMake(decision: Decision, groupId: string | null): OfferProposal
   return groupId ? decision.offers.filter((o) => o.product === 'joint_guarantee') : decision.offers;
 }
 
+/** Runs the model with the operator as known now and prepares the rows to write. */
+export function prepareDecision(
+  input: DecideInput,
+  operator: OperatorRow | null,
+): DecidedOffers & { reservation: { operatorId: string; amount: number } | null } {
+  const context = input.buildContext(operator);
+  const decision = input.decideWith(context);
+  const proposals = offersToMake(decision, input.groupId);
+  const guaranteed = proposals.find((o) => o.product === 'operator_guarantee');
+  const decisionId = newId('dec');
+  const expiresAt = new Date(input.now.getTime() + decision.offerValidityDays * DAY_MS);
+  const offerStatus: OfferStatus = input.groupId ? 'pending' : 'offered';
+  return {
+    decision,
+    context,
+    status: statusOf(decision),
+    reservation:
+      guaranteed && operator ? { operatorId: operator.id, amount: guaranteed.amount } : null,
+    decisionRow: {
+      id: decisionId,
+      applicationId: input.applicationId,
+      policyId: input.policy.id,
+      policyVersion: input.policy.version,
+      arm: input.policy.arm,
+      source: input.source,
+      outcome: decision.outcome,
+      score: decision.score,
+      grade: decision.grade,
+      result: decision,
+      context,
+      decidedBy: input.decidedBy,
+      note: input.note ?? null,
+      createdAt: input.now,
+    },
+    offerRows: proposals.map((o) => ({
+      id: newId('off'),
+      applicationId: input.applicationId,
+      decisionId,
+      merchantId: input.merchantId,
+      marketId: input.marketId,
+      product: o.product,
+      amount: o.amount,
+      termMonths: o.termMonths,
+      annualRateBps: o.annualRateBps,
+      method: o.method,
+      schedule: o.schedule,
+      totalInterest: o.totalInterest,
+      operatorId: o.product === 'operator_guarantee' ? (operator?.id ?? null) : null,
+      reservedAmount: o.product === 'operator_guarantee' ? o.amount : 0,
+      guaranteeGroupId: o.product === 'joint_guarantee' ? input.groupId : null,
+      status: offerStatus,
+      expiresAt,
+      createdAt: input.now,
+      updatedAt: input.now,
+    })),
+  };
+}
+
 /**
- * Runs the model and prepares the decision and offer rows, holding operator capacity for an
- * operator-guaranteed offer. When the capacity went to someone else since the context was
- * read, the model decides again with what is left, so the stored context always reproduces
- * the stored decision.
+ * Inside a transaction: runs the model and holds operator capacity for an operator-guaranteed
+ * offer. When the capacity went to someone else since the context was read, the model decides
+ * again with what is left, so the stored context always reproduces the stored decision.
  */
 export async function decideAndReserve(tx: Db, input: DecideInput): Promise<DecidedOffers> {
   let operator = input.operator;
   for (let attempt = 1; ; attempt++) {
-    const context = input.buildContext(operator);
-    const decision = input.decideWith(context);
-    const proposals = offersToMake(decision, input.groupId);
-    const guaranteed = proposals.find((o) => o.product === 'operator_guarantee');
-    if (guaranteed && operator && !(await reserveCapacity(tx, operator.id, guaranteed.amount))) {
-      if (attempt >= RESERVATION_ATTEMPTS)
+    const prepared = prepareDecision(input, operator);
+    const r = prepared.reservation;
+    if (r && !(await reserveCapacity(tx, r.operatorId, r.amount))) {
+      if (attempt >= RESERVATION_ATTEMPTS || !operator)
         throw new Error('operator capacity kept changing while deciding');
       [operator] = (await tx
         .select()
@@ -70,51 +125,7 @@ export async function decideAndReserve(tx: Db, input: DecideInput): Promise<Deci
         .for('update')) as [OperatorRow];
       continue;
     }
-    const decisionId = newId('dec');
-    const expiresAt = new Date(input.now.getTime() + decision.offerValidityDays * DAY_MS);
-    const offerStatus: OfferStatus = input.groupId ? 'pending' : 'offered';
-    return {
-      decision,
-      context,
-      status: statusOf(decision),
-      decisionRow: {
-        id: decisionId,
-        applicationId: input.applicationId,
-        policyId: input.policy.id,
-        policyVersion: input.policy.version,
-        arm: input.policy.arm,
-        source: input.source,
-        outcome: decision.outcome,
-        score: decision.score,
-        grade: decision.grade,
-        result: decision,
-        context,
-        decidedBy: input.decidedBy,
-        note: input.note ?? null,
-        createdAt: input.now,
-      },
-      offerRows: proposals.map((o) => ({
-        id: newId('off'),
-        applicationId: input.applicationId,
-        decisionId,
-        merchantId: input.merchantId,
-        marketId: input.marketId,
-        product: o.product,
-        amount: o.amount,
-        termMonths: o.termMonths,
-        annualRateBps: o.annualRateBps,
-        method: o.method,
-        schedule: o.schedule,
-        totalInterest: o.totalInterest,
-        operatorId: o.product === 'operator_guarantee' ? (operator?.id ?? null) : null,
-        reservedAmount: o.product === 'operator_guarantee' ? o.amount : 0,
-        guaranteeGroupId: o.product === 'joint_guarantee' ? input.groupId : null,
-        status: offerStatus,
-        expiresAt,
-        createdAt: input.now,
-        updatedAt: input.now,
-      })),
-    };
+    return prepared;
   }
 }
 

@@ -1,24 +1,35 @@
 import { and, eq } from 'drizzle-orm';
 import type { AppDeps } from '../../app';
-import { decide } from '../../credit';
-import { applications, auditEvents, decisions, offers } from '../../db/schema';
+import { decide, type LoanRequest } from '../../credit';
+import type { Db } from '../../db/connect';
+import { applications, auditEvents, decisions, offers, operators } from '../../db/schema';
 import type { CommandContext } from '../../lib/command-context';
 import { newId } from '../../lib/ids';
-import { AppError, conflict, validationFailed } from '../../platform/errors';
+import { AppError, conflict, notFound, validationFailed } from '../../platform/errors';
 import type { IdempotencyHandle } from '../../platform/idempotency';
-import { auditRows } from '../audit/repository';
+import { type AuditEntry, auditRows } from '../audit/repository';
 import { lockGroup, resolveGroupIfComplete } from '../guarantee-groups/resolve';
 import { canSeeMerchant } from '../merchants/access';
 import { decisionContext } from './decision-context';
-import { decideAndReserve } from './record-decision';
-import { loadApplicant } from './repository';
+import {
+  type DecidedOffers,
+  type DecideInput,
+  decideAndReserve,
+  prepareDecision,
+  RESERVATION_ATTEMPTS,
+} from './record-decision';
+import { loadApplicant, type MerchantRow, type OperatorRow } from './repository';
 import type { ApplicationView, SubmitApplicationBody } from './schemas';
 import { applicationView } from './views';
+import { writeDecidedApplication } from './write-decided';
+
+type ApplicationInsert = typeof applications.$inferInsert & { createdAt: Date; updatedAt: Date };
 
 /**
  * POST /v1/applications, the hot path: score the survey and answer with the decision and
  * offers in the same request. Application, decision, offers, capacity reservation, audit
- * events and the idempotent answer commit together or not at all.
+ * events and the idempotent answer are written together or not at all: in one statement for a
+ * single merchant, in one transaction for a guarantee-group member.
  */
 export async function submitApplication(
   deps: AppDeps,
@@ -36,138 +47,194 @@ export async function submitApplication(
       { path: 'body.merchantId', message: 'no such merchant', messageZh: '商户不存在' },
     ]);
   }
-  const { merchant } = applicant;
-  if (groupId && (!applicant.groupStatus || !applicant.memberActive)) {
-    throw notFoundInGroup();
-  }
-  if (groupId && applicant.groupStatus !== 'forming') {
-    throw conflict(
-      'GROUP_NOT_FORMING',
-      `Guarantee group is ${applicant.groupStatus}; it no longer takes applications`,
-      '该联保小组已不再接受申请',
-    );
-  }
+  if (groupId && (!applicant.groupStatus || !applicant.memberActive)) throw notFoundInGroup();
+  if (groupId && applicant.groupStatus !== 'forming')
+    throw groupNotForming(applicant.groupStatus ?? 'unknown');
 
+  const { merchant } = applicant;
   const policy = await deps.policies.forMerchant(merchant.id);
   const applicationId = newId('app');
+  const input = (memberCount: number): DecideInput => ({
+    applicationId,
+    merchantId: merchant.id,
+    marketId: merchant.marketId,
+    policy,
+    source: 'model',
+    operator: applicant.operator,
+    buildContext: (operator) =>
+      decisionContext({
+        operator,
+        leaseEndsOn: merchant.leaseEndsOn,
+        group: groupId ? { id: groupId, memberCount } : null,
+        now: ctx.now,
+      }),
+    decideWith: (context) => decide(survey, request, policy.compiled, context),
+    groupId,
+    now: ctx.now,
+    decidedBy: 'model',
+  });
+  const applicationRow = (status: ApplicationInsert['status']): ApplicationInsert => ({
+    id: applicationId,
+    merchantId: merchant.id,
+    marketId: merchant.marketId,
+    partnerId: ctx.actor.role === 'partner' ? ctx.actor.partnerId : merchant.partnerId,
+    submittedBy: ctx.actor.keyId,
+    status,
+    product: request.product,
+    amount: request.amount,
+    termMonths: request.termMonths,
+    purpose: request.purpose,
+    guaranteeGroupId: groupId,
+    survey,
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+  });
 
-  return deps.db.transaction(async (tx) => {
-    let memberCount = 0;
-    if (groupId) {
-      const group = await lockGroup(tx, groupId);
-      if (group.status !== 'forming') {
-        throw conflict(
-          'GROUP_NOT_FORMING',
-          `Guarantee group is ${group.status}; it no longer takes applications`,
-          '该联保小组已不再接受申请',
-        );
-      }
-      memberCount = group.memberCount;
-      const already = await tx
-        .select({ id: applications.id })
-        .from(applications)
-        .where(
-          and(eq(applications.guaranteeGroupId, groupId), eq(applications.merchantId, merchant.id)),
-        )
-        .limit(1);
-      if (already.length) {
-        throw conflict(
-          'ALREADY_APPLIED',
-          'This merchant has already applied in this guarantee group',
-          '该商户已在此联保小组中提交过申请',
-        );
-      }
-    }
-
-    const decided = await decideAndReserve(tx, {
-      applicationId,
-      merchantId: merchant.id,
-      marketId: merchant.marketId,
-      policy,
-      source: 'model',
-      operator: applicant.operator,
-      buildContext: (operator) =>
-        decisionContext({
-          operator,
-          leaseEndsOn: merchant.leaseEndsOn,
-          group: groupId ? { id: groupId, memberCount } : null,
-          now: ctx.now,
-        }),
-      decideWith: (context) => decide(survey, request, policy.compiled, context),
+  if (groupId)
+    return submitGroupMember(deps, ctx, {
       groupId,
-      now: ctx.now,
-      decidedBy: 'model',
+      merchant,
+      request,
+      input,
+      applicationRow,
+      idempotency,
+      policy,
     });
 
-    const applicationRow = {
-      id: applicationId,
-      merchantId: merchant.id,
-      marketId: merchant.marketId,
-      partnerId: ctx.actor.role === 'partner' ? ctx.actor.partnerId : merchant.partnerId,
-      submittedBy: ctx.actor.keyId,
-      status: decided.status,
-      product: request.product,
-      amount: request.amount,
-      termMonths: request.termMonths,
-      purpose: request.purpose,
-      guaranteeGroupId: groupId,
-      survey,
-      createdAt: ctx.now,
-      updatedAt: ctx.now,
-    };
-    const [app] = await tx.insert(applications).values(applicationRow).returning();
+  let operator: OperatorRow | null = applicant.operator;
+  for (let attempt = 1; attempt <= RESERVATION_ATTEMPTS; attempt++) {
+    const prepared = prepareDecision(input(0), operator);
+    const app = applicationRow(prepared.status);
+    const view = viewOf(app, prepared);
+    const outcome = await writeDecidedApplication(deps.db, {
+      application: app,
+      decision: prepared.decisionRow as DecidedWriteDecision,
+      offers: prepared.offerRows as DecidedWriteOffers,
+      events: auditRows(ctx, submissionEvents(applicationId, request, prepared, policy)),
+      reservation: prepared.reservation,
+      idempotency: idempotency ? { ...idempotency.claim, status: 201, body: view } : null,
+    });
+    if (outcome === 'written') {
+      if (idempotency) idempotency.completed = true;
+      return view;
+    }
+    if (outcome === 'idempotency_lost') {
+      throw conflict(
+        'IDEMPOTENCY_KEY_IN_USE',
+        'This Idempotency-Key was taken over by a newer attempt',
+        '该幂等键已被新的请求占用',
+      );
+    }
+    // The capacity went to someone else meanwhile: decide again with what is left.
+    [operator] = (await deps.db
+      .select()
+      .from(operators)
+      .where(eq(operators.id, operator?.id ?? ''))) as [OperatorRow];
+  }
+  throw new Error('operator capacity kept changing while deciding');
+}
+
+type DecidedWriteDecision = Parameters<typeof writeDecidedApplication>[1]['decision'];
+type DecidedWriteOffers = Parameters<typeof writeDecidedApplication>[1]['offers'];
+
+/** The answer, built from what is written (ids and times are ours), so no read-back is needed. */
+function viewOf(app: ApplicationInsert, prepared: DecidedOffers): ApplicationView {
+  const decisionRow = prepared.decisionRow as typeof decisions.$inferSelect;
+  const offerRows = prepared.offerRows as (typeof offers.$inferSelect)[];
+  return applicationView(app as typeof applications.$inferSelect, decisionRow, offerRows);
+}
+
+function submissionEvents(
+  applicationId: string,
+  request: LoanRequest,
+  prepared: DecidedOffers,
+  policy: { version: number; arm: string },
+): AuditEntry[] {
+  return [
+    {
+      entityType: 'application',
+      entityId: applicationId,
+      action: 'application.submitted',
+      data: { product: request.product, amount: request.amount },
+    },
+    {
+      entityType: 'application',
+      entityId: applicationId,
+      action: `application.${prepared.status}`,
+      data: {
+        decisionId: prepared.decisionRow.id,
+        outcome: prepared.decision.outcome,
+        score: prepared.decision.score,
+        policyVersion: policy.version,
+        arm: policy.arm,
+      },
+    },
+    ...prepared.offerRows.map((o) => ({
+      entityType: 'offer',
+      entityId: o.id as string,
+      action: `offer.${o.status}`,
+      data: { applicationId, product: o.product, amount: o.amount },
+    })),
+  ];
+}
+
+/** A guarantee-group member: one transaction under the group's lock, deciding the group when complete. */
+async function submitGroupMember(
+  deps: AppDeps,
+  ctx: CommandContext,
+  p: {
+    groupId: string;
+    merchant: MerchantRow;
+    request: LoanRequest;
+    input: (memberCount: number) => DecideInput;
+    applicationRow: (status: ApplicationInsert['status']) => ApplicationInsert;
+    idempotency: IdempotencyHandle | null;
+    policy: Awaited<ReturnType<AppDeps['policies']['forMerchant']>>;
+  },
+): Promise<ApplicationView> {
+  return deps.db.transaction(async (tx) => {
+    const group = await lockGroup(tx, p.groupId);
+    if (group.status !== 'forming') throw groupNotForming(group.status);
+    await assertNotYetApplied(tx, p.groupId, p.merchant.id);
+    const decided = await decideAndReserve(tx, p.input(group.memberCount));
+    const [app] = await tx
+      .insert(applications)
+      .values(p.applicationRow(decided.status))
+      .returning();
     const [decisionRow] = await tx.insert(decisions).values(decided.decisionRow).returning();
     const offerRows = decided.offerRows.length
       ? await tx.insert(offers).values(decided.offerRows).returning()
       : [];
-    await tx.insert(auditEvents).values(
-      auditRows(ctx, [
-        {
-          entityType: 'application',
-          entityId: applicationId,
-          action: 'application.submitted',
-          data: { merchantId: merchant.id, product: request.product, amount: request.amount },
-        },
-        {
-          entityType: 'application',
-          entityId: applicationId,
-          action: `application.${decided.status}`,
-          data: {
-            decisionId: decided.decisionRow.id,
-            outcome: decided.decision.outcome,
-            score: decided.decision.score,
-            policyVersion: policy.version,
-            arm: policy.arm,
-          },
-        },
-        ...offerRows.map((o) => ({
-          entityType: 'offer',
-          entityId: o.id,
-          action: `offer.${o.status}`,
-          data: { applicationId, product: o.product, amount: o.amount },
-        })),
-      ]),
-    );
     if (!app || !decisionRow) throw new Error('insert returned no row');
-
-    let finalOffers = offerRows;
+    await tx
+      .insert(auditEvents)
+      .values(auditRows(ctx, submissionEvents(app.id, p.request, decided, p.policy)));
     let finalApp = app;
-    if (groupId) {
-      const resolved = await resolveGroupIfComplete(tx, ctx, groupId, policy.compiled);
-      if (resolved) {
-        finalOffers = await tx.select().from(offers).where(eq(offers.applicationId, applicationId));
-        const [reloaded] = await tx
-          .select()
-          .from(applications)
-          .where(eq(applications.id, applicationId));
-        if (reloaded) finalApp = reloaded;
-      }
+    let finalOffers = offerRows;
+    if (await resolveGroupIfComplete(tx, ctx, p.groupId, p.policy.compiled)) {
+      finalOffers = await tx.select().from(offers).where(eq(offers.applicationId, app.id));
+      const [reloaded] = await tx.select().from(applications).where(eq(applications.id, app.id));
+      if (reloaded) finalApp = reloaded;
     }
-
     const view = applicationView(finalApp, decisionRow, finalOffers);
-    await idempotency?.complete(tx, 201, view);
+    await p.idempotency?.complete(tx, 201, view);
     return view;
   });
+}
+
+async function assertNotYetApplied(tx: Db, groupId: string, merchantId: string) {
+  const already = await tx
+    .select({ id: applications.id })
+    .from(applications)
+    .where(and(eq(applications.guaranteeGroupId, groupId), eq(applications.merchantId, merchantId)))
+    .limit(1);
+  if (already.length) {
+    throw conflict(
+      'ALREADY_APPLIED',
+      'This merchant has already applied in this guarantee group',
+      '该商户已在此联保小组中提交过申请',
+    );
+  }
 }
 
 function checkGroupRequest(product: string, groupId: string | null) {
@@ -189,6 +256,14 @@ function checkGroupRequest(product: string, groupId: string | null) {
       },
     ]);
   }
+}
+
+function groupNotForming(status: string) {
+  return conflict(
+    'GROUP_NOT_FORMING',
+    `Guarantee group is ${status}; it no longer takes applications`,
+    '该联保小组已不再接受申请',
+  );
 }
 
 function notFoundInGroup() {

@@ -1,0 +1,237 @@
+/**
+ * `npm run bench:api`: the service on PostgreSQL under load, against a bare reference.
+ *
+ * Creates a scratch database on the server at DATABASE_URL (default: the local test server),
+ * seeds 200 merchants with the survey sample's figures, starts the service and the reference
+ * as child processes, and drives POST /v1/applications with autocannon (50 connections,
+ * varied surveys, a fresh Idempotency-Key each). Prints req/s and latency of both, the ratio,
+ * and the service's latency at half its maximum rate. Not a test: it prints figures.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { Client } from 'pg';
+import sample from '../../fixtures/survey-sample.json';
+import { connect } from '../../src/db/connect';
+import { demoMarkets } from '../../src/db/demo-data';
+import { merchants } from '../../src/db/schema';
+import { ensureDefaultPolicy, seedDemoData } from '../../src/db/seed';
+
+const ROOT = path.resolve(__dirname, '../..');
+const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const ADMIN_KEY = `bench-admin-${randomBytes(12).toString('hex')}`;
+
+async function admin(sql: string) {
+  const c = new Client({ connectionString: BASE_URL });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+function dbUrl(name: string) {
+  const u = new URL(BASE_URL);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function waitReady(url: string, child: ChildProcess) {
+  const started = Date.now();
+  while (Date.now() - started < 60_000) {
+    if (child.exitCode !== null) throw new Error(`child exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(url);
+      if (res.ok || res.status === 404) return;
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`not ready: ${url}`);
+}
+
+function start(script: string, env: Record<string, string>): ChildProcess {
+  // BENCH_PROFILE=1 writes a V8 CPU profile of each child into ./scratch for a look at hot spots.
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=scratch'] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', script], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return child;
+}
+
+async function stop(child: ChildProcess) {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+}
+
+interface Run {
+  rps: number;
+  p50: number;
+  p975: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  total: number;
+}
+
+async function load(
+  url: string,
+  bodies: string[],
+  headers: Record<string, string>,
+  opts: { overallRate?: number } = {},
+): Promise<Run> {
+  let n = 0;
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    ...(opts.overallRate ? { overallRate: opts.overallRate } : {}),
+    requests: [
+      {
+        setupRequest: (req) => {
+          n++;
+          return {
+            ...req,
+            body: bodies[n % bodies.length],
+            headers: {
+              ...headers,
+              'content-type': 'application/json',
+              'idempotency-key': `bench-${process.pid}-${n}`,
+            },
+          };
+        },
+      },
+    ],
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p975: result.latency.p97_5,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    total: result.requests.total,
+  };
+}
+
+async function main() {
+  const name = `mla_bench_api_${process.pid}`;
+  await admin(`create database ${name}`);
+  const url = dbUrl(name);
+  const children: ChildProcess[] = [];
+  try {
+    // Schema, policy, demo data, and 200 more merchants carrying the sample's surveys.
+    const database = await connect({ url, poolMax: 4 });
+    await database.migrate();
+    await ensureDefaultPolicy(database.db, new Date());
+    await seedDemoData(database.db, {
+      clock: () => new Date(),
+      piiDigestKey: 'bench-digest-key-0123',
+      demoKeys: false,
+    });
+    const rows = sample.merchants.map((m, i) => ({
+      id: `mer_bench_${i}`,
+      name: `Bench merchant ${i}`,
+      idNumberDigest: `bench-id-${i}`,
+      idNumberMasked: '5001**********0000',
+      phoneDigest: `bench-phone-${i}`,
+      phoneMasked: '139****0000',
+      marketId:
+        m.market === 'majiayan' ? (demoMarkets[0]?.id as string) : (demoMarkets[1]?.id as string),
+      stallNo: `B-${i}`,
+      leaseEndsOn: '2030-12-31',
+      createdAt: new Date(),
+    }));
+    await database.db.insert(merchants).values(rows);
+    await database.close();
+    const bodies = sample.merchants.map((m, i) =>
+      JSON.stringify({
+        merchantId: `mer_bench_${i}`,
+        survey: m.survey,
+        request: m.request ?? {
+          product: 'any',
+          amount: 20_000_000,
+          termMonths: 12,
+          purpose: 'short_term_turnover',
+        },
+      }),
+    );
+
+    const servicePort = 31000 + (process.pid % 1000);
+    const refPort = servicePort + 1;
+    const service = start('src/server.ts', {
+      DATABASE_URL: url,
+      PORT: String(servicePort),
+      HOST: '127.0.0.1',
+      ADMIN_API_KEY: ADMIN_KEY,
+      SEED_DEMO: 'false',
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_MAX: '100000000',
+      OFFER_EXPIRY_INTERVAL_MS: '0',
+      NODE_ENV: 'production',
+    });
+    children.push(service);
+    const reference = start('test/bench/reference-server.ts', {
+      DATABASE_URL: url,
+      PORT: String(refPort),
+    });
+    children.push(reference);
+    await waitReady(`http://127.0.0.1:${servicePort}/health/ready`, service);
+    await waitReady(`http://127.0.0.1:${refPort}/`, reference);
+
+    const keyRes = await fetch(`http://127.0.0.1:${servicePort}/v1/api-keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        role: 'officer',
+        name: 'bench officer',
+        marketIds: demoMarkets.map((m) => m.id),
+      }),
+    });
+    const officer = ((await keyRes.json()) as { secret: string }).secret;
+    const auth = { authorization: `Bearer ${officer}` };
+
+    // Warm both up (JIT, pool, caches), then measure.
+    await load(`http://127.0.0.1:${servicePort}/v1/applications`, bodies, auth).catch(
+      () => undefined,
+    );
+    const refRun = await load(`http://127.0.0.1:${refPort}/ref`, bodies, {});
+    const svcRun = await load(`http://127.0.0.1:${servicePort}/v1/applications`, bodies, auth);
+    const halfRun = await load(`http://127.0.0.1:${servicePort}/v1/applications`, bodies, auth, {
+      overallRate: Math.max(1, Math.round(svcRun.rps / 2)),
+    });
+
+    const fmt = (label: string, r: Run) =>
+      `${label.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} ${String(r.p50).padStart(6)} ${String(r.p975).padStart(7)} ${String(r.p99).padStart(6)} ${String(r.non2xx).padStart(7)} ${String(r.errors).padStart(6)}`;
+    console.log(
+      `\nPOST /v1/applications vs bare reference: ${CONNECTIONS} connections, ${SECONDS} s each, PostgreSQL, Node ${process.version}`,
+    );
+    console.log(
+      `${'run'.padEnd(34)} ${'req/s'.padStart(7)} ${'p50ms'.padStart(6)} ${'p97.5ms'.padStart(7)} ${'p99ms'.padStart(6)} ${'non2xx'.padStart(7)} ${'errors'.padStart(6)}`,
+    );
+    console.log(fmt('reference (tx, 2 INSERTs)', refRun));
+    console.log(fmt('service POST /v1/applications', svcRun));
+    console.log(fmt(`service at half max (${Math.round(svcRun.rps / 2)} req/s)`, halfRun));
+    console.log(
+      `\nthroughput ratio service/reference: ${(svcRun.rps / refRun.rps).toFixed(2)} (goal >= 0.80)`,
+    );
+    console.log(`p99 at half the service's max rate: ${halfRun.p99} ms (goal < 50 ms)`);
+  } finally {
+    await Promise.all(children.map(stop));
+    await admin(`drop database if exists ${name} with (force)`);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
