@@ -33,16 +33,14 @@ describePg('concurrency on PostgreSQL', () => {
       agreementStatus: 'active',
       createdAt: now,
     });
-    await db
-      .insert(markets)
-      .values({
-        id: 'mkt_race',
-        name: 'Race market',
-        city: '重庆',
-        category: 'building_materials',
-        operatorId: 'opr_race',
-        createdAt: now,
-      });
+    await db.insert(markets).values({
+      id: 'mkt_race',
+      name: 'Race market',
+      city: '重庆',
+      category: 'building_materials',
+      operatorId: 'opr_race',
+      createdAt: now,
+    });
     const rows = Array.from({ length: 60 }, (_, i) => {
       const first17 = `50010319800101${String(100 + i).padStart(3, '0')}`;
       return {

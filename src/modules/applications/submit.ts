@@ -5,7 +5,7 @@ import type { Db } from '../../db/connect';
 import { applications, auditEvents, decisions, offers, operators } from '../../db/schema';
 import type { CommandContext } from '../../lib/command-context';
 import { newId } from '../../lib/ids';
-import { AppError, conflict, notFound, validationFailed } from '../../platform/errors';
+import { AppError, conflict, validationFailed } from '../../platform/errors';
 import type { IdempotencyHandle } from '../../platform/idempotency';
 import { type AuditEntry, auditRows } from '../audit/repository';
 import { lockGroup, resolveGroupIfComplete } from '../guarantee-groups/resolve';
