@@ -11,7 +11,7 @@ export interface SampleMerchant {
   request: LoanRequest | null;
 }
 
-const file = join(__dirname, '..', '..', '..', 'shared', 'domain', 'survey-sample.json');
+const file = join(__dirname, '..', '..', 'fixtures', 'survey-sample.json');
 
 export const sampleMerchants: SampleMerchant[] = JSON.parse(readFileSync(file, 'utf8')).merchants;
 
