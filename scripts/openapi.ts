@@ -15,6 +15,7 @@ const noDatabase: Database = {
   db: undefined as unknown as Database['db'],
   kind: 'postgres',
   ping: async () => {},
+  run: async () => [],
   migrate: async () => {},
   close: async () => {},
 };

@@ -30,6 +30,7 @@ import { loggerOptions } from './platform/logging';
 import { metrics } from './platform/metrics';
 
 import { openapi } from './platform/openapi';
+import { PrincipalCache } from './platform/principal-cache';
 
 /** What every service receives: the database, the clock, the configuration. */
 export interface AppDeps {
@@ -40,6 +41,8 @@ export interface AppDeps {
   clock: () => Date;
   /** Compiled credit policies and which are active. */
   policies: PolicyCache;
+  /** API keys recently authenticated on this instance. */
+  principals: PrincipalCache;
 }
 
 export interface BuildAppOptions {
@@ -60,6 +63,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     config,
     clock: options.clock ?? (() => new Date()),
     policies: new PolicyCache(database.db, config.POLICY_CACHE_TTL_MS),
+    principals: new PrincipalCache(config.API_KEY_CACHE_TTL_MS),
   };
 
   const app = Fastify({
@@ -90,7 +94,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(inputGuard);
   await app.register(openapi);
   await app.register(metrics);
-  await app.register(auth, { db: deps.db, adminApiKey: config.ADMIN_API_KEY });
+  await app.register(auth, {
+    db: deps.db,
+    adminApiKey: config.ADMIN_API_KEY,
+    principals: deps.principals,
+  });
   await app.register(rateLimit, {
     global: true,
     hook: 'preParsing',

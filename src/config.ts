@@ -34,6 +34,14 @@ const envSchema = z.object({
     .min(0)
     .default(5_000)
     .describe('How long an instance trusts its view of which policy is active'),
+  API_KEY_CACHE_TTL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(10_000)
+    .describe(
+      'How long an instance remembers an authenticated API key; a revocation elsewhere takes this long; 0 turns it off',
+    ),
   OFFER_EXPIRY_INTERVAL_MS: z.coerce
     .number()
     .int()

@@ -13,8 +13,19 @@ export interface Database {
   kind: 'pglite' | 'postgres';
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>;
+  /**
+   * One hand-written statement outside any transaction, for the hot path: on PostgreSQL a
+   * named prepared statement (parsed and planned once per connection, sent as Bind/Execute).
+   */
+  run<T>(statement: NamedStatement, values: unknown[]): Promise<T[]>;
   migrate(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A fixed SQL text with $1..$n parameters and a name unique to that text. */
+export interface NamedStatement {
+  name: string;
+  text: string;
 }
 
 export const MIGRATIONS_FOLDER = path.resolve(__dirname, '../../migrations');
@@ -57,6 +68,10 @@ async function connectPostgres(url: string, poolMax: number): Promise<Database> 
     async ping() {
       await pool.query('select 1');
     },
+    async run<T>(statement: NamedStatement, values: unknown[]) {
+      const result = await pool.query({ name: statement.name, text: statement.text, values });
+      return result.rows as T[];
+    },
     async migrate() {
       const client = await pool.connect();
       try {
@@ -94,6 +109,10 @@ async function connectPglite(dataDir: string): Promise<Database> {
     kind: 'pglite',
     async ping() {
       await client.query('select 1');
+    },
+    async run<T>(statement: NamedStatement, values: unknown[]) {
+      const result = await client.query<T>(statement.text, values);
+      return result.rows;
     },
     async migrate() {
       // One connection, so no race is possible; the lock keeps the code path the same.

@@ -5,6 +5,7 @@ import type { Db } from '../db/connect';
 import { apiKeys } from '../db/schema';
 import { hashApiKey, parseApiKey, sameHash } from '../lib/api-key-secret';
 import { forbidden, unauthorized } from './errors';
+import type { PrincipalCache } from './principal-cache';
 
 export const ROLES = ['officer', 'reviewer', 'partner', 'risk', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -35,10 +36,11 @@ export const ENV_ADMIN_KEY_ID = 'key_environment_admin';
 export interface AuthOptions {
   db: Db;
   adminApiKey?: string;
+  principals: PrincipalCache;
 }
 
 async function authenticate(
-  db: Db,
+  { db, principals }: AuthOptions,
   adminKeyHash: string | null,
   request: FastifyRequest,
 ): Promise<Principal> {
@@ -59,18 +61,22 @@ async function authenticate(
       partnerId: null,
     };
   }
+  const cached = principals.get(hash);
+  if (cached) return cached;
   const parsed = parseApiKey(secret);
   if (!parsed) throw unauthorized('Invalid API key');
   const [row] = await db.select().from(apiKeys).where(eq(apiKeys.prefix, parsed.prefix)).limit(1);
   if (!row || !sameHash(hash, row.secretHash)) throw unauthorized('Invalid API key');
   if (row.revokedAt) throw unauthorized('API key has been revoked');
-  return {
+  const principal: Principal = {
     keyId: row.id,
     role: row.role,
     name: row.name,
     marketIds: row.marketIds,
     partnerId: row.partnerId,
   };
+  principals.set(hash, principal);
+  return principal;
 }
 
 /** Authenticates every non-public route, then enforces the route's `config.roles`. */
@@ -81,7 +87,7 @@ export const auth = fp<AuthOptions>(async (app: FastifyInstance, options) => {
     const config = request.routeOptions.config;
     // Operations endpoints live outside /v1 and need no key; unknown routes fall through to 404.
     if (config.public || !request.routeOptions.url?.startsWith('/v1/')) return;
-    request.principal = await authenticate(options.db, adminKeyHash, request);
+    request.principal = await authenticate(options, adminKeyHash, request);
     if (config.roles && !config.roles.includes(request.principal.role)) throw forbidden();
   });
 });

@@ -32,3 +32,17 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return false;
 }
+
+const UNIQUE_VIOLATION = '23505';
+
+/** A unique constraint refused a row (of `constraint`, when named), however the driver wrapped it. */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  let e: unknown = error;
+  for (let depth = 0; e && depth < 5; depth++) {
+    const found = e as { code?: unknown; constraint?: unknown };
+    if (found.code === UNIQUE_VIOLATION)
+      return constraint === undefined || found.constraint === constraint;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Db } from '../db/connect';
 import { idempotencyKeys } from '../db/schema';
@@ -21,10 +21,40 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 type Tx = Pick<Db, 'update'>;
 
+/** What a key row records about the request that first used it. */
+export interface KeyRequest {
+  apiKeyId: string;
+  key: string;
+  method: string;
+  path: string;
+  requestHash: string;
+}
+
+/** An earlier attempt's stored answer, to send again as it was. */
+export class IdempotentReplay extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super('idempotent replay');
+  }
+
+  send(reply: FastifyReply) {
+    reply.header('idempotent-replayed', 'true');
+    return reply.status(this.status).send(this.body);
+  }
+}
+
 export interface IdempotencyHandle {
   key: string;
-  /** What identifies this attempt's claim, for a service that stores its answer in its own SQL. */
-  claim: { apiKeyId: string; key: string; lockToken: string };
+  request: KeyRequest;
+  /** This attempt's hold on the key; null on a deferred route until `claimNow`. */
+  claim: { apiKeyId: string; key: string; lockToken: string } | null;
+  /**
+   * Claims the key now (a deferred route calls this when its own insert of the key collided):
+   * null when claimed; the earlier answer when there is one; 409 or 422 otherwise.
+   */
+  claimNow(): Promise<IdempotentReplay | null>;
   /** Stores the answer in the caller's transaction; fails if another attempt took the key over. */
   complete(tx: Tx, statusCode: number, body: unknown): Promise<void>;
   completed: boolean;
@@ -39,6 +69,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The route refuses a POST without Idempotency-Key. */
     idempotencyRequired?: boolean;
+    /**
+     * The route writes the key together with its answer in its own statement, saving a round
+     * trip; it calls `claimNow` only when that insert finds the key taken.
+     */
+    idempotencyDeferred?: boolean;
   }
 }
 
@@ -49,12 +84,114 @@ export function hashRequest(method: string, path: string, body: unknown): string
     .digest('hex');
 }
 
-const requestHash = (request: FastifyRequest) =>
-  hashRequest(request.method, request.url.split('?')[0] ?? '', request.body);
-
 export interface IdempotencyOptions {
   db: Db;
   clock: () => Date;
+}
+
+const inProgress = () =>
+  conflict(
+    'IDEMPOTENCY_KEY_IN_USE',
+    'A request with this Idempotency-Key is in progress; retry shortly',
+    '相同幂等键的请求正在处理中，请稍后重试',
+  );
+
+/**
+ * One statement claims a new key, an expired one, or one whose attempt died; otherwise the key
+ * belongs to an earlier request: its answer is replayed, or 409 (in flight) or 422 (other body).
+ */
+async function claimKey(
+  db: Db,
+  now: Date,
+  req: KeyRequest,
+): Promise<{ lockToken: string } | IdempotentReplay> {
+  const token = lockToken();
+  const expiresAt = new Date(now.getTime() + IDEMPOTENCY_TTL_MS);
+  const claimed = await db
+    .insert(idempotencyKeys)
+    .values({ ...req, lockToken: token, createdAt: now, expiresAt })
+    .onConflictDoUpdate({
+      target: [idempotencyKeys.apiKeyId, idempotencyKeys.key],
+      set: {
+        method: req.method,
+        path: req.path,
+        requestHash: req.requestHash,
+        lockToken: token,
+        responseStatus: null,
+        responseBody: null,
+        createdAt: now,
+        expiresAt,
+      },
+      setWhere: sql`${idempotencyKeys.expiresAt} < ${now} or (${idempotencyKeys.responseStatus} is null and ${idempotencyKeys.requestHash} = ${req.requestHash} and ${idempotencyKeys.createdAt} < ${new Date(now.getTime() - IN_FLIGHT_STALE_MS)})`,
+    })
+    .returning({ lockToken: idempotencyKeys.lockToken });
+  if (claimed[0]?.lockToken === token) return { lockToken: token };
+
+  const [existing] = await db
+    .select()
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.apiKeyId, req.apiKeyId), eq(idempotencyKeys.key, req.key)))
+    .limit(1);
+  if (!existing) throw inProgress();
+  if (existing.requestHash !== req.requestHash) {
+    throw unprocessable(
+      'IDEMPOTENCY_KEY_REUSED',
+      'This Idempotency-Key was used with a different request; use a new key',
+      '该幂等键已用于不同的请求，请使用新的幂等键',
+    );
+  }
+  if (existing.responseStatus === null) throw inProgress();
+  return new IdempotentReplay(existing.responseStatus, existing.responseBody);
+}
+
+/** Which attempt holds a key: a stale attempt cannot store its answer over a newer one. */
+export const lockToken = () => randomBytes(12).toString('base64url');
+
+function handleFor(db: Db, clock: () => Date, req: KeyRequest): IdempotencyHandle {
+  const mine = () => {
+    if (!handle.claim) throw new Error('idempotency key not claimed');
+    const c = handle.claim;
+    return and(
+      eq(idempotencyKeys.apiKeyId, c.apiKeyId),
+      eq(idempotencyKeys.key, c.key),
+      eq(idempotencyKeys.lockToken, c.lockToken),
+    );
+  };
+  const handle: IdempotencyHandle = {
+    key: req.key,
+    request: req,
+    claim: null,
+    completed: false,
+    async claimNow() {
+      const result = await claimKey(db, clock(), req);
+      if (result instanceof IdempotentReplay) {
+        handle.completed = true;
+        return result;
+      }
+      handle.claim = { apiKeyId: req.apiKeyId, key: req.key, lockToken: result.lockToken };
+      return null;
+    },
+    async complete(tx, statusCode, body) {
+      const updated = await tx
+        .update(idempotencyKeys)
+        .set({ responseStatus: statusCode, responseBody: body })
+        .where(mine())
+        .returning({ key: idempotencyKeys.key });
+      if (updated.length !== 1) {
+        throw conflict(
+          'IDEMPOTENCY_KEY_IN_USE',
+          'This Idempotency-Key was taken over by a newer attempt',
+          '该幂等键已被新的请求占用',
+        );
+      }
+      handle.completed = true;
+    },
+    async release() {
+      if (!handle.claim) return;
+      await db.delete(idempotencyKeys).where(and(mine(), isNull(idempotencyKeys.responseStatus)));
+    },
+  };
+  return handle;
 }
 
 export const idempotency = fp<IdempotencyOptions>(async (app: FastifyInstance, { db, clock }) => {
@@ -63,8 +200,9 @@ export const idempotency = fp<IdempotencyOptions>(async (app: FastifyInstance, {
   app.addHook('preHandler', async (request, reply) => {
     if (request.method !== 'POST' || !request.principal) return;
     const header = request.headers['idempotency-key'];
+    const config = request.routeOptions.config;
     if (header === undefined) {
-      if (request.routeOptions.config.idempotencyRequired) {
+      if (config.idempotencyRequired) {
         throw validationFailed(
           [
             {
@@ -87,97 +225,18 @@ export const idempotency = fp<IdempotencyOptions>(async (app: FastifyInstance, {
         },
       ]);
     }
-    const apiKeyId = request.principal.keyId;
-    const hash = requestHash(request);
-    const token = randomBytes(12).toString('base64url');
-    const now = clock();
-    // One statement claims a new key, an expired one, or one whose attempt died.
-    const claimed = await db
-      .insert(idempotencyKeys)
-      .values({
-        apiKeyId,
-        key: header,
-        method: request.method,
-        path: request.url.split('?')[0] ?? '',
-        requestHash: hash,
-        lockToken: token,
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
-      })
-      .onConflictDoUpdate({
-        target: [idempotencyKeys.apiKeyId, idempotencyKeys.key],
-        set: {
-          method: request.method,
-          path: request.url.split('?')[0] ?? '',
-          requestHash: hash,
-          lockToken: token,
-          responseStatus: null,
-          responseBody: null,
-          createdAt: now,
-          expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
-        },
-        setWhere: sql`${idempotencyKeys.expiresAt} < ${now} or (${idempotencyKeys.responseStatus} is null and ${idempotencyKeys.requestHash} = ${hash} and ${idempotencyKeys.createdAt} < ${new Date(now.getTime() - IN_FLIGHT_STALE_MS)})`,
-      })
-      .returning({ lockToken: idempotencyKeys.lockToken });
-
-    if (claimed[0]?.lockToken !== token) {
-      const [existing] = await db
-        .select()
-        .from(idempotencyKeys)
-        .where(and(eq(idempotencyKeys.apiKeyId, apiKeyId), eq(idempotencyKeys.key, header)))
-        .limit(1);
-      if (!existing)
-        throw conflict(
-          'IDEMPOTENCY_KEY_IN_USE',
-          'A request with this Idempotency-Key is in progress',
-          '相同幂等键的请求正在处理中',
-        );
-      if (existing.requestHash !== hash) {
-        throw unprocessable(
-          'IDEMPOTENCY_KEY_REUSED',
-          'This Idempotency-Key was used with a different request; use a new key',
-          '该幂等键已用于不同的请求，请使用新的幂等键',
-        );
-      }
-      if (existing.responseStatus === null) {
-        throw conflict(
-          'IDEMPOTENCY_KEY_IN_USE',
-          'A request with this Idempotency-Key is in progress; retry shortly',
-          '相同幂等键的请求正在处理中，请稍后重试',
-        );
-      }
-      reply.header('idempotent-replayed', 'true');
-      return reply.status(existing.responseStatus).send(existing.responseBody);
-    }
-
-    const where = and(
-      eq(idempotencyKeys.apiKeyId, apiKeyId),
-      eq(idempotencyKeys.key, header),
-      eq(idempotencyKeys.lockToken, token),
-    );
-    const handle: IdempotencyHandle = {
+    const path = request.url.split('?')[0] ?? '';
+    const handle = handleFor(db, clock, {
+      apiKeyId: request.principal.keyId,
       key: header,
-      claim: { apiKeyId, key: header, lockToken: token },
-      completed: false,
-      async complete(tx, statusCode, body) {
-        const updated = await tx
-          .update(idempotencyKeys)
-          .set({ responseStatus: statusCode, responseBody: body })
-          .where(where)
-          .returning({ key: idempotencyKeys.key });
-        if (updated.length !== 1) {
-          throw conflict(
-            'IDEMPOTENCY_KEY_IN_USE',
-            'This Idempotency-Key was taken over by a newer attempt',
-            '该幂等键已被新的请求占用',
-          );
-        }
-        handle.completed = true;
-      },
-      async release() {
-        await db.delete(idempotencyKeys).where(and(where, isNull(idempotencyKeys.responseStatus)));
-      },
-    };
+      method: request.method,
+      path,
+      requestHash: hashRequest(request.method, path, request.body),
+    });
+    if (!config.idempotencyDeferred) {
+      const replay = await handle.claimNow();
+      if (replay) return replay.send(reply);
+    }
     request.idempotency = handle;
   });
 

@@ -57,5 +57,6 @@ export async function listApiKeys(deps: AppDeps, limit: number, cursor?: string)
 export async function revokeApiKey(deps: AppDeps, id: string) {
   const row = await repo.revokeApiKey(deps.db, id, deps.clock());
   if (!row) throw notFound('API key');
+  deps.principals.forget(row.id);
   return toView(row);
 }

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../../app';
 import { commandContext } from '../../lib/command-context';
+import { IdempotentReplay } from '../../platform/idempotency';
 import { commonErrors, errorSchema, idParams, listQuery } from '../../platform/schemas';
 import * as queries from './queries';
 import { reviewApplication } from './review';
@@ -32,7 +33,11 @@ export async function applicationRoutes(app: FastifyInstance, deps: AppDeps) {
   r.post(
     '/v1/applications',
     {
-      config: { roles: ['officer', 'partner', 'admin'], idempotencyRequired: true },
+      config: {
+        roles: ['officer', 'partner', 'admin'],
+        idempotencyRequired: true,
+        idempotencyDeferred: true,
+      },
       schema: {
         tags: ['applications'],
         operationId: 'submitApplication',
@@ -44,13 +49,18 @@ export async function applicationRoutes(app: FastifyInstance, deps: AppDeps) {
       },
     },
     async (request, reply) => {
-      const view = await submitApplication(
-        deps,
-        commandContext(request, deps.clock),
-        request.body,
-        request.idempotency,
-      );
-      return reply.status(201).send(view);
+      try {
+        const view = await submitApplication(
+          deps,
+          commandContext(request, deps.clock),
+          request.body,
+          request.idempotency,
+        );
+        return reply.status(201).send(view);
+      } catch (err) {
+        if (err instanceof IdempotentReplay) return err.send(reply);
+        throw err;
+      }
     },
   );
 

@@ -21,7 +21,7 @@ import {
 import { loadApplicant, type MerchantRow, type OperatorRow } from './repository';
 import type { ApplicationView, SubmitApplicationBody } from './schemas';
 import { applicationView } from './views';
-import { writeDecidedApplication } from './write-decided';
+import { type DecidedWrite, writeDecidedApplication } from './write-decided';
 
 type ApplicationInsert = typeof applications.$inferInsert & { createdAt: Date; updatedAt: Date };
 
@@ -102,21 +102,27 @@ export async function submitApplication(
     });
 
   let operator: OperatorRow | null = applicant.operator;
-  for (let attempt = 1; attempt <= RESERVATION_ATTEMPTS; attempt++) {
+  for (let attempt = 1; attempt <= RESERVATION_ATTEMPTS; ) {
     const prepared = prepareDecision(input(0), operator);
     const app = applicationRow(prepared.status);
     const view = viewOf(app, prepared);
-    const outcome = await writeDecidedApplication(deps.db, {
+    const outcome = await writeDecidedApplication(deps.database, {
       application: app,
-      decision: prepared.decisionRow as DecidedWriteDecision,
-      offers: prepared.offerRows as DecidedWriteOffers,
+      decision: prepared.decisionRow,
+      offers: prepared.offerRows,
       events: auditRows(ctx, submissionEvents(applicationId, request, prepared, policy)),
       reservation: prepared.reservation,
-      idempotency: idempotency ? { ...idempotency.claim, status: 201, body: view } : null,
+      idempotency: idempotentAnswer(idempotency, ctx.now, view),
     });
     if (outcome === 'written') {
       if (idempotency) idempotency.completed = true;
       return view;
+    }
+    if (outcome === 'idempotency_key_exists' && idempotency) {
+      // Someone used this key before: replay their answer, or take over an expired key.
+      const replay = await idempotency.claimNow();
+      if (replay) throw replay;
+      continue;
     }
     if (outcome === 'idempotency_lost') {
       throw conflict(
@@ -126,6 +132,7 @@ export async function submitApplication(
       );
     }
     // The capacity went to someone else meanwhile: decide again with what is left.
+    attempt++;
     [operator] = (await deps.db
       .select()
       .from(operators)
@@ -134,8 +141,15 @@ export async function submitApplication(
   throw new Error('operator capacity kept changing while deciding');
 }
 
-type DecidedWriteDecision = Parameters<typeof writeDecidedApplication>[1]['decision'];
-type DecidedWriteOffers = Parameters<typeof writeDecidedApplication>[1]['offers'];
+function idempotentAnswer(
+  idempotency: IdempotencyHandle | null,
+  now: Date,
+  body: ApplicationView,
+): DecidedWrite['idempotency'] {
+  if (!idempotency) return null;
+  if (idempotency.claim) return { kind: 'claimed', ...idempotency.claim, status: 201, body };
+  return { kind: 'fresh', request: idempotency.request, now, status: 201, body };
+}
 
 /** The answer, built from what is written (ids and times are ours), so no read-back is needed. */
 function viewOf(app: ApplicationInsert, prepared: DecidedOffers): ApplicationView {
@@ -192,6 +206,10 @@ async function submitGroupMember(
     policy: Awaited<ReturnType<AppDeps['policies']['forMerchant']>>;
   },
 ): Promise<ApplicationView> {
+  if (p.idempotency && !p.idempotency.claim) {
+    const replay = await p.idempotency.claimNow();
+    if (replay) throw replay;
+  }
   return deps.db.transaction(async (tx) => {
     const group = await lockGroup(tx, p.groupId);
     if (group.status !== 'forming') throw groupNotForming(group.status);

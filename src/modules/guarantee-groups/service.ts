@@ -12,6 +12,7 @@ import {
 import type { CommandContext } from '../../lib/command-context';
 import { newId } from '../../lib/ids';
 import type { Principal } from '../../platform/auth';
+import { isUniqueViolation } from '../../platform/database-errors';
 import {
   AppError,
   conflict,
@@ -23,19 +24,6 @@ import type { IdempotencyHandle } from '../../platform/idempotency';
 import { auditRows } from '../audit/repository';
 import { canSeeMerchant } from '../merchants/access';
 import type { CreateGroupBody, GroupView } from './schemas';
-
-const UNIQUE_VIOLATION = '23505';
-
-function isUniqueViolation(err: unknown): boolean {
-  for (
-    let e = err as { code?: string; cause?: unknown } | undefined, i = 0;
-    e && i < 4;
-    e = e.cause as typeof e, i++
-  ) {
-    if (e.code === UNIQUE_VIOLATION) return true;
-  }
-  return false;
-}
 
 /**
  * Forms a joint-guarantee group (联保小组): 3-5 merchants of one market, none already in an

@@ -1,3 +1,7 @@
+import { eq } from 'drizzle-orm';
+import { apiKeys, applications, idempotencyKeys } from '../../../src/db/schema';
+import { parseApiKey } from '../../../src/lib/api-key-secret';
+import { hashRequest } from '../../../src/platform/idempotency';
 import { seedDemo } from '../../helpers/fixtures';
 import { bearer, createTestApp, type TestApp } from '../../helpers/test-app';
 import {
@@ -37,6 +41,15 @@ describe('POST /v1/applications', () => {
     policy = res.body;
   });
   afterAll(() => t.close());
+
+  const keyIdOf = async (secret: string) => {
+    const prefix = parseApiKey(secret)?.prefix ?? '';
+    const [row] = await t.testDb.database.db
+      .select()
+      .from(apiKeys)
+      .where(eq(apiKeys.prefix, prefix));
+    return row?.id ?? '';
+  };
 
   describe('decides in the same request', () => {
     it('approves a strong survey with offers that reserve operator capacity', async () => {
@@ -187,6 +200,50 @@ describe('POST /v1/applications', () => {
       expect(b.status).toBe(201);
       expect(b.headers['idempotent-replayed']).toBeUndefined();
       expect(b.body.id).not.toBe(a.body.id);
+    });
+
+    it('takes over an expired key: a new application, its answer stored under the key', async () => {
+      const keyId = await keyIdOf(officer);
+      await t.testDb.database.db.insert(idempotencyKeys).values({
+        apiKeyId: keyId,
+        key: 'idem-expired-1',
+        method: 'POST',
+        path: '/v1/applications',
+        requestHash: 'an older request',
+        lockToken: 'old-attempt',
+        responseStatus: 201,
+        responseBody: { id: 'app_old' },
+        createdAt: new Date(now.getTime() - 2 * DAY_MS),
+        expiresAt: new Date(now.getTime() - DAY_MS),
+      });
+      const body = applicationBody('mer_demo_mjy06', strongSurvey(), { amount: 8_000_000 });
+      const first = await submit(t, officer, body, 'idem-expired-1');
+      expect(first.status).toBe(201);
+      expect(first.headers['idempotent-replayed']).toBeUndefined();
+      expect(first.body.id).not.toBe('app_old');
+      const again = await submit(t, officer, body, 'idem-expired-1');
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.body).toEqual(first.body);
+    });
+
+    it('answers 409 while an earlier attempt with the key is in flight, writing nothing', async () => {
+      const keyId = await keyIdOf(officer);
+      const body = applicationBody('mer_demo_mjy06', strongSurvey(), { amount: 9_000_000 });
+      await t.testDb.database.db.insert(idempotencyKeys).values({
+        apiKeyId: keyId,
+        key: 'idem-busy-1',
+        method: 'POST',
+        path: '/v1/applications',
+        requestHash: hashRequest('POST', '/v1/applications', body),
+        lockToken: 'other-attempt',
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + DAY_MS),
+      });
+      const before = await t.testDb.database.db.select().from(applications);
+      const res = await submit(t, officer, body, 'idem-busy-1');
+      expect(res.status).toBe(409);
+      expect(res.body.code).toBe('IDEMPOTENCY_KEY_IN_USE');
+      expect(await t.testDb.database.db.select().from(applications)).toHaveLength(before.length);
     });
 
     it('requires Idempotency-Key (400 naming the header)', async () => {
