@@ -1,9 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Db } from '../db/connect';
 import { idempotencyKeys } from '../db/schema';
+import { randomToken } from '../lib/ids';
 import { stableStringify } from '../lib/stable-json';
 import { AppError, conflict, unprocessable, validationFailed } from './errors';
 
@@ -145,7 +146,7 @@ async function claimKey(
 }
 
 /** Which attempt holds a key: a stale attempt cannot store its answer over a newer one. */
-export const lockToken = () => randomBytes(12).toString('base64url');
+export const lockToken = () => randomToken(12);
 
 function handleFor(db: Db, clock: () => Date, req: KeyRequest): IdempotencyHandle {
   const mine = () => {

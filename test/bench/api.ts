@@ -5,10 +5,13 @@
  * seeds 200 merchants with the survey sample's figures, starts the service and the reference
  * as child processes, and drives POST /v1/applications with autocannon (50 connections,
  * varied surveys, a fresh Idempotency-Key each). Prints req/s and latency of both, the ratio,
- * and the service's latency at half its maximum rate. Not a test: it prints figures.
+ * the CPU each side spends per request, and the service's latency at half its maximum rate,
+ * evenly paced. Not a test: it prints figures.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
@@ -17,6 +20,7 @@ import { connect } from '../../src/db/connect';
 import { demoMarkets } from '../../src/db/demo-data';
 import { merchants } from '../../src/db/schema';
 import { ensureDefaultPolicy, seedDemoData } from '../../src/db/seed';
+import { pacedLoad } from './paced-load';
 
 const ROOT = path.resolve(__dirname, '../..');
 const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -66,6 +70,38 @@ function start(script: string, env: Record<string, string>): ChildProcess {
   return child;
 }
 
+/** Busy CPU of the whole machine and of one child, from /proc (Linux); null elsewhere. */
+function cpuMeter(child: ChildProcess) {
+  const ticks = 100; // USER_HZ on Linux
+  const machine = () => {
+    const f =
+      readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ??
+      [];
+    return ((f[0] ?? 0) + (f[1] ?? 0) + (f[2] ?? 0) + (f[5] ?? 0) + (f[6] ?? 0)) / ticks;
+  };
+  const proc = () => {
+    const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(f[11]) + Number(f[12])) / ticks;
+  };
+  try {
+    const m0 = machine();
+    const p0 = proc();
+    const self0 = process.cpuUsage();
+    return {
+      read(requests: number): string | null {
+        const self = process.cpuUsage(self0);
+        const gen = (self.user + self.system) / 1e6;
+        const server = proc() - p0;
+        const rest = machine() - m0 - server - gen;
+        const per = (x: number) => ((1000 * x) / Math.max(1, requests)).toFixed(2);
+        return `${per(server)} / ${per(gen)} / ${per(rest)}`;
+      },
+    };
+  } catch {
+    return { read: () => null };
+  }
+}
+
 async function stop(child: ChildProcess) {
   if (child.exitCode !== null) return;
   child.kill('SIGTERM');
@@ -82,6 +118,8 @@ interface Run {
   total: number;
 }
 
+let runs = 0;
+
 async function load(
   url: string,
   bodies: string[],
@@ -89,6 +127,8 @@ async function load(
   opts: { overallRate?: number } = {},
 ): Promise<Run> {
   let n = 0;
+  // Keys unique across runs too: a repeated key would measure replays, not submissions.
+  const run = ++runs;
   const result = await autocannon({
     url,
     method: 'POST',
@@ -105,7 +145,7 @@ async function load(
             headers: {
               ...headers,
               'content-type': 'application/json',
-              'idempotency-key': `bench-${process.pid}-${n}`,
+              'idempotency-key': `bench-${process.pid}-${run}-${n}`,
             },
           };
         },
@@ -204,27 +244,57 @@ async function main() {
     await load(`http://127.0.0.1:${servicePort}/v1/applications`, bodies, auth).catch(
       () => undefined,
     );
+    const refCpu = cpuMeter(reference);
     const refRun = await load(`http://127.0.0.1:${refPort}/ref`, bodies, {});
+    const refUse = refCpu.read(refRun.total);
+    const svcCpu = cpuMeter(service);
     const svcRun = await load(`http://127.0.0.1:${servicePort}/v1/applications`, bodies, auth);
-    const halfRun = await load(`http://127.0.0.1:${servicePort}/v1/applications`, bodies, auth, {
-      overallRate: Math.max(1, Math.round(svcRun.rps / 2)),
+    const svcUse = svcCpu.read(svcRun.total);
+    const half = Math.max(1, Math.round(svcRun.rps / 2));
+    const halfBurst = await load(`http://127.0.0.1:${servicePort}/v1/applications`, bodies, auth, {
+      overallRate: half,
+    });
+    let paced = 0;
+    const halfPaced = await pacedLoad({
+      url: `http://127.0.0.1:${servicePort}/v1/applications`,
+      rate: half,
+      seconds: SECONDS,
+      connections: CONNECTIONS,
+      request: (i) => ({
+        body: bodies[i % bodies.length] as string,
+        headers: {
+          ...auth,
+          'content-type': 'application/json',
+          'idempotency-key': `bench-${process.pid}-paced-${++paced}`,
+        },
+      }),
     });
 
-    const fmt = (label: string, r: Run) =>
-      `${label.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} ${String(r.p50).padStart(6)} ${String(r.p975).padStart(7)} ${String(r.p99).padStart(6)} ${String(r.non2xx).padStart(7)} ${String(r.errors).padStart(6)}`;
+    const fmt = (label: string, r: Omit<Run, 'total'>) =>
+      `${label.padEnd(44)} ${r.rps.toFixed(0).padStart(7)} ${String(r.p50).padStart(6)} ${String(r.p975).padStart(7)} ${String(r.p99).padStart(6)} ${String(r.non2xx).padStart(7)} ${String(r.errors).padStart(6)}`;
     console.log(
-      `\nPOST /v1/applications vs bare reference: ${CONNECTIONS} connections, ${SECONDS} s each, PostgreSQL, Node ${process.version}`,
+      `\nPOST /v1/applications vs bare reference: ${CONNECTIONS} connections, ${SECONDS} s each, PostgreSQL, Node ${process.version}, ${os.cpus().length} cores`,
     );
     console.log(
-      `${'run'.padEnd(34)} ${'req/s'.padStart(7)} ${'p50ms'.padStart(6)} ${'p97.5ms'.padStart(7)} ${'p99ms'.padStart(6)} ${'non2xx'.padStart(7)} ${'errors'.padStart(6)}`,
+      `${'run'.padEnd(44)} ${'req/s'.padStart(7)} ${'p50ms'.padStart(6)} ${'p97.5ms'.padStart(7)} ${'p99ms'.padStart(6)} ${'non2xx'.padStart(7)} ${'errors'.padStart(6)}`,
     );
     console.log(fmt('reference (tx, 2 INSERTs)', refRun));
     console.log(fmt('service POST /v1/applications', svcRun));
-    console.log(fmt(`service at half max (${Math.round(svcRun.rps / 2)} req/s)`, halfRun));
+    console.log(fmt(`service at half max, paced (${half} req/s)`, halfPaced));
+    console.log(fmt(`service at half max, autocannon bursts`, halfBurst));
+    if (refUse && svcUse) {
+      console.log(
+        '\nCPU per request (ms): server process / load generator / PostgreSQL and the rest',
+      );
+      console.log(`  reference ${refUse}`);
+      console.log(`  service   ${svcUse}`);
+    }
     console.log(
       `\nthroughput ratio service/reference: ${(svcRun.rps / refRun.rps).toFixed(2)} (goal >= 0.80)`,
     );
-    console.log(`p99 at half the service's max rate: ${halfRun.p99} ms (goal < 50 ms)`);
+    console.log(
+      `p99 at half the service's max rate, evenly paced: ${halfPaced.p99} ms (goal < 50 ms)`,
+    );
   } finally {
     await Promise.all(children.map(stop));
     await admin(`drop database if exists ${name} with (force)`);

@@ -6,6 +6,7 @@ import {
   decisions,
   guaranteeGroupMembers,
   guaranteeGroups,
+  idempotencyKeys,
   markets,
   merchants,
   offers,
@@ -19,20 +20,20 @@ export type OfferRow = typeof offers.$inferSelect;
 export type OperatorRow = typeof operators.$inferSelect;
 export type MerchantRow = typeof merchants.$inferSelect;
 
-/** The merchant, its market's operator and (if named) its guarantee-group membership, in one query. */
-export async function loadApplicant(db: Db, merchantId: string, groupId: string | null) {
-  const [row] = await db
+function applicantQuery(db: Db) {
+  return db
     .select({
       merchant: merchants,
       operator: operators,
       groupStatus: guaranteeGroups.status,
       groupMarketId: guaranteeGroups.marketId,
       memberActive: guaranteeGroupMembers.active,
+      idempotencyKeyUsed: sql<boolean>`exists (select 1 from ${idempotencyKeys} where ${idempotencyKeys.apiKeyId} = ${sql.placeholder('apiKeyId')} and ${idempotencyKeys.key} = ${sql.placeholder('idempotencyKey')})`,
     })
     .from(merchants)
     .innerJoin(markets, eq(markets.id, merchants.marketId))
     .leftJoin(operators, eq(operators.id, markets.operatorId))
-    .leftJoin(guaranteeGroups, eq(guaranteeGroups.id, groupId ?? ''))
+    .leftJoin(guaranteeGroups, eq(guaranteeGroups.id, sql.placeholder('groupId')))
     .leftJoin(
       guaranteeGroupMembers,
       and(
@@ -40,8 +41,35 @@ export async function loadApplicant(db: Db, merchantId: string, groupId: string 
         eq(guaranteeGroupMembers.merchantId, merchants.id),
       ),
     )
-    .where(eq(merchants.id, merchantId))
-    .limit(1);
+    .where(eq(merchants.id, sql.placeholder('merchantId')))
+    .limit(1)
+    .prepare('load_applicant');
+}
+
+/** Built once per database handle: the hot path neither rebuilds nor re-plans this join. */
+const applicantQueries = new WeakMap<Db, ReturnType<typeof applicantQuery>>();
+
+/**
+ * The merchant, its market's operator, (if named) its guarantee-group membership and whether the
+ * Idempotency-Key was used before, in one query.
+ */
+export async function loadApplicant(
+  db: Db,
+  merchantId: string,
+  groupId: string | null,
+  idempotencyKey: { apiKeyId: string; key: string } | null,
+) {
+  let query = applicantQueries.get(db);
+  if (!query) {
+    query = applicantQuery(db);
+    applicantQueries.set(db, query);
+  }
+  const [row] = await query.execute({
+    merchantId,
+    groupId: groupId ?? '',
+    apiKeyId: idempotencyKey?.apiKeyId ?? '',
+    idempotencyKey: idempotencyKey?.key ?? '',
+  });
   return row;
 }
 

@@ -41,7 +41,17 @@ export async function submitApplication(
   const groupId = request.guaranteeGroupId ?? null;
   checkGroupRequest(request.product, groupId);
 
-  const applicant = await loadApplicant(deps.db, body.merchantId, groupId);
+  const applicant = await loadApplicant(
+    deps.db,
+    body.merchantId,
+    groupId,
+    idempotency?.request ?? null,
+  );
+  if (applicant?.idempotencyKeyUsed && idempotency && !idempotency.claim) {
+    // A retry: answer as before (or 409/422) without deciding again.
+    const replay = await idempotency.claimNow();
+    if (replay) throw replay;
+  }
   if (!applicant || !canSeeMerchant(ctx.actor, applicant.merchant)) {
     throw new AppError(404, 'NOT_FOUND', 'Merchant not found', '未找到该商户', [
       { path: 'body.merchantId', message: 'no such merchant', messageZh: '商户不存在' },
