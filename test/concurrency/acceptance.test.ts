@@ -1,0 +1,161 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { markets, merchants, offers, operators } from '../../src/db/schema';
+import { residentIdCheckChar } from '../../src/lib/personal-data';
+import { strongSurvey } from '../helpers/fixtures';
+import { bearer, createTestApp, type TestApp } from '../helpers/test-app';
+import { usingPostgres } from '../helpers/test-database';
+
+/**
+ * 200 parallel acceptances, round after round, against an operator whose small capacity is
+ * fully held by open offers: each offer is accepted once, and use plus reservations never pass
+ * capacity. PostgreSQL only (PGlite is one connection, so nothing races there).
+ */
+const describePg = usingPostgres ? describe : describe.skip;
+
+const AMOUNT = 50_000_000; // 50万元 per merchant
+const OFFERS_PER_ROUND = 8;
+const MERCHANTS_PER_ROUND = 12; // more than the capacity serves: the last ones get no guarantee
+const ROUNDS = 3;
+const ACCEPTANCES = 200;
+
+describePg('parallel acceptances against a small operator capacity (PostgreSQL)', () => {
+  let t: TestApp;
+  let officer: string;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { DATABASE_POOL_MAX: '20' } });
+    const db = t.testDb.database.db;
+    const now = new Date();
+    await db.insert(operators).values({
+      id: 'opr_accept',
+      name: 'Acceptance race operator',
+      capacity: OFFERS_PER_ROUND * AMOUNT,
+      perMerchantCap: AMOUNT,
+      maxTermMonths: 24,
+      depositRatioBps: 1000,
+      agreementStatus: 'active',
+      createdAt: now,
+    });
+    await db.insert(markets).values({
+      id: 'mkt_accept',
+      name: 'Acceptance race market',
+      city: '重庆',
+      category: 'furniture',
+      operatorId: 'opr_accept',
+      createdAt: now,
+    });
+    await db.insert(merchants).values(
+      Array.from({ length: ROUNDS * MERCHANTS_PER_ROUND }, (_, i) => {
+        const first17 = `50010519820202${String(100 + i).padStart(3, '0')}`;
+        return {
+          id: `mer_accept_${i}`,
+          name: `Acceptance merchant ${i}`,
+          idNumberDigest: `digest-${first17}${residentIdCheckChar(first17)}`,
+          idNumberMasked: '5001**********0000',
+          phoneDigest: `accept-phone-${i}`,
+          phoneMasked: '139****0000',
+          marketId: 'mkt_accept',
+          stallNo: `A-${i}`,
+          leaseEndsOn: '2030-12-31',
+          createdAt: now,
+        };
+      }),
+    );
+    officer = await t.issueKey('officer', { marketIds: ['mkt_accept'] });
+  });
+  afterAll(() => t.close());
+
+  const operatorRow = async () => {
+    const [row] = await t.testDb.database.db
+      .select()
+      .from(operators)
+      .where(eq(operators.id, 'opr_accept'));
+    if (!row) throw new Error('operator missing');
+    return row;
+  };
+
+  it(`accepts each offer once under ${ACCEPTANCES} parallel acceptances, ${ROUNDS} rounds, never over capacity`, async () => {
+    let accepted = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      if (round > 0) {
+        // New capacity for this round's offers, through the API, as the operator would grant it.
+        const op = await operatorRow();
+        const res = await t.http
+          .patch('/v1/operators/opr_accept/guarantee-agreement')
+          .set(bearer(t.adminKey))
+          .send({ capacity: op.capacity + OFFERS_PER_ROUND * AMOUNT });
+        expect(res.status).toBe(200);
+      }
+      const ids = Array.from(
+        { length: MERCHANTS_PER_ROUND },
+        (_, i) => `mer_accept_${round * MERCHANTS_PER_ROUND + i}`,
+      );
+      const submitted = await Promise.all(
+        ids.map((merchantId) =>
+          t.http
+            .post('/v1/applications')
+            .set(bearer(officer))
+            .set('idempotency-key', `accept-${round}-${merchantId}`)
+            .send({
+              merchantId,
+              survey: strongSurvey(),
+              request: {
+                product: 'operator_guarantee',
+                amount: AMOUNT,
+                termMonths: 12,
+                purpose: 'working_capital',
+              },
+            }),
+        ),
+      );
+      for (const r of submitted) expect(r.status).toBe(201);
+
+      const open = await t.testDb.database.db
+        .select()
+        .from(offers)
+        .where(
+          and(
+            eq(offers.operatorId, 'opr_accept'),
+            eq(offers.status, 'offered'),
+            inArray(offers.merchantId, ids),
+          ),
+        );
+      // The capacity is small for real: it ran out before every merchant got a guarantee.
+      expect(open.length).toBeGreaterThan(0);
+      expect(open.length).toBeLessThanOrEqual(OFFERS_PER_ROUND);
+      expect(open.length).toBeLessThan(MERCHANTS_PER_ROUND);
+      const before = await operatorRow();
+      expect(before.used + before.reserved).toBeLessThanOrEqual(before.capacity);
+
+      const results = await Promise.all(
+        Array.from({ length: ACCEPTANCES }, (_, i) =>
+          t.http
+            .post(`/v1/offers/${open[i % open.length]?.id}/accept`)
+            .set(bearer(officer))
+            .set('idempotency-key', `accept-${round}-${i}`),
+        ),
+      );
+      const wins = results.filter((r) => r.status === 200);
+      expect(new Set(wins.map((r) => r.body.id)).size).toBe(open.length);
+      expect(wins).toHaveLength(open.length);
+      for (const r of results.filter((x) => x.status !== 200)) {
+        expect(r.status).toBe(409);
+        expect(r.body.code).toBe('INVALID_STATE');
+      }
+
+      const after = await operatorRow();
+      const amount = open.reduce((s, o) => s + o.amount, 0);
+      expect(after.used).toBe(before.used + amount);
+      expect(after.reserved).toBe(before.reserved - amount);
+      expect(after.used + after.reserved).toBeLessThanOrEqual(after.capacity);
+      accepted += open.length;
+    }
+    const final = await operatorRow();
+    const booked = await t.testDb.database.db
+      .select()
+      .from(offers)
+      .where(and(eq(offers.operatorId, 'opr_accept'), eq(offers.status, 'accepted')));
+    expect(booked).toHaveLength(accepted);
+    expect(final.used).toBe(booked.reduce((s, o) => s + o.amount, 0));
+  });
+});
