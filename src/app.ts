@@ -3,7 +3,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { Config } from './config';
+import { type Config, trustProxy } from './config';
 import type { Database, Db } from './db/connect';
 import { apiKeyRoutes } from './modules/api-keys/routes';
 import { applicationRoutes } from './modules/applications/routes';
@@ -71,6 +71,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       ? { loggerInstance: options.loggerInstance }
       : { logger: loggerOptions(config.LOG_LEVEL) }),
     bodyLimit: config.BODY_LIMIT_BYTES,
+    // The client address (rate limits, logs) from X-Forwarded-For only when configured.
+    trustProxy: trustProxy(config.TRUST_PROXY),
     // A malformed URL or overlong path parameter: the error shape, not Fastify's own.
     frameworkErrors,
     // genReqId reads x-request-id itself, so an unsafe value is replaced rather than trusted.
@@ -94,11 +96,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(inputGuard);
   await app.register(openapi);
   await app.register(metrics);
-  await app.register(auth, {
-    db: deps.db,
-    adminApiKey: config.ADMIN_API_KEY,
-    principals: deps.principals,
-  });
   await app.register(rateLimit, {
     global: true,
     hook: 'preParsing',
@@ -114,6 +111,22 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         `Rate limit of ${context.max} requests per ${context.after} exceeded; retry later`,
         '请求过于频繁，请稍后重试',
       ),
+  });
+
+  // Key guessing: failed authentications per client address (hooks run before the limit above).
+  const authFailures = app.createRateLimit({
+    max: config.AUTH_FAILURE_LIMIT,
+    keyGenerator: (request) => `auth-failure:${request.ip}`,
+    allowList: () => false,
+  });
+  await app.register(auth, {
+    db: deps.db,
+    adminApiKey: config.ADMIN_API_KEY,
+    principals: deps.principals,
+    failedTooOften: async (request) => {
+      const limit = await authFailures(request);
+      return !limit.isAllowed && limit.isExceeded ? Math.max(1, limit.ttlInSeconds) : null;
+    },
   });
 
   await app.register(idempotency, { db: deps.db, clock: deps.clock });

@@ -14,6 +14,20 @@ const envSchema = z.object({
   ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
   RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_WINDOW: z.string().min(1).default('1 minute'),
+  TRUST_PROXY: z
+    .string()
+    .regex(
+      /^(true|false|\d+|[0-9a-fA-F.:/,\s]+)$/,
+      'must be true, false, a hop count or addresses/CIDRs',
+    )
+    .default('false')
+    .describe('Behind a load balancer: which X-Forwarded-For hops to trust for the client address'),
+  AUTH_FAILURE_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(30)
+    .describe('Failed authentications per client IP per RATE_LIMIT_WINDOW before 429'),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()
@@ -52,6 +66,19 @@ const envSchema = z.object({
 });
 
 export type Config = z.infer<typeof envSchema>;
+
+/** TRUST_PROXY as Fastify's `trustProxy` takes it. */
+export function trustProxy(
+  value: string,
+): boolean | string | ((address: string, hop: number) => boolean) {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return (_address, hop) => hop < hops;
+  }
+  return value;
+}
 
 export class ConfigError extends Error {}
 

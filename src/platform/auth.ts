@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import type { Db } from '../db/connect';
 import { apiKeys } from '../db/schema';
 import { hashApiKey, parseApiKey, sameHash } from '../lib/api-key-secret';
-import { forbidden, unauthorized } from './errors';
+import { AppError, forbidden, unauthorized } from './errors';
 import type { PrincipalCache } from './principal-cache';
 
 export const ROLES = ['officer', 'reviewer', 'partner', 'risk', 'admin'] as const;
@@ -37,6 +37,8 @@ export interface AuthOptions {
   db: Db;
   adminApiKey?: string;
   principals: PrincipalCache;
+  /** Counts a failed authentication of this request's client: seconds to wait once over the limit. */
+  failedTooOften?: (request: FastifyRequest) => Promise<number | null>;
 }
 
 async function authenticate(
@@ -79,15 +81,36 @@ async function authenticate(
   return principal;
 }
 
+const tooManyFailures = () =>
+  new AppError(
+    429,
+    'RATE_LIMITED',
+    'Too many failed authentications from this address; retry later',
+    '认证失败次数过多，请稍后重试',
+  );
+
 /** Authenticates every non-public route, then enforces the route's `config.roles`. */
 export const auth = fp<AuthOptions>(async (app: FastifyInstance, options) => {
   const adminKeyHash = options.adminApiKey ? hashApiKey(options.adminApiKey) : null;
   app.decorateRequest('principal', null as unknown as Principal);
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const config = request.routeOptions.config;
     // Operations endpoints live outside /v1 and need no key; unknown routes fall through to 404.
     if (config.public || !request.routeOptions.url?.startsWith('/v1/')) return;
-    request.principal = await authenticate(options, adminKeyHash, request);
+    try {
+      request.principal = await authenticate(options, adminKeyHash, request);
+    } catch (err) {
+      // Guessing keys is throttled per client; a valid key from the same address still works.
+      const wait =
+        err instanceof AppError && err.statusCode === 401
+          ? await options.failedTooOften?.(request)
+          : null;
+      if (wait) {
+        reply.header('retry-after', String(wait));
+        throw tooManyFailures();
+      }
+      throw err;
+    }
     if (config.roles && !config.roles.includes(request.principal.role)) throw forbidden();
   });
 });

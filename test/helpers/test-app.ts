@@ -38,6 +38,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     LOG_LEVEL: 'silent',
     ADMIN_API_KEY: TEST_ADMIN_KEY,
     RATE_LIMIT_MAX: '100000',
+    AUTH_FAILURE_LIMIT: '100000',
     OFFER_EXPIRY_INTERVAL_MS: '0',
     ...options.env,
   });

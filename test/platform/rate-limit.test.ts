@@ -22,3 +22,46 @@ describe('rate limit per API key', () => {
     for (let i = 0; i < 5; i++) expect((await t.http.get('/health/live')).status).toBe(200);
   });
 });
+
+describe('failed authentications per client address', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { AUTH_FAILURE_LIMIT: '5', RATE_LIMIT_WINDOW: '1 minute' } });
+  });
+  afterAll(() => t.close());
+
+  it('answers 429 with Retry-After once an address fails too often; a valid key still works', async () => {
+    const codes: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const res = await t.http.get('/v1/api-keys').set(bearer(`mlk_guess${i}_notasecret`));
+      codes.push(res.status);
+    }
+    expect(codes).toEqual([401, 401, 401, 401, 401, 429, 429]);
+    const limited = await t.http.get('/v1/api-keys').set('authorization', 'Bearer nope');
+    expect(limited.status).toBe(429);
+    expect(limited.body).toMatchObject({ statusCode: 429, code: 'RATE_LIMITED' });
+    expect(limited.body.messageZh).toBeTruthy();
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await t.http.get('/v1/api-keys').set(bearer(t.adminKey))).status).toBe(200);
+    // A missing header counts as a failure too.
+    expect((await t.http.get('/v1/api-keys')).status).toBe(429);
+  });
+});
+
+describe('failed authentications behind a trusted proxy', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { AUTH_FAILURE_LIMIT: '2', TRUST_PROXY: 'true' } });
+  });
+  afterAll(() => t.close());
+
+  it('counts each forwarded client address apart', async () => {
+    const from = (ip: string) =>
+      t.http.get('/v1/api-keys').set('x-forwarded-for', ip).set('authorization', 'Bearer bad');
+    expect([(await from('203.0.113.7')).status, (await from('203.0.113.7')).status]).toEqual([
+      401, 401,
+    ]);
+    expect((await from('203.0.113.7')).status).toBe(429);
+    expect((await from('198.51.100.9')).status).toBe(401);
+  });
+});
