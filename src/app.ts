@@ -21,6 +21,7 @@ import { policyRoutes } from './modules/policies/routes';
 import { scheduleRoutes } from './modules/schedules/routes';
 import { simulationRoutes } from './modules/simulation/routes';
 import { auth } from './platform/auth';
+import { closingGate } from './platform/closing';
 import { errorHandler, frameworkErrors } from './platform/error-handler';
 import { AppError } from './platform/errors';
 import { health } from './platform/health';
@@ -71,6 +72,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       ? { loggerInstance: options.loggerInstance }
       : { logger: loggerOptions(config.LOG_LEVEL) }),
     bodyLimit: config.BODY_LIMIT_BYTES,
+    // closingGate answers requests that arrive while closing, in the error shape.
+    return503OnClosing: false,
     // The client address (rate limits, logs) from X-Forwarded-For only when configured.
     trustProxy: trustProxy(config.TRUST_PROXY),
     // A malformed URL or overlong path parameter: the error shape, not Fastify's own.
@@ -92,6 +95,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
 
   await app.register(errorHandler);
+  await app.register(closingGate);
   await app.register(helmet, { contentSecurityPolicy: false });
   await app.register(inputGuard);
   await app.register(openapi);

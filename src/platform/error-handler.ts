@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isDatabaseUnavailable } from './database-errors';
-import { AppError, type ErrorDetail } from './errors';
+import { AppError, type ErrorDetail, serviceUnavailable } from './errors';
 
 /** Chinese wording for zod's generic issue codes; custom checks carry their own `messageZh`. */
 const ZH_BY_ZOD_CODE: Record<string, string> = {
@@ -118,17 +118,7 @@ export const errorHandler = fp(async (app: FastifyInstance) => {
 
     if (isDatabaseUnavailable(error)) {
       request.log.warn({ err: error }, 'database unavailable');
-      return send(
-        reply,
-        new AppError(
-          503,
-          'SERVICE_UNAVAILABLE',
-          'The service is temporarily unavailable; retry shortly',
-          '服务暂时不可用，请稍后重试',
-          undefined,
-          { 'retry-after': '2' },
-        ),
-      );
+      return send(reply, serviceUnavailable());
     }
 
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
