@@ -12,6 +12,7 @@ async function main() {
     url: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
     poolMax: config.DATABASE_POOL_MAX,
+    queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS,
   });
   await database.migrate();
   await ensureDefaultPolicy(database.db, new Date());

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Pool } from 'pg';
+import { isDatabaseUnavailable } from '../platform/database-errors';
 import * as schema from './schema';
 
 /** One handle type for both drivers, so repositories never care which one runs. */
@@ -38,15 +39,26 @@ export interface ConnectOptions {
   /** PGlite data folder, or 'memory' for a throwaway database. */
   dataDir?: string;
   poolMax?: number;
+  /** PostgreSQL: a query without an answer this long fails (503), and its connection is dropped. */
+  queryTimeoutMs?: number;
 }
 
 export async function connect(options: ConnectOptions): Promise<Database> {
   return options.url
-    ? connectPostgres(options.url, options.poolMax ?? 20)
+    ? connectPostgres(options.url, options.poolMax ?? 20, options.queryTimeoutMs ?? 30_000)
     : connectPglite(options.dataDir ?? 'memory');
 }
 
-async function connectPostgres(url: string, poolMax: number): Promise<Database> {
+const isBegin = (query: unknown) => {
+  const text = typeof query === 'string' ? query : (query as { text?: unknown } | null)?.text;
+  return typeof text === 'string' && /^\s*begin\b/i.test(text);
+};
+
+async function connectPostgres(
+  url: string,
+  poolMax: number,
+  queryTimeoutMs: number,
+): Promise<Database> {
   const { Pool } = await import('pg');
   const { drizzle } = await import('drizzle-orm/node-postgres');
   const { migrate } = await import('drizzle-orm/node-postgres/migrator');
@@ -54,13 +66,37 @@ async function connectPostgres(url: string, poolMax: number): Promise<Database> 
     connectionString: url,
     max: poolMax,
     connectionTimeoutMillis: 2_000,
+    // A server that went silent (packets dropped, no reset) must not hold requests forever.
+    query_timeout: queryTimeoutMs,
+    keepAlive: true,
   });
+  // A client whose query timed out or lost its server is never handed out again: a timed-out
+  // query leaves the connection waiting for an answer that may never come.
+  const broken = new WeakSet<object>();
   // An idle client that loses its server must not crash the process; the next query reports it.
   pool.on('error', () => {});
   // A checked-out client (inside a transaction) that loses its server emits 'error' too, and
   // the pool listens only to idle ones: unheard, that event would kill the process. Its query
   // rejects anyway (the request answers 503) and the pool drops the client on release.
-  pool.on('connect', (client) => client.on('error', () => {}));
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as { query: unknown }).query = (...args: unknown[]) => {
+      const result = query(...args);
+      if (result instanceof Promise)
+        result.catch((err: unknown) => {
+          if (!isDatabaseUnavailable(err)) return;
+          broken.add(client);
+          // drizzle sends BEGIN before its try/finally, so a failed BEGIN is never released:
+          // release it here, or every such failure would leak a pooled connection for good.
+          if (isBegin(args[0])) client.release(err as Error);
+        });
+      return result;
+    };
+  });
+  pool.on('release', (err, client) => {
+    if (!err && broken.has(client)) client.end().catch(() => {});
+  });
   const db = drizzle(pool, { schema }) as unknown as Db;
   return {
     db,

@@ -19,6 +19,7 @@ const UNAVAILABLE_MESSAGES = [
   /timeout exceeded when trying to connect/i,
   /Client has encountered a connection error/i,
   /connection (is )?closed/i,
+  /Query read timeout/i,
 ];
 
 export function isDatabaseUnavailable(error: unknown): boolean {

@@ -295,3 +295,60 @@ describePg('PostgreSQL lost under an open transaction', () => {
     }
   });
 });
+
+describePg('PostgreSQL gone silent (packets dropped, nothing reset)', () => {
+  it('fails queries as "database unavailable" within the timeouts and serves again after the return', async () => {
+    const testDb = await createTestDatabase({ migrate: false });
+    const target = new URL(testDb.url ?? '');
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    const database = await connect({
+      url: viaProxy(testDb.url ?? '', proxy),
+      poolMax: 2,
+      queryTimeoutMs: 500,
+    });
+    try {
+      // Both pooled connections open and idle, so the transaction below takes one of them.
+      await Promise.all(
+        [1, 2].map(() =>
+          database.db.transaction(async (t) => t.execute(sql`select pg_sleep(0.05)`)),
+        ),
+      );
+      proxy.silence();
+      const started = performance.now();
+      const failures = await Promise.all([
+        database.ping().catch((err: unknown) => err),
+        database.db.transaction(async (t) => t.execute(sql`select 1`)).catch((err: unknown) => err),
+      ]);
+      const failedAfter = performance.now() - started;
+      for (const failure of failures) expect(isDatabaseUnavailable(failure)).toBe(true);
+      // The query timeout, or the 2 s connect timeout for a connection opened into the silence.
+      expect(failedAfter).toBeLessThan(3_000);
+
+      proxy.restore();
+      const restoredAt = performance.now();
+      let served = false;
+      while (!served && performance.now() - restoredAt < 5_000) {
+        served = await database.ping().then(
+          () => true,
+          () => false,
+        );
+      }
+      expect(served).toBe(true);
+      // The clients that waited on the silent server were dropped, not handed out again: a
+      // transaction on one would queue behind an answer that never comes.
+      for (let i = 0; i < 4; i++) {
+        const result = await database.db.transaction(async (t) =>
+          t.execute(sql`select ${i}::int as n`),
+        );
+        expect((result as unknown as { rows: { n: number }[] }).rows[0]?.n).toBe(i);
+      }
+      console.log(
+        `silent database: queries failed after ${Math.round(failedAfter)} ms (timeout 500 ms); serving ${Math.round(performance.now() - restoredAt)} ms after the return`,
+      );
+    } finally {
+      await database.close();
+      await proxy.close();
+      await testDb.dispose();
+    }
+  });
+});

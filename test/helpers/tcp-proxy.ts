@@ -12,6 +12,8 @@ export interface TcpProxy {
   readonly liveConnections: number;
   /** Destroys every live connection and refuses new ones (RST, like a dead host's port). */
   cut(): void;
+  /** Keeps every connection open but forwards nothing (packets dropped, no reset). */
+  silence(): void;
   /** Accepts and forwards connections again. */
   restore(): void;
   close(): Promise<void>;
@@ -20,6 +22,7 @@ export interface TcpProxy {
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const live = new Set<net.Socket>();
   let down = false;
+  let silent = false;
 
   const server = net.createServer((client) => {
     // A refused connection: reset at once, as a closed port would.
@@ -40,8 +43,13 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     upstream.on('error', drop);
     client.on('close', drop);
     upstream.on('close', drop);
-    client.pipe(upstream);
-    upstream.pipe(client);
+    // Forwarded by hand, so silence() can drop bytes while both sockets stay open.
+    client.on('data', (data) => {
+      if (!silent) upstream.write(data);
+    });
+    upstream.on('data', (data) => {
+      if (!silent) client.write(data);
+    });
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -61,8 +69,12 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       for (const socket of [...live]) socket.resetAndDestroy();
       live.clear();
     },
+    silence() {
+      silent = true;
+    },
     restore() {
       down = false;
+      silent = false;
     },
     async close() {
       down = true;

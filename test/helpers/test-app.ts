@@ -48,6 +48,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     appDatabase = await connect({
       url: options.databaseUrl(testDb.url),
       poolMax: config.DATABASE_POOL_MAX,
+      queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS,
     });
   }
   const app = await buildApp({
