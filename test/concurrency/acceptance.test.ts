@@ -1,9 +1,9 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { markets, merchants, offers, operators } from '../../src/db/schema';
-import { residentIdCheckChar } from '../../src/lib/personal-data';
+import { offers, operators } from '../../src/db/schema';
 import { strongSurvey } from '../helpers/fixtures';
 import { bearer, createTestApp, type TestApp } from '../helpers/test-app';
 import { usingPostgres } from '../helpers/test-database';
+import { seedRaceMarket } from './race-market';
 
 /**
  * 200 parallel acceptances, round after round, against an operator whose small capacity is
@@ -24,43 +24,15 @@ describePg('parallel acceptances against a small operator capacity (PostgreSQL)'
 
   beforeAll(async () => {
     t = await createTestApp({ env: { DATABASE_POOL_MAX: '20' } });
-    const db = t.testDb.database.db;
-    const now = new Date();
-    await db.insert(operators).values({
-      id: 'opr_accept',
-      name: 'Acceptance race operator',
+    await seedRaceMarket(t, {
+      operatorId: 'opr_accept',
+      marketId: 'mkt_accept',
       capacity: OFFERS_PER_ROUND * AMOUNT,
       perMerchantCap: AMOUNT,
-      maxTermMonths: 24,
-      depositRatioBps: 1000,
-      agreementStatus: 'active',
-      createdAt: now,
+      merchantPrefix: 'mer_accept_',
+      count: ROUNDS * MERCHANTS_PER_ROUND,
+      idSeries: '19820202',
     });
-    await db.insert(markets).values({
-      id: 'mkt_accept',
-      name: 'Acceptance race market',
-      city: '重庆',
-      category: 'furniture',
-      operatorId: 'opr_accept',
-      createdAt: now,
-    });
-    await db.insert(merchants).values(
-      Array.from({ length: ROUNDS * MERCHANTS_PER_ROUND }, (_, i) => {
-        const first17 = `50010519820202${String(100 + i).padStart(3, '0')}`;
-        return {
-          id: `mer_accept_${i}`,
-          name: `Acceptance merchant ${i}`,
-          idNumberDigest: `digest-${first17}${residentIdCheckChar(first17)}`,
-          idNumberMasked: '5001**********0000',
-          phoneDigest: `accept-phone-${i}`,
-          phoneMasked: '139****0000',
-          marketId: 'mkt_accept',
-          stallNo: `A-${i}`,
-          leaseEndsOn: '2030-12-31',
-          createdAt: now,
-        };
-      }),
-    );
     officer = await t.issueKey('officer', { marketIds: ['mkt_accept'] });
   });
   afterAll(() => t.close());

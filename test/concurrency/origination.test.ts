@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
-import { markets, merchants, offers, operators } from '../../src/db/schema';
-import { residentIdCheckChar } from '../../src/lib/personal-data';
+import { offers, operators } from '../../src/db/schema';
 import { strongSurvey } from '../helpers/fixtures';
 import { bearer, createTestApp, type TestApp } from '../helpers/test-app';
 import { usingPostgres } from '../helpers/test-database';
+import { seedRaceMarket } from './race-market';
 
 /**
  * Races that only a real PostgreSQL can show (PGlite is one connection). Skipped without
@@ -21,43 +21,16 @@ describePg('concurrency on PostgreSQL', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ env: { DATABASE_POOL_MAX: '20' } });
-    const db = t.testDb.database.db;
-    const now = new Date();
-    await db.insert(operators).values({
-      id: 'opr_race',
-      name: 'Race Market Operator',
+    const ids = await seedRaceMarket(t, {
+      operatorId: 'opr_race',
+      marketId: 'mkt_race',
       capacity: CAPACITY,
       perMerchantCap: PER_MERCHANT,
-      maxTermMonths: 24,
-      depositRatioBps: 1000,
-      agreementStatus: 'active',
-      createdAt: now,
+      merchantPrefix: 'mer_race_',
+      count: 60,
+      idSeries: '19800101',
     });
-    await db.insert(markets).values({
-      id: 'mkt_race',
-      name: 'Race market',
-      city: '重庆',
-      category: 'building_materials',
-      operatorId: 'opr_race',
-      createdAt: now,
-    });
-    const rows = Array.from({ length: 60 }, (_, i) => {
-      const first17 = `50010319800101${String(100 + i).padStart(3, '0')}`;
-      return {
-        id: `mer_race_${i}`,
-        name: `Race merchant ${i}`,
-        idNumberDigest: `digest-${first17}${residentIdCheckChar(first17)}`,
-        idNumberMasked: '5001**********0000',
-        phoneDigest: `phone-${i}`,
-        phoneMasked: '139****0000',
-        marketId: 'mkt_race',
-        stallNo: `R-${i}`,
-        leaseEndsOn: '2030-12-31',
-        createdAt: now,
-      };
-    });
-    await db.insert(merchants).values(rows);
-    merchantIds.push(...rows.map((r) => r.id));
+    merchantIds.push(...ids);
     officer = await t.issueKey('officer', { marketIds: ['mkt_race'] });
   });
   afterAll(() => t.close());
