@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  bigserial,
   boolean,
   check,
   date,
@@ -145,6 +146,8 @@ export const auditEvents = pgTable(
     requestId: text('request_id'),
     data: jsonb('data'),
     at: timestamp('at', { withTimezone: true }).notNull(),
+    /** Order of writing: the events of one request share one instant. */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
   },
   (t) => [index('audit_events_entity_idx').on(t.entityId, t.at)],
 );

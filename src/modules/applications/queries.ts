@@ -3,6 +3,7 @@ import { applications } from '../../db/schema';
 import { decodeCursor, page } from '../../lib/cursor';
 import type { Principal } from '../../platform/auth';
 import { notFound } from '../../platform/errors';
+import { listAuditEvents } from '../audit/repository';
 import { canSeeMerchant, visibleTo } from '../merchants/access';
 import * as repo from './repository';
 import type { ApplicationView } from './schemas';
@@ -102,7 +103,7 @@ export async function listApplications(
 export async function applicationEvents(deps: AppDeps, principal: Principal, id: string) {
   const row = await visibleApplication(deps, principal, id);
   const offerRows = await repo.offersOf(deps.db, [row.id]);
-  const events = await repo.applicationEvents(deps.db, [row.id, ...offerRows.map((o) => o.id)]);
+  const events = await listAuditEvents(deps.db, [row.id, ...offerRows.map((o) => o.id)]);
   return {
     data: events.map((e) => ({
       id: e.id,

@@ -2,7 +2,6 @@ import { and, desc, eq, gte, inArray, lt, or, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../db/connect';
 import {
   applications,
-  auditEvents,
   decisions,
   guaranteeGroupMembers,
   guaranteeGroups,
@@ -193,15 +192,6 @@ export async function settleCapacity(
         : { reserved: sql`${operators.reserved} - ${amount}` },
     )
     .where(eq(operators.id, operatorId));
-}
-
-export async function applicationEvents(db: Db, entityIds: string[]) {
-  if (entityIds.length === 0) return [];
-  return db
-    .select()
-    .from(auditEvents)
-    .where(inArray(auditEvents.entityId, entityIds))
-    .orderBy(auditEvents.at, auditEvents.id);
 }
 
 export { applications, decisions, offers };

@@ -47,5 +47,5 @@ export async function listAuditEvents(db: Db, entityIds: string[]): Promise<Audi
     .select()
     .from(auditEvents)
     .where(inArray(auditEvents.entityId, entityIds))
-    .orderBy(asc(auditEvents.at), asc(auditEvents.id));
+    .orderBy(asc(auditEvents.at), asc(auditEvents.seq));
 }

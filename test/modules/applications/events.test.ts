@@ -47,14 +47,12 @@ describe('GET /v1/applications/:id/events (audit trail)', () => {
     const app = res.body as ApplicationBody;
 
     const evs = await events(t, officer, app.id);
-    // Events of one request share one instant; their order within it is not defined.
-    expect(actions(evs).sort()).toEqual(
-      [
-        'application:application.submitted',
-        'application:application.approved',
-        ...app.offers.map(() => 'offer:offer.offered'),
-      ].sort(),
-    );
+    // Events of one request share one instant, and are listed in the order they were written.
+    expect(actions(evs)).toEqual([
+      'application:application.submitted',
+      'application:application.approved',
+      ...app.offers.map(() => 'offer:offer.offered'),
+    ]);
     expect(
       evs
         .filter((e) => e.entityType === 'offer')
@@ -75,6 +73,24 @@ describe('GET /v1/applications/:id/events (audit trail)', () => {
       score: app.decision.score,
       policyVersion: app.decision.policyVersion,
     });
+  });
+
+  it('lists the events of every submission in the order they were written', async () => {
+    for (const merchant of [
+      'mer_demo_mjy05',
+      'mer_demo_mjy06',
+      'mer_demo_mjy07',
+      'mer_demo_mjy08',
+    ]) {
+      const res = await submit(t, officer, applicationBody(merchant, strongSurvey()));
+      if (res.status !== 201) continue;
+      const app = res.body as ApplicationBody;
+      expect(actions(await events(t, officer, app.id))).toEqual([
+        'application:application.submitted',
+        `application:application.${app.status}`,
+        ...app.offers.map(() => 'offer:offer.offered'),
+      ]);
+    }
   });
 
   it('appends acceptance and withdrawal events, oldest first, leaving the earlier ones as they were', async () => {
