@@ -1,25 +1,13 @@
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { REDACT_PATHS } from '../../src/platform/logging';
+import { captureLogger } from '../helpers/capture-logger';
 import { bearer, createTestApp, type TestApp } from '../helpers/test-app';
-
-function captureLogger() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  return {
-    lines,
-    logger: pino({ level: 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, stream),
-  };
-}
 
 describe('logs', () => {
   let t: TestApp;
-  const capture = captureLogger();
+  const capture = captureLogger({
+    level: 'info',
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+  });
   beforeAll(async () => {
     t = await createTestApp({ loggerInstance: capture.logger });
   });

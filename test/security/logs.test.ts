@@ -4,10 +4,10 @@
  * at level trace, so anything that logged a request, a body or an error would be caught; then
  * the captured lines are searched for every identity number, phone and API key used.
  */
-import { Writable } from 'node:stream';
-import pino, { type LoggerOptions } from 'pino';
+import type { LoggerOptions } from 'pino';
 import { usccCheckChar } from '../../src/lib/personal-data';
 import { loggerOptions } from '../../src/platform/logging';
+import { captureLogger } from '../helpers/capture-logger';
 import { seedDemo } from '../helpers/fixtures';
 import { bearer, createTestApp, type TestApp } from '../helpers/test-app';
 import {
@@ -18,18 +18,6 @@ import {
   strongSurvey,
 } from '../modules/applications/helpers';
 
-function captureLogger() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  const options = loggerOptions('trace') as LoggerOptions;
-  return { lines, logger: pino(options, stream) };
-}
-
 /** A wrong check character: the same person's number, refused by validation. */
 const wrongCheck = (valid: string) => {
   const chars = '0123456789X';
@@ -38,7 +26,7 @@ const wrongCheck = (valid: string) => {
 
 describe('logs carry no personal data and no secrets', () => {
   let t: TestApp;
-  const capture = captureLogger();
+  const capture = captureLogger(loggerOptions('trace') as LoggerOptions);
   const people = {
     individual: { idNumber: residentId('11010519491231002'), phone: '13912345678' },
     enterprise: {

@@ -1,12 +1,11 @@
-import { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
-import pino from 'pino';
 import { demoMerchants } from '../../../src/db/demo-data';
 import { apiKeys, auditEvents, merchants } from '../../../src/db/schema';
 import { seedDemoData } from '../../../src/db/seed';
 import { personalDigest, residentIdCheckChar, usccCheckChar } from '../../../src/lib/personal-data';
 import { lockIdentity } from '../../../src/modules/merchants/repository';
 import { REDACT_PATHS } from '../../../src/platform/logging';
+import { captureLogger } from '../../helpers/capture-logger';
 import { bearer, createTestApp, type TestApp } from '../../helpers/test-app';
 import { usingPostgres } from '../../helpers/test-database';
 
@@ -36,24 +35,13 @@ function merchantBody(marketId: string, extra: Record<string, unknown> = {}) {
   };
 }
 
-function captureLogger() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  return {
-    lines,
-    logger: pino({ level: 'trace', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, stream),
-  };
-}
-
 describe('/v1/merchants', () => {
   let t: TestApp;
   let now = new Date('2026-11-26T09:00:00.000Z');
-  const capture = captureLogger();
+  const capture = captureLogger({
+    level: 'trace',
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+  });
   const db = () => t.testDb.database.db;
   const admin = () => bearer(t.adminKey);
   const create = (b: unknown, key: string) =>
