@@ -107,6 +107,26 @@ export const merchants = pgTable(
   ],
 );
 
+/**
+ * Which partners onboarded a merchant. A person is one merchant per market whoever onboards
+ * them; each partner sees the merchant through its own link, never through another's.
+ */
+export const merchantPartnerLinks = pgTable(
+  'merchant_partner_links',
+  {
+    merchantId: text('merchant_id')
+      .notNull()
+      .references(() => merchants.id),
+    partnerId: text('partner_id').notNull(),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.partnerId] }),
+    index('merchant_partner_links_partner_idx').on(t.partnerId, t.createdAt, t.merchantId),
+  ],
+);
+
 export const policies = pgTable(
   'policies',
   {

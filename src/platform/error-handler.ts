@@ -26,6 +26,7 @@ function send(reply: FastifyReply, err: AppError) {
   };
   if (err.messageZh) body.messageZh = err.messageZh;
   if (err.details?.length) body.details = err.details;
+  if (err.extra) Object.assign(body, err.extra);
   return reply.status(err.statusCode).type('application/json; charset=utf-8').send(body);
 }
 

@@ -16,6 +16,8 @@ export class AppError extends Error {
     readonly messageZh?: string,
     readonly details?: ErrorDetail[],
     readonly headers?: Record<string, string>,
+    /** Fields the answer carries besides the shape's own, e.g. `existingId` of a duplicate. */
+    readonly extra?: { existingId?: string },
   ) {
     super(message);
     this.name = code;
@@ -48,7 +50,8 @@ export const conflict = (
   message: string,
   messageZh: string,
   details?: ErrorDetail[],
-) => new AppError(409, code, message, messageZh, details);
+  extra?: AppError['extra'],
+) => new AppError(409, code, message, messageZh, details, undefined, extra);
 
 export const unprocessable = (
   code: string,

@@ -10,6 +10,10 @@ export const errorSchema = z
     details: z
       .array(z.object({ path: z.string(), message: z.string(), messageZh: z.string().optional() }))
       .optional(),
+    existingId: z
+      .string()
+      .optional()
+      .describe('With DUPLICATE_MERCHANT: the id of your existing record of this merchant'),
   })
   .meta({ id: 'Error' });
 

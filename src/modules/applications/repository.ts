@@ -7,6 +7,7 @@ import {
   guaranteeGroups,
   idempotencyKeys,
   markets,
+  merchantPartnerLinks,
   merchants,
   offers,
   operators,
@@ -27,6 +28,10 @@ function applicantQuery(db: Db) {
       groupStatus: guaranteeGroups.status,
       groupMarketId: guaranteeGroups.marketId,
       memberActive: guaranteeGroupMembers.active,
+      /** The calling partner's link to the merchant, if it has one (partners see only linked merchants). */
+      linkedPartnerId: sql<
+        string | null
+      >`(select ${merchantPartnerLinks.partnerId} from ${merchantPartnerLinks} where ${merchantPartnerLinks.merchantId} = ${merchants.id} and ${merchantPartnerLinks.partnerId} = ${sql.placeholder('partnerId')})`,
       idempotencyKeyUsed: sql<boolean>`exists (select 1 from ${idempotencyKeys} where ${idempotencyKeys.apiKeyId} = ${sql.placeholder('apiKeyId')} and ${idempotencyKeys.key} = ${sql.placeholder('idempotencyKey')})`,
     })
     .from(merchants)
@@ -57,6 +62,7 @@ export async function loadApplicant(
   merchantId: string,
   groupId: string | null,
   idempotencyKey: { apiKeyId: string; key: string } | null,
+  partnerId: string | null,
 ) {
   let query = applicantQueries.get(db);
   if (!query) {
@@ -66,6 +72,7 @@ export async function loadApplicant(
   const [row] = await query.execute({
     merchantId,
     groupId: groupId ?? '',
+    partnerId: partnerId ?? '',
     apiKeyId: idempotencyKey?.apiKeyId ?? '',
     idempotencyKey: idempotencyKey?.key ?? '',
   });

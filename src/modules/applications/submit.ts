@@ -9,7 +9,7 @@ import { AppError, conflict, validationFailed } from '../../platform/errors';
 import type { IdempotencyHandle } from '../../platform/idempotency';
 import { type AuditEntry, auditRows } from '../audit/repository';
 import { lockGroup, resolveGroupIfComplete } from '../guarantee-groups/resolve';
-import { canSeeMerchant } from '../merchants/access';
+import { canSeeMerchantRecord } from '../merchants/access';
 import { decisionContext } from './decision-context';
 import {
   type DecidedOffers,
@@ -46,13 +46,15 @@ export async function submitApplication(
     body.merchantId,
     groupId,
     idempotency?.request ?? null,
+    ctx.actor.role === 'partner' ? ctx.actor.partnerId : null,
   );
   if (applicant?.idempotencyKeyUsed && idempotency && !idempotency.claim) {
     // A retry: answer as before (or 409/422) without deciding again.
     const replay = await idempotency.claimNow();
     if (replay) throw replay;
   }
-  if (!applicant || !canSeeMerchant(ctx.actor, applicant.merchant)) {
+  const link = applicant?.linkedPartnerId ? { partnerId: applicant.linkedPartnerId } : null;
+  if (!applicant || !canSeeMerchantRecord(ctx.actor, applicant.merchant, link)) {
     throw new AppError(404, 'NOT_FOUND', 'Merchant not found', '未找到该商户', [
       { path: 'body.merchantId', message: 'no such merchant', messageZh: '商户不存在' },
     ]);

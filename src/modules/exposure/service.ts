@@ -1,9 +1,10 @@
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { AppDeps } from '../../app';
-import { guaranteeGroupMembers, merchants, offers } from '../../db/schema';
+import { applications, guaranteeGroupMembers, offers } from '../../db/schema';
 import type { Principal } from '../../platform/auth';
 import { notFound } from '../../platform/errors';
-import { canSeeMerchant } from '../merchants/access';
+import { canSeeMerchantRecord } from '../merchants/access';
+import { findMerchantFor } from '../merchants/repository';
 
 const TAKEN = ['accepted', 'booked'] as const;
 
@@ -12,13 +13,25 @@ const TAKEN = ['accepted', 'booked'] as const;
  * guarantee-group partners it guarantees (contingent liabilities, the links of a 担保链).
  */
 export async function merchantExposure(deps: AppDeps, principal: Principal, merchantId: string) {
-  const [merchant] = await deps.db.select().from(merchants).where(eq(merchants.id, merchantId));
-  if (!merchant || !canSeeMerchant(principal, merchant)) throw notFound('Merchant');
+  const record = await findMerchantFor(deps.db, merchantId, principal);
+  if (!record || !canSeeMerchantRecord(principal, record.merchant, record.link))
+    throw notFound('Merchant');
+  // A partner sees the lines of applications it submitted, never another tenant's.
+  const shown =
+    principal.role === 'partner'
+      ? inArray(
+          offers.applicationId,
+          deps.db
+            .select({ id: applications.id })
+            .from(applications)
+            .where(eq(applications.partnerId, principal.partnerId ?? '')),
+        )
+      : undefined;
 
   const own = await deps.db
     .select()
     .from(offers)
-    .where(and(eq(offers.merchantId, merchantId), inArray(offers.status, [...TAKEN])));
+    .where(and(eq(offers.merchantId, merchantId), inArray(offers.status, [...TAKEN]), shown));
   const groups = await deps.db
     .select({ groupId: guaranteeGroupMembers.groupId })
     .from(guaranteeGroupMembers)
@@ -35,6 +48,7 @@ export async function merchantExposure(deps: AppDeps, principal: Principal, merc
             ),
             ne(offers.merchantId, merchantId),
             inArray(offers.status, [...TAKEN]),
+            shown,
           ),
         )
     : [];

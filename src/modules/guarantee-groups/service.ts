@@ -22,7 +22,8 @@ import {
 } from '../../platform/errors';
 import type { IdempotencyHandle } from '../../platform/idempotency';
 import { auditRows } from '../audit/repository';
-import { canSeeMerchant } from '../merchants/access';
+import { canSeeMerchant, canSeeMerchantRecord } from '../merchants/access';
+import { findMerchantsFor, type MerchantRow } from '../merchants/repository';
 import type { CreateGroupBody, GroupView } from './schemas';
 
 /**
@@ -42,8 +43,12 @@ export async function createGroup(
       { path: 'body.memberIds', message: 'a merchant is listed twice', messageZh: '成员重复' },
     ]);
   }
-  const rows = await deps.db.select().from(merchants).where(inArray(merchants.id, memberIds));
-  const visible = new Map(rows.filter((m) => canSeeMerchant(ctx.actor, m)).map((m) => [m.id, m]));
+  const records = await findMerchantsFor(deps.db, memberIds, ctx.actor);
+  const visible = new Map(
+    records
+      .filter((r) => canSeeMerchantRecord(ctx.actor, r.merchant, r.link))
+      .map((r) => [r.merchant.id, r.merchant]),
+  );
   const missing = memberIds.filter((id) => !visible.has(id));
   if (missing.length) {
     throw new AppError(
@@ -58,7 +63,7 @@ export async function createGroup(
       })),
     );
   }
-  const members = memberIds.map((id) => visible.get(id) as (typeof rows)[number]);
+  const members = memberIds.map((id) => visible.get(id) as MerchantRow);
   const outside = members.filter((m) => m.marketId !== body.marketId);
   if (outside.length) {
     throw unprocessable(

@@ -31,6 +31,21 @@ export function canSeeMerchant(principal: Principal, row: OwnedObject): boolean 
   }
 }
 
+/**
+ * Whether the caller sees a merchant record itself (not an application or offer of it): a
+ * partner through its own link only, whoever registered the person first; other roles as
+ * canSeeMerchant.
+ */
+export function canSeeMerchantRecord(
+  principal: Principal,
+  merchant: { marketId: string },
+  link: { partnerId: string } | null,
+): boolean {
+  if (principal.role === 'partner')
+    return principal.partnerId !== null && link?.partnerId === principal.partnerId;
+  return canSeeMerchant(principal, { marketId: merchant.marketId, partnerId: null });
+}
+
 /** Columns of the table a visibility filter applies to. */
 export interface OwnedColumns {
   marketId: AnyPgColumn;

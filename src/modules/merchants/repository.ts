@@ -1,11 +1,18 @@
-import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/connect';
-import { markets, merchants } from '../../db/schema';
+import { markets, merchantPartnerLinks, merchants } from '../../db/schema';
 import type { Cursor } from '../../lib/cursor';
 import type { Principal } from '../../platform/auth';
 import { visibleTo } from './access';
 
 export type MerchantRow = typeof merchants.$inferSelect;
+export type MerchantLinkRow = typeof merchantPartnerLinks.$inferSelect;
+/** A merchant as one caller reaches it: a partner through its own link, others directly. */
+export interface MerchantRecord {
+  merchant: MerchantRow;
+  link: MerchantLinkRow | null;
+}
 
 export async function insertMerchant(
   db: Db,
@@ -16,8 +23,65 @@ export async function insertMerchant(
   return inserted;
 }
 
-export async function findMerchant(db: Db, id: string): Promise<MerchantRow | undefined> {
-  const [row] = await db.select().from(merchants).where(eq(merchants.id, id)).limit(1);
+export async function insertLink(db: Db, row: MerchantLinkRow): Promise<MerchantLinkRow> {
+  const [inserted] = await db.insert(merchantPartnerLinks).values(row).returning();
+  if (!inserted) throw new Error('insert returned no row');
+  return inserted;
+}
+
+/** The caller's partner, whose link is joined; null for the bank's own roles. */
+const linkedPartnerOf = (principal: Principal) =>
+  principal.role === 'partner' ? (principal.partnerId ?? '') : null;
+
+const linkJoin = (partnerId: string) =>
+  and(
+    eq(merchantPartnerLinks.merchantId, merchants.id),
+    eq(merchantPartnerLinks.partnerId, partnerId),
+  );
+
+/** Merchants by id with the caller's link, if the caller is a partner and has one. */
+export async function findMerchantsFor(
+  db: Db,
+  ids: string[],
+  principal: Principal,
+): Promise<MerchantRecord[]> {
+  if (ids.length === 0) return [];
+  const partnerId = linkedPartnerOf(principal);
+  if (partnerId === null) {
+    const rows = await db.select().from(merchants).where(inArray(merchants.id, ids));
+    return rows.map((merchant) => ({ merchant, link: null }));
+  }
+  return db
+    .select({ merchant: merchants, link: merchantPartnerLinks })
+    .from(merchants)
+    .leftJoin(merchantPartnerLinks, linkJoin(partnerId))
+    .where(inArray(merchants.id, ids));
+}
+
+export async function findMerchantFor(
+  db: Db,
+  id: string,
+  principal: Principal,
+): Promise<MerchantRecord | undefined> {
+  const [record] = await findMerchantsFor(db, [id], principal);
+  return record;
+}
+
+export async function findLink(
+  db: Db,
+  merchantId: string,
+  partnerId: string,
+): Promise<MerchantLinkRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(merchantPartnerLinks)
+    .where(
+      and(
+        eq(merchantPartnerLinks.merchantId, merchantId),
+        eq(merchantPartnerLinks.partnerId, partnerId),
+      ),
+    )
+    .limit(1);
   return row;
 }
 
@@ -50,29 +114,52 @@ export async function findByIdentity(
   return row;
 }
 
+/**
+ * One page of the merchants the caller sees, newest first: a partner's are those it linked
+ * (ordered by when it linked them), an officer's those of its markets, everyone else's all.
+ */
 export async function listMerchants(
   db: Db,
   principal: Principal,
   filter: { marketId?: string },
   limit: number,
   after: Cursor | null,
-): Promise<MerchantRow[]> {
-  const keyset = after
-    ? or(
-        lt(merchants.createdAt, after.createdAt),
-        and(eq(merchants.createdAt, after.createdAt), lt(merchants.id, after.id)),
+): Promise<MerchantRecord[]> {
+  const partnerId = linkedPartnerOf(principal);
+  const market = filter.marketId ? eq(merchants.marketId, filter.marketId) : undefined;
+  if (partnerId !== null) {
+    const rows = await db
+      .select({ merchant: merchants, link: merchantPartnerLinks })
+      .from(merchantPartnerLinks)
+      .innerJoin(merchants, eq(merchants.id, merchantPartnerLinks.merchantId))
+      .where(
+        and(
+          eq(merchantPartnerLinks.partnerId, partnerId),
+          market,
+          keysetAfter(after, merchantPartnerLinks.createdAt, merchantPartnerLinks.merchantId),
+        ),
       )
-    : undefined;
-  return db
+      .orderBy(desc(merchantPartnerLinks.createdAt), desc(merchantPartnerLinks.merchantId))
+      .limit(limit);
+    return rows;
+  }
+  const rows = await db
     .select()
     .from(merchants)
     .where(
       and(
         visibleTo(principal, { marketId: merchants.marketId, partnerId: merchants.partnerId }),
-        filter.marketId ? eq(merchants.marketId, filter.marketId) : undefined,
-        keyset,
+        market,
+        keysetAfter(after, merchants.createdAt, merchants.id),
       ),
     )
     .orderBy(desc(merchants.createdAt), desc(merchants.id))
     .limit(limit);
+  return rows.map((merchant) => ({ merchant, link: null }));
+}
+
+function keysetAfter(after: Cursor | null, createdAt: AnyPgColumn, id: AnyPgColumn) {
+  return after
+    ? or(lt(createdAt, after.createdAt), and(eq(createdAt, after.createdAt), lt(id, after.id)))
+    : undefined;
 }

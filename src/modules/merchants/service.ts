@@ -7,12 +7,18 @@ import type { Principal } from '../../platform/auth';
 import { AppError, conflict, notFound, validationFailed } from '../../platform/errors';
 import type { IdempotencyHandle } from '../../platform/idempotency';
 import { appendAudit } from '../audit/repository';
-import { canCreateMerchantIn, canSeeMerchant } from './access';
+import { canCreateMerchantIn, canSeeMerchantRecord } from './access';
 import * as repo from './repository';
 import { type CreateMerchantBody, identifierKind, type MerchantView } from './schemas';
 
-/** The only shape a merchant leaves the service in: identity number and phone masked. */
-export function toView(row: repo.MerchantRow): MerchantView {
+/**
+ * The only shape a merchant leaves the service in: identity number and phone masked. A partner
+ * sees the registration facts of its own link, never another partner's.
+ */
+export function toView(
+  row: repo.MerchantRow,
+  link: repo.MerchantLinkRow | null = null,
+): MerchantView {
   return {
     id: row.id,
     name: row.name,
@@ -22,11 +28,30 @@ export function toView(row: repo.MerchantRow): MerchantView {
     marketId: row.marketId,
     stallNo: row.stallNo,
     leaseEndsOn: row.leaseEndsOn,
-    partnerId: row.partnerId,
-    createdBy: row.createdBy,
-    createdAt: row.createdAt.toISOString(),
+    partnerId: link ? link.partnerId : row.partnerId,
+    createdBy: link ? link.createdBy : row.createdBy,
+    createdAt: (link ? link.createdAt : row.createdAt).toISOString(),
   };
 }
+
+/**
+ * The caller registered this person in this market already: the answer names its own record.
+ * Only a caller that sees the record gets here (a partner without a link is linked instead).
+ */
+const duplicateMerchant = (existingId: string) =>
+  conflict(
+    'DUPLICATE_MERCHANT',
+    `A merchant with this identity number is already registered in this market: ${existingId}`,
+    `该市场已登记使用此证件号码的商户：${existingId}`,
+    [
+      {
+        path: 'body.idNumber',
+        message: `already registered in this market as ${existingId}`,
+        messageZh: `该证件号码已在本市场登记为 ${existingId}`,
+      },
+    ],
+    { existingId },
+  );
 
 const marketNotFound = () =>
   new AppError(404, 'NOT_FOUND', 'Market not found', '未找到该市场', [
@@ -60,19 +85,30 @@ export async function createMerchant(
         },
       ]);
     }
-    if (await repo.findByIdentity(tx, body.marketId, idNumberDigest)) {
-      throw conflict(
-        'DUPLICATE_MERCHANT',
-        'A merchant with this identity number is already registered in this market',
-        '该市场已登记使用此证件号码的商户',
-        [
-          {
-            path: 'body.idNumber',
-            message: 'already registered in this market',
-            messageZh: '该证件号码已在本市场登记',
-          },
-        ],
-      );
+    const existing = await repo.findByIdentity(tx, body.marketId, idNumberDigest);
+    if (existing) {
+      const partnerId = actor.role === 'partner' ? actor.partnerId : null;
+      // The bank's own roles see every merchant of their markets: a plain duplicate. A partner
+      // learns nothing of who else banks the person: it gets its own link to the one record.
+      if (!partnerId || (await repo.findLink(tx, existing.id, partnerId)))
+        throw duplicateMerchant(existing.id);
+      const link = await repo.insertLink(tx, {
+        merchantId: existing.id,
+        partnerId,
+        createdBy: actor.keyId,
+        createdAt: ctx.now,
+      });
+      await appendAudit(tx, ctx, [
+        {
+          entityType: 'merchant',
+          entityId: existing.id,
+          action: 'merchant.linked',
+          data: { marketId: existing.marketId, partnerId },
+        },
+      ]);
+      const view = toView(existing, link);
+      await idempotency?.complete(tx, 201, view);
+      return view;
     }
     const row = await repo.insertMerchant(tx, {
       id: newId('mer'),
@@ -89,6 +125,15 @@ export async function createMerchant(
       createdBy: actor.keyId,
       createdAt: ctx.now,
     });
+    const link =
+      row.partnerId === null
+        ? null
+        : await repo.insertLink(tx, {
+            merchantId: row.id,
+            partnerId: row.partnerId,
+            createdBy: row.createdBy,
+            createdAt: row.createdAt,
+          });
     await appendAudit(tx, ctx, [
       {
         entityType: 'merchant',
@@ -103,7 +148,7 @@ export async function createMerchant(
         },
       },
     ]);
-    const view = toView(row);
+    const view = toView(row, link);
     // The stored idempotent answer commits with the change, or neither does.
     await idempotency?.complete(tx, 201, view);
     return view;
@@ -122,8 +167,13 @@ export async function listMerchants(
     query.limit + 1,
     decodeCursor(query.cursor),
   );
-  const { data, nextCursor } = page(rows, query.limit);
-  return { data: data.map(toView), nextCursor };
+  const keyed = rows.map((r) => ({
+    id: r.merchant.id,
+    createdAt: (r.link ?? r.merchant).createdAt,
+    view: toView(r.merchant, r.link),
+  }));
+  const { data, nextCursor } = page(keyed, query.limit);
+  return { data: data.map((r) => r.view), nextCursor };
 }
 
 /** A merchant the caller may not see is not found, exactly like a missing one. */
@@ -132,7 +182,8 @@ export async function getMerchant(
   principal: Principal,
   id: string,
 ): Promise<MerchantView> {
-  const row = await repo.findMerchant(deps.db, id);
-  if (!row || !canSeeMerchant(principal, row)) throw notFound('Merchant');
-  return toView(row);
+  const record = await repo.findMerchantFor(deps.db, id, principal);
+  if (!record || !canSeeMerchantRecord(principal, record.merchant, record.link))
+    throw notFound('Merchant');
+  return toView(record.merchant, record.link);
 }

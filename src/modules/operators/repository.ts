@@ -1,7 +1,8 @@
-import { and, desc, eq, lt, or } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/connect';
-import { operators } from '../../db/schema';
+import { markets, operators } from '../../db/schema';
 import type { Cursor } from '../../lib/cursor';
+import type { Principal } from '../../platform/auth';
 
 export type OperatorRow = typeof operators.$inferSelect;
 export type OperatorChange = Partial<
@@ -30,8 +31,32 @@ export async function findOperator(
   return row;
 }
 
+/**
+ * An officer sees the operators of its own markets only (their capacity is another market's
+ * business); every other role sees all. Undefined: no restriction.
+ */
+export function operatorsVisibleTo(principal: Principal): SQL | undefined {
+  if (principal.role !== 'officer') return undefined;
+  if (principal.marketIds.length === 0) return sql`false`;
+  return sql`${operators.id} in (select ${markets.operatorId} from ${markets} where ${inArray(markets.id, principal.marketIds)})`;
+}
+
+export async function findVisibleOperator(
+  db: Db,
+  id: string,
+  principal: Principal,
+): Promise<OperatorRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(operators)
+    .where(and(eq(operators.id, id), operatorsVisibleTo(principal)))
+    .limit(1);
+  return row;
+}
+
 export async function listOperators(
   db: Db,
+  principal: Principal,
   limit: number,
   after: Cursor | null,
 ): Promise<OperatorRow[]> {
@@ -44,7 +69,7 @@ export async function listOperators(
   return db
     .select()
     .from(operators)
-    .where(where)
+    .where(and(operatorsVisibleTo(principal), where))
     .orderBy(desc(operators.createdAt), desc(operators.id))
     .limit(limit);
 }

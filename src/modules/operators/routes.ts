@@ -51,7 +51,8 @@ export async function operatorRoutes(app: FastifyInstance, deps: AppDeps) {
         response: { 200: operatorListSchema, ...commonErrors },
       },
     },
-    async (request) => service.listOperators(deps, request.query.limit, request.query.cursor),
+    async (request) =>
+      service.listOperators(deps, request.principal, request.query.limit, request.query.cursor),
   );
   r.get(
     '/v1/operators/:id',
@@ -64,7 +65,7 @@ export async function operatorRoutes(app: FastifyInstance, deps: AppDeps) {
         response: { 200: operatorSchema, 404: errorSchema, ...commonErrors },
       },
     },
-    async (request) => service.getOperator(deps, request.params.id),
+    async (request) => service.getOperator(deps, request.principal, request.params.id),
   );
   r.patch(
     '/v1/operators/:id/guarantee-agreement',

@@ -2,6 +2,7 @@ import type { AppDeps } from '../../app';
 import type { CommandContext } from '../../lib/command-context';
 import { decodeCursor, page } from '../../lib/cursor';
 import { newId } from '../../lib/ids';
+import type { Principal } from '../../platform/auth';
 import { conflict, notFound, validationFailed } from '../../platform/errors';
 import type { IdempotencyHandle } from '../../platform/idempotency';
 import { appendAudit } from '../audit/repository';
@@ -61,15 +62,27 @@ export async function createOperator(
   });
 }
 
-export async function listOperators(deps: AppDeps, limit: number, cursor?: string) {
-  const rows = await repo.listOperators(deps.db, limit + 1, decodeCursor(cursor));
+export async function listOperators(
+  deps: AppDeps,
+  principal: Principal,
+  limit: number,
+  cursor?: string,
+) {
+  const rows = await repo.listOperators(deps.db, principal, limit + 1, decodeCursor(cursor));
   const { data, nextCursor } = page(rows, limit);
   return { data: data.map(toView), nextCursor };
 }
 
-/** Every authenticated caller may read operators (their agreements are not personal data). */
-export async function getOperator(deps: AppDeps, id: string): Promise<OperatorView> {
-  const row = await repo.findOperator(deps.db, id);
+/**
+ * Operators are read by every role, but an officer only those of its markets: another market's
+ * guarantee capacity is not its business, and is answered as not found.
+ */
+export async function getOperator(
+  deps: AppDeps,
+  principal: Principal,
+  id: string,
+): Promise<OperatorView> {
+  const row = await repo.findVisibleOperator(deps.db, id, principal);
   if (!row) throw notFound('Operator');
   return toView(row);
 }

@@ -122,10 +122,25 @@ describe('/v1/operators', () => {
         .set(bearer(key))
         .send({ capacity: 1 });
       expect(patch.status).toBe(403);
+      // An officer reads only the operators of its markets; this one runs none of them.
       const read = await t.http.get(`/v1/operators/${op.id}`).set(bearer(key));
-      expect(read.status).toBe(200);
-      expect(read.body.id).toBe(op.id);
+      expect(read.status).toBe(role === 'officer' ? 404 : 200);
+      if (role !== 'officer') expect(read.body.id).toBe(op.id);
     }
+  });
+
+  it("keeps an officer to the operators of its own markets (another market's capacity is 404)", async () => {
+    const officer = bearer(await t.issueKey('officer', { marketIds: ['mkt_demo_majiayan'] }));
+    const own = await t.http.get('/v1/operators/opr_demo_majiayan').set(officer);
+    expect(own.status).toBe(200);
+    expect(own.body.available).toEqual(expect.any(Number));
+    const other = await t.http.get('/v1/operators/opr_demo_kaien').set(officer);
+    expect(other.status).toBe(404);
+    expect(other.body.code).toBe('NOT_FOUND');
+    expect(JSON.stringify(other.body)).not.toMatch(/capacity|available/);
+    const list = await t.http.get('/v1/operators?limit=200').set(officer);
+    expect(list.status).toBe(200);
+    expect(list.body.data.map((o: { id: string }) => o.id)).toEqual(['opr_demo_majiayan']);
   });
 
   it('answers 404 for an unknown operator', async () => {
