@@ -62,6 +62,28 @@ const envSchema = z.object({
     .min(1)
     .default(30)
     .describe('Failed authentications per client IP per RATE_LIMIT_WINDOW before 429'),
+  REQUEST_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(30_000)
+    .describe(
+      'A request (headers and body) not received this long after it began gets 408 and its connection closed',
+    ),
+  HEADERS_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(10_000)
+    .describe(
+      'Request headers not received this long after the request began: 408, connection closed',
+    ),
+  CONNECTION_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(120_000)
+    .describe('A connection with no bytes either way this long is closed'),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()
