@@ -33,6 +33,15 @@ const envSchema = z.object({
     .describe(
       'PostgreSQL: a query without an answer this long fails with 503 and its connection is dropped',
     ),
+  DATABASE_PREPARED_STATEMENTS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true')
+    .describe('PostgreSQL: named prepared statements; false behind a transaction-mode pooler'),
+  DATABASE_MIGRATION_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' })
+    .optional()
+    .describe('PostgreSQL: a direct URL for migrations at start (e.g. past a pooler)'),
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),

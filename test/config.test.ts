@@ -23,9 +23,18 @@ describe('loadConfig', () => {
     ['TRUST_PROXY', 'true'],
     ['TRUST_PROXY', '10.0.0.0/33'],
     ['TRUST_PROXY', '10.0.0'],
+    ['DATABASE_PREPARED_STATEMENTS', 'off'],
+    ['DATABASE_MIGRATION_URL', 'http://h/db'],
   ])('rejects a bad %s and names it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}:`));
+  });
+
+  it('reads DATABASE_PREPARED_STATEMENTS as a boolean, on by default', () => {
+    expect(loadConfig({}).DATABASE_PREPARED_STATEMENTS).toBe(true);
+    expect(loadConfig({ DATABASE_PREPARED_STATEMENTS: 'false' }).DATABASE_PREPARED_STATEMENTS).toBe(
+      false,
+    );
   });
 
   it('accepts a postgres URL', () => {
