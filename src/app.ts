@@ -25,6 +25,7 @@ import { closingGate } from './platform/closing';
 import { errorHandler, frameworkErrors } from './platform/error-handler';
 import { AppError } from './platform/errors';
 import { health } from './platform/health';
+import { httpServerOptions } from './platform/http-server';
 import { idempotency } from './platform/idempotency';
 import { inputGuard } from './platform/input-guard';
 import { loggerOptions } from './platform/logging';
@@ -72,6 +73,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       ? { loggerInstance: options.loggerInstance }
       : { logger: loggerOptions(config.LOG_LEVEL) }),
     bodyLimit: config.BODY_LIMIT_BYTES,
+    // Slow or silent clients cannot hold connections: headers, request and idle timeouts.
+    ...httpServerOptions(config),
     // closingGate answers requests that arrive while closing, in the error shape.
     return503OnClosing: false,
     // The client address (rate limits, logs) from X-Forwarded-For only when configured.

@@ -1,4 +1,20 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
+
+/** The public development digest key: anyone can recompute digests made with it. */
+export const DEVELOPMENT_PII_DIGEST_KEY = 'development-only-pii-digest-key';
+/** proxy-addr's names for address ranges, accepted in TRUST_PROXY. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** One TRUST_PROXY entry: an address, a CIDR or a range name. */
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (!family || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
 
 /** The environment, parsed once at start. A bad value stops the start naming the variable. */
 const envSchema = z.object({
@@ -17,6 +33,15 @@ const envSchema = z.object({
     .describe(
       'PostgreSQL: a query without an answer this long fails with 503 and its connection is dropped',
     ),
+  DATABASE_PREPARED_STATEMENTS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true')
+    .describe('PostgreSQL: named prepared statements; false behind a transaction-mode pooler'),
+  DATABASE_MIGRATION_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' })
+    .optional()
+    .describe('PostgreSQL: a direct URL for migrations at start (e.g. past a pooler)'),
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
@@ -24,18 +49,50 @@ const envSchema = z.object({
   RATE_LIMIT_WINDOW: z.string().min(1).default('1 minute'),
   TRUST_PROXY: z
     .string()
-    .regex(
-      /^(true|false|\d+|[0-9a-fA-F.:/,\s]+)$/,
-      'must be true, false, a hop count or addresses/CIDRs',
-    )
     .default('false')
-    .describe('Behind a load balancer: which X-Forwarded-For hops to trust for the client address'),
+    .refine((v) => v !== 'true', {
+      // `true` takes the left-most X-Forwarded-For entry, which any client writes itself: it
+      // could pick a fresh address per request and never meet the failed-authentication limit.
+      error:
+        'true would trust every X-Forwarded-For hop, so a client could choose its own address; list the proxies (addresses, CIDRs, loopback, uniquelocal) or give a hop count',
+    })
+    .refine(
+      (v) =>
+        v === 'true' ||
+        v === 'false' ||
+        /^\d+$/.test(v) ||
+        v.split(',').every((entry) => isProxyAddress(entry.trim())),
+      { error: "must be false, a hop count or the proxies' addresses/CIDRs, comma-separated" },
+    )
+    .describe('Behind a load balancer: which proxies to trust for the client address'),
   AUTH_FAILURE_LIMIT: z.coerce
     .number()
     .int()
     .min(1)
     .default(30)
     .describe('Failed authentications per client IP per RATE_LIMIT_WINDOW before 429'),
+  REQUEST_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(30_000)
+    .describe(
+      'A request (headers and body) not received this long after it began gets 408 and its connection closed',
+    ),
+  HEADERS_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(10_000)
+    .describe(
+      'Request headers not received this long after the request began: 408, connection closed',
+    ),
+  CONNECTION_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(120_000)
+    .describe('A connection with no bytes either way this long is closed'),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()
@@ -48,8 +105,8 @@ const envSchema = z.object({
   PII_DIGEST_KEY: z
     .string()
     .min(16, 'must be at least 16 characters')
-    .default('development-only-pii-digest-key')
-    .describe('HMAC key for identity-number and phone digests; set your own in production'),
+    .default(DEVELOPMENT_PII_DIGEST_KEY)
+    .describe('HMAC key for identity-number and phone digests; required in production'),
   POLICY_CACHE_TTL_MS: z.coerce
     .number()
     .int()
@@ -73,13 +130,27 @@ const envSchema = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
 });
 
+/**
+ * Production brings its own long digest key: with the public development key, a stored digest
+ * and mask give the identity number back in seconds (the hidden digits are few).
+ */
+const checkedEnvSchema = envSchema.superRefine((env, ctx) => {
+  if (env.NODE_ENV !== 'production') return;
+  const problem =
+    env.PII_DIGEST_KEY === DEVELOPMENT_PII_DIGEST_KEY
+      ? 'must be set in production (a secret of 32+ characters, e.g. `openssl rand -hex 32`); the development key is public'
+      : env.PII_DIGEST_KEY.length < 32
+        ? 'must be at least 32 characters in production'
+        : null;
+  if (problem) ctx.addIssue({ code: 'custom', path: ['PII_DIGEST_KEY'], message: problem });
+});
+
 export type Config = z.infer<typeof envSchema>;
 
-/** TRUST_PROXY as Fastify's `trustProxy` takes it. */
+/** TRUST_PROXY as Fastify's `trustProxy` takes it (never `true`: loadConfig refuses it). */
 export function trustProxy(
   value: string,
-): boolean | string | ((address: string, hop: number) => boolean) {
-  if (value === 'true') return true;
+): false | string | ((address: string, hop: number) => boolean) {
   if (value === 'false') return false;
   if (/^\d+$/.test(value)) {
     const hops = Number(value);
@@ -93,7 +164,7 @@ export class ConfigError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // An empty string means "unset", as in most twelve-factor tooling.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
-  const parsed = envSchema.safeParse(cleaned);
+  const parsed = checkedEnvSchema.safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);

@@ -13,6 +13,8 @@ async function main() {
     dataDir: config.DATA_DIR,
     poolMax: config.DATABASE_POOL_MAX,
     queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS,
+    preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
+    migrationUrl: config.DATABASE_MIGRATION_URL,
   });
   await database.migrate();
   await ensureDefaultPolicy(database.db, new Date());

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, trustProxy } from '../src/config';
+import { ConfigError, DEVELOPMENT_PII_DIGEST_KEY, loadConfig, trustProxy } from '../src/config';
 
 describe('loadConfig', () => {
   it('applies defaults for an empty environment', () => {
@@ -20,9 +20,21 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['ADMIN_API_KEY', 'short'],
     ['TRUST_PROXY', 'yes please'],
+    ['TRUST_PROXY', 'true'],
+    ['TRUST_PROXY', '10.0.0.0/33'],
+    ['TRUST_PROXY', '10.0.0'],
+    ['DATABASE_PREPARED_STATEMENTS', 'off'],
+    ['DATABASE_MIGRATION_URL', 'http://h/db'],
   ])('rejects a bad %s and names it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}:`));
+  });
+
+  it('reads DATABASE_PREPARED_STATEMENTS as a boolean, on by default', () => {
+    expect(loadConfig({}).DATABASE_PREPARED_STATEMENTS).toBe(true);
+    expect(loadConfig({ DATABASE_PREPARED_STATEMENTS: 'false' }).DATABASE_PREPARED_STATEMENTS).toBe(
+      false,
+    );
   });
 
   it('accepts a postgres URL', () => {
@@ -32,9 +44,36 @@ describe('loadConfig', () => {
   });
 });
 
+describe('PII_DIGEST_KEY in production', () => {
+  const production =
+    (env: Record<string, string> = {}) =>
+    () =>
+      loadConfig({ NODE_ENV: 'production', ...env });
+
+  it('refuses to start without one, naming the variable', () => {
+    expect(production()).toThrow(ConfigError);
+    expect(production()).toThrow(/PII_DIGEST_KEY: must be set in production/);
+  });
+
+  it('refuses the public development key and short keys', () => {
+    expect(production({ PII_DIGEST_KEY: DEVELOPMENT_PII_DIGEST_KEY })).toThrow(/PII_DIGEST_KEY:/);
+    expect(production({ PII_DIGEST_KEY: 'x'.repeat(31) })).toThrow(
+      /PII_DIGEST_KEY: must be at least 32 characters in production/,
+    );
+  });
+
+  it('starts with a key of 32+ characters; development keeps its default', () => {
+    const key = 'k'.repeat(32);
+    expect(production({ PII_DIGEST_KEY: key })().PII_DIGEST_KEY).toBe(key);
+    expect(loadConfig({}).PII_DIGEST_KEY).toBe(DEVELOPMENT_PII_DIGEST_KEY);
+  });
+});
+
 describe('trustProxy', () => {
-  it('reads true, false, a hop count and addresses', () => {
-    expect(trustProxy('true')).toBe(true);
+  it('reads false, a hop count and addresses', () => {
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,::1' }).TRUST_PROXY).toBe(
+      'loopback, 10.0.0.0/8,::1',
+    );
     expect(trustProxy('false')).toBe(false);
     const hops = trustProxy('2') as (address: string, hop: number) => boolean;
     expect([0, 1, 2].map((hop) => hops('10.0.0.1', hop))).toEqual([true, true, false]);

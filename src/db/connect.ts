@@ -4,6 +4,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Pool } from 'pg';
 import { isDatabaseUnavailable } from '../platform/database-errors';
+import { applyMigrations } from './migrate';
 import * as schema from './schema';
 
 /** One handle type for both drivers, so repositories never care which one runs. */
@@ -16,7 +17,8 @@ export interface Database {
   ping(): Promise<void>;
   /**
    * One hand-written statement outside any transaction, for the hot path: on PostgreSQL a
-   * named prepared statement (parsed and planned once per connection, sent as Bind/Execute).
+   * named prepared statement (parsed and planned once per connection, sent as Bind/Execute)
+   * unless prepared statements are off.
    */
   run<T>(statement: NamedStatement, values: unknown[]): Promise<T[]>;
   migrate(): Promise<void>;
@@ -30,8 +32,6 @@ export interface NamedStatement {
 }
 
 export const MIGRATIONS_FOLDER = path.resolve(__dirname, '../../migrations');
-/** Any fixed 64-bit number: instances starting together queue on it while migrating. */
-const MIGRATION_LOCK_KEY = 7_204_118_301;
 
 export interface ConnectOptions {
   /** postgres:// URL; absent means embedded PGlite. */
@@ -41,13 +41,32 @@ export interface ConnectOptions {
   poolMax?: number;
   /** PostgreSQL: a query without an answer this long fails (503), and its connection is dropped. */
   queryTimeoutMs?: number;
+  /**
+   * PostgreSQL: named prepared statements (default true). Off behind a transaction-mode pooler
+   * (PgBouncer before 1.21), which runs each transaction on any server connection: a statement
+   * prepared on one is missing on the next ("does not exist") or already there ("exists").
+   */
+  preparedStatements?: boolean;
+  /** PostgreSQL: a direct URL for migrations (past the pooler); absent means `url`. */
+  migrationUrl?: string;
 }
 
 export async function connect(options: ConnectOptions): Promise<Database> {
   return options.url
-    ? connectPostgres(options.url, options.poolMax ?? 20, options.queryTimeoutMs ?? 30_000)
+    ? connectPostgres(options.url, {
+        poolMax: options.poolMax ?? 20,
+        queryTimeoutMs: options.queryTimeoutMs ?? 30_000,
+        preparedStatements: options.preparedStatements ?? true,
+        migrationUrl: options.migrationUrl ?? options.url,
+      })
     : connectPglite(options.dataDir ?? 'memory');
 }
+
+/** A query config (drizzle's prepared queries are plain objects) without its statement name. */
+const unnamed = (query: unknown) =>
+  query && typeof query === 'object' && 'name' in query && !('submit' in query)
+    ? { ...query, name: undefined }
+    : query;
 
 const isBegin = (query: unknown) => {
   const text = typeof query === 'string' ? query : (query as { text?: unknown } | null)?.text;
@@ -56,12 +75,16 @@ const isBegin = (query: unknown) => {
 
 async function connectPostgres(
   url: string,
-  poolMax: number,
-  queryTimeoutMs: number,
+  options: {
+    poolMax: number;
+    queryTimeoutMs: number;
+    preparedStatements: boolean;
+    migrationUrl: string;
+  },
 ): Promise<Database> {
-  const { Pool } = await import('pg');
+  const { Client, Pool } = await import('pg');
   const { drizzle } = await import('drizzle-orm/node-postgres');
-  const { migrate } = await import('drizzle-orm/node-postgres/migrator');
+  const { poolMax, queryTimeoutMs, preparedStatements } = options;
   const pool: Pool = new Pool({
     connectionString: url,
     max: poolMax,
@@ -82,6 +105,8 @@ async function connectPostgres(
     client.on('error', () => {});
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     (client as { query: unknown }).query = (...args: unknown[]) => {
+      // Every named statement (drizzle's .prepare(name) and run() alike) sent unnamed instead.
+      if (!preparedStatements) args[0] = unnamed(args[0]);
       const result = query(...args);
       if (result instanceof Promise)
         result.catch((err: unknown) => {
@@ -109,16 +134,17 @@ async function connectPostgres(
       return result.rows as T[];
     },
     async migrate() {
-      const client = await pool.connect();
+      // Its own connection: no pool query timeout (a migration may wait for another instance's).
+      const client = new Client({ connectionString: options.migrationUrl });
+      client.on('error', () => {});
+      await client.connect();
       try {
-        await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-        try {
-          await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_FOLDER });
-        } finally {
-          await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
-        }
+        await applyMigrations(
+          { query: async (text, values) => (await client.query(text, values)).rows },
+          MIGRATIONS_FOLDER,
+        );
       } finally {
-        client.release();
+        await client.end().catch(() => {});
       }
     },
     async close() {
@@ -130,7 +156,6 @@ async function connectPostgres(
 async function connectPglite(dataDir: string): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
-  const { migrate } = await import('drizzle-orm/pglite/migrator');
   let client: PGlite;
   if (dataDir === 'memory') {
     client = new PGlite();
@@ -151,13 +176,17 @@ async function connectPglite(dataDir: string): Promise<Database> {
       return result.rows;
     },
     async migrate() {
-      // One connection, so no race is possible; the lock keeps the code path the same.
-      await client.query(`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`);
-      try {
-        await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_FOLDER });
-      } finally {
-        await client.query(`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`);
-      }
+      // One connection, so no race is possible; the same runner keeps the code path the same.
+      await applyMigrations(
+        {
+          // Without values a migration chunk may hold several statements: the simple protocol.
+          query: async (text, values) =>
+            values
+              ? (await client.query<Record<string, unknown>>(text, values)).rows
+              : ((await client.exec(text)).at(-1)?.rows ?? []),
+        },
+        MIGRATIONS_FOLDER,
+      );
     },
     async close() {
       await client.close();

@@ -100,11 +100,12 @@ export const auth = fp<AuthOptions>(async (app: FastifyInstance, options) => {
     try {
       request.principal = await authenticate(options, adminKeyHash, request);
     } catch (err) {
+      const failed = err instanceof AppError && err.statusCode === 401;
+      // No keep-alive for a caller without a valid key: the connection closes after the answer
+      // rather than waiting on a request body it may send as slowly as it likes.
+      if (failed) reply.header('connection', 'close');
       // Guessing keys is throttled per client; a valid key from the same address still works.
-      const wait =
-        err instanceof AppError && err.statusCode === 401
-          ? await options.failedTooOften?.(request)
-          : null;
+      const wait = failed ? await options.failedTooOften?.(request) : null;
       if (wait) {
         reply.header('retry-after', String(wait));
         throw tooManyFailures();

@@ -13,6 +13,11 @@ const UNAVAILABLE_CODES = new Set([
   '08003',
   '08006',
   '53300', // too_many_connections
+  // The connection is not what the driver believes it is, as behind a transaction-mode pooler
+  // with prepared statements on: nothing the request did wrong, and retrying may succeed.
+  '08P01', // protocol_violation (also PgBouncer's own errors)
+  '26000', // invalid_sql_statement_name: prepared statement "…" does not exist
+  '42P05', // duplicate_prepared_statement: prepared statement "…" already exists
 ]);
 const UNAVAILABLE_MESSAGES = [
   /Connection terminated/i,

@@ -218,6 +218,7 @@ async function main() {
       RATE_LIMIT_MAX: '100000000',
       OFFER_EXPIRY_INTERVAL_MS: '0',
       NODE_ENV: 'production',
+      PII_DIGEST_KEY: randomBytes(24).toString('hex'),
     });
     children.push(service);
     const reference = start('test/bench/reference-server.ts', {

@@ -50,6 +50,8 @@ export async function startServer(
       HOST: '127.0.0.1',
       PORT: String(port),
       ADMIN_API_KEY: CHILD_ADMIN_KEY,
+      // Production refuses the public development key.
+      PII_DIGEST_KEY: 'fault-test-pii-digest-key-0123456789abcdef',
       SEED_DEMO: 'true',
       LOG_LEVEL: 'warn',
       RATE_LIMIT_MAX: '100000',

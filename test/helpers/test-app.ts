@@ -49,6 +49,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       url: options.databaseUrl(testDb.url),
       poolMax: config.DATABASE_POOL_MAX,
       queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS,
+      preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
     });
   }
   const app = await buildApp({

@@ -51,7 +51,8 @@ describe('failed authentications per client address', () => {
 describe('failed authentications behind a trusted proxy', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ env: { AUTH_FAILURE_LIMIT: '2', TRUST_PROXY: 'true' } });
+    // supertest connects from loopback: here the proxy.
+    t = await createTestApp({ env: { AUTH_FAILURE_LIMIT: '2', TRUST_PROXY: 'loopback' } });
   });
   afterAll(() => t.close());
 
@@ -63,5 +64,26 @@ describe('failed authentications behind a trusted proxy', () => {
     ]);
     expect((await from('203.0.113.7')).status).toBe(429);
     expect((await from('198.51.100.9')).status).toBe(401);
+  });
+});
+
+describe('failed authentications from an address that is not a trusted proxy', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    // The proxies are elsewhere: a loopback client speaks for itself, whatever it forwards.
+    t = await createTestApp({ env: { AUTH_FAILURE_LIMIT: '2', TRUST_PROXY: '10.0.0.0/8' } });
+  });
+  afterAll(() => t.close());
+
+  it('does not reset the limit by rotating X-Forwarded-For', async () => {
+    const statuses: number[] = [];
+    for (const ip of ['203.0.113.1', '203.0.113.2', '203.0.113.3', '198.51.100.4']) {
+      const res = await t.http
+        .get('/v1/api-keys')
+        .set('x-forwarded-for', ip)
+        .set('authorization', 'Bearer bad');
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([401, 401, 429, 429]);
   });
 });
