@@ -19,10 +19,19 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'mysql://localhost/x'],
     ['LOG_LEVEL', 'loud'],
     ['ADMIN_API_KEY', 'short'],
+    ['ADMIN_API_KEY_OWNER', 'ops lead'],
+    ['ADMIN_API_KEY_OWNER', 'key:key_1'],
     ['TRUST_PROXY', 'yes please'],
   ])('rejects a bad %s and names it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}:`));
+  });
+
+  it('names the person behind ADMIN_API_KEY: "admin" unless told, compared lower-case', () => {
+    expect(loadConfig({}).ADMIN_API_KEY_OWNER).toBe('admin');
+    expect(loadConfig({ ADMIN_API_KEY_OWNER: ' Ops.Lead@Bank.example ' }).ADMIN_API_KEY_OWNER).toBe(
+      'ops.lead@bank.example',
+    );
   });
 
   it('accepts a postgres URL', () => {
