@@ -129,6 +129,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(auth, {
     db: deps.db,
     adminApiKey: config.ADMIN_API_KEY,
+    adminApiKeyOwner: config.ADMIN_API_KEY_OWNER,
     principals: deps.principals,
     failedTooOften: async (request) => {
       const limit = await authFailures(request);

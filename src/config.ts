@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { ownerSchema } from './lib/owner';
 
 /** The public development digest key: anyone can recompute digests made with it. */
 export const DEVELOPMENT_PII_DIGEST_KEY = 'development-only-pii-digest-key';
@@ -45,6 +46,9 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
+  ADMIN_API_KEY_OWNER: ownerSchema
+    .default('admin')
+    .describe('The person ADMIN_API_KEY belongs to, for four-eyes rules (employee id or e-mail)'),
   RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_WINDOW: z.string().min(1).default('1 minute'),
   TRUST_PROXY: z

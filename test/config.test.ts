@@ -19,6 +19,8 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'mysql://localhost/x'],
     ['LOG_LEVEL', 'loud'],
     ['ADMIN_API_KEY', 'short'],
+    ['ADMIN_API_KEY_OWNER', 'ops lead'],
+    ['ADMIN_API_KEY_OWNER', 'key:key_1'],
     ['TRUST_PROXY', 'yes please'],
     ['TRUST_PROXY', 'true'],
     ['TRUST_PROXY', '10.0.0.0/33'],
@@ -34,6 +36,13 @@ describe('loadConfig', () => {
     expect(loadConfig({}).DATABASE_PREPARED_STATEMENTS).toBe(true);
     expect(loadConfig({ DATABASE_PREPARED_STATEMENTS: 'false' }).DATABASE_PREPARED_STATEMENTS).toBe(
       false,
+    );
+  });
+
+  it('names the person behind ADMIN_API_KEY: "admin" unless told, compared lower-case', () => {
+    expect(loadConfig({}).ADMIN_API_KEY_OWNER).toBe('admin');
+    expect(loadConfig({ ADMIN_API_KEY_OWNER: ' Ops.Lead@Bank.example ' }).ADMIN_API_KEY_OWNER).toBe(
+      'ops.lead@bank.example',
     );
   });
 

@@ -28,6 +28,8 @@ export const apiKeys = pgTable(
     secretHash: text('secret_hash').notNull(),
     role: text('role', { enum: ['officer', 'reviewer', 'partner', 'risk', 'admin'] }).notNull(),
     name: text('name').notNull(),
+    /** The person the key belongs to (src/lib/owner.ts): four-eyes rules compare owners. */
+    owner: text('owner').notNull(),
     marketIds: text('market_ids').array().notNull().default(sql`'{}'::text[]`),
     partnerId: text('partner_id'),
     createdBy: text('created_by'),
@@ -135,6 +137,8 @@ export const policies = pgTable(
     status: text('status', { enum: ['draft', 'published', 'retired'] }).notNull(),
     document: jsonb('document').notNull(),
     createdBy: text('created_by'),
+    /** Owners of every key that created or changed the draft: none of them may publish it. */
+    authors: text('authors').array().notNull().default(sql`'{}'::text[]`),
     createdAt: createdAt(),
     publishedBy: text('published_by'),
     publishedAt: timestamp('published_at', { withTimezone: true }),
@@ -163,6 +167,8 @@ export const auditEvents = pgTable(
     action: text('action').notNull(),
     actorKeyId: text('actor_key_id'),
     actorRole: text('actor_role'),
+    /** The person behind the key (null on events written before owners existed, if unknown). */
+    actorOwner: text('actor_owner'),
     requestId: text('request_id'),
     data: jsonb('data'),
     at: timestamp('at', { withTimezone: true }).notNull(),

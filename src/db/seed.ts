@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { defaultPolicyDocument } from '../credit';
 import { generateApiKey } from '../lib/api-key-secret';
 import { newId } from '../lib/ids';
+import { partnerOwner } from '../lib/owner';
 import {
   isUnifiedSocialCreditCode,
   maskIdNumber,
@@ -96,6 +97,8 @@ export async function seedDemoData(db: Db, options: SeedOptions): Promise<SeedRe
           secretHash: key.hash,
           role,
           name: `demo ${role}`,
+          // One demo person per role, so the demo can show four eyes between them.
+          owner: role === 'partner' ? partnerOwner('ptn_demo') : `demo-${role}`,
           marketIds: role === 'officer' ? demoMarkets.map((m) => m.id) : [],
           partnerId: role === 'partner' ? 'ptn_demo' : null,
           createdBy: 'seed',

@@ -15,6 +15,8 @@ export interface Principal {
   keyId: string;
   role: Role;
   name: string;
+  /** The person the key belongs to: four-eyes rules compare this, never keyId. */
+  owner: string;
   marketIds: string[];
   partnerId: string | null;
 }
@@ -36,13 +38,15 @@ export const ENV_ADMIN_KEY_ID = 'key_environment_admin';
 export interface AuthOptions {
   db: Db;
   adminApiKey?: string;
+  /** The person behind ADMIN_API_KEY (ADMIN_API_KEY_OWNER). */
+  adminApiKeyOwner: string;
   principals: PrincipalCache;
   /** Counts a failed authentication of this request's client: seconds to wait once over the limit. */
   failedTooOften?: (request: FastifyRequest) => Promise<number | null>;
 }
 
 async function authenticate(
-  { db, principals }: AuthOptions,
+  { db, principals, adminApiKeyOwner }: AuthOptions,
   adminKeyHash: string | null,
   request: FastifyRequest,
 ): Promise<Principal> {
@@ -59,6 +63,7 @@ async function authenticate(
       keyId: ENV_ADMIN_KEY_ID,
       role: 'admin',
       name: 'ADMIN_API_KEY',
+      owner: adminApiKeyOwner,
       marketIds: [],
       partnerId: null,
     };
@@ -74,6 +79,7 @@ async function authenticate(
     keyId: row.id,
     role: row.role,
     name: row.name,
+    owner: row.owner,
     marketIds: row.marketIds,
     partnerId: row.partnerId,
   };

@@ -27,8 +27,10 @@ export class AppError extends Error {
 export const notFound = (what: string) =>
   new AppError(404, 'NOT_FOUND', `${what} not found`, `未找到${what}`);
 
-export const forbidden = (message = 'Your role may not take this action') =>
-  new AppError(403, 'FORBIDDEN', message, '您的角色无权执行此操作');
+export const forbidden = (
+  message = 'Your role may not take this action',
+  messageZh = '您的角色无权执行此操作',
+) => new AppError(403, 'FORBIDDEN', message, messageZh);
 
 export const unauthorized = (message: string) =>
   new AppError(401, 'UNAUTHORIZED', message, '身份验证失败');

@@ -235,6 +235,7 @@ async function main() {
       body: JSON.stringify({
         role: 'officer',
         name: 'bench officer',
+        owner: 'bench-officer',
         marketIds: demoMarkets.map((m) => m.id),
       }),
     });

@@ -41,6 +41,9 @@ describe('demo seed', () => {
       expect(m.phoneMasked).toMatch(/^1\d{2}\*{4}\d{4}$/);
       expect(isMainlandMobile(m.phoneDigest)).toBe(false);
     }
-    expect(await db.select().from(apiKeys)).toHaveLength(5);
+    const keys = await db.select().from(apiKeys);
+    expect(keys).toHaveLength(5);
+    // One demo person per role, so four eyes can be tried between them.
+    expect(new Set(keys.map((k) => k.owner)).size).toBe(5);
   });
 });

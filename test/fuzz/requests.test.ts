@@ -92,7 +92,12 @@ describe('fuzzing every write route', () => {
     });
     // A valid body per route: the fuzzer mutates it one field at a time.
     Object.assign(bases, {
-      'POST /v1/api-keys': { role: 'officer', name: 'Fuzz', marketIds: [MJY] },
+      'POST /v1/api-keys': {
+        role: 'officer',
+        name: 'Fuzz',
+        owner: 'fuzz@bank.example',
+        marketIds: [MJY],
+      },
       'POST /v1/operators': {
         name: 'Fuzz operator',
         guaranteeAgreement: {

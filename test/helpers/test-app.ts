@@ -15,8 +15,14 @@ export interface TestApp {
   /** supertest agent on the running server. */
   http: ReturnType<typeof request>;
   adminKey: string;
-  /** Issues a key through the API, as an admin would. */
-  issueKey(role: Role, extra?: { marketIds?: string[]; partnerId?: string }): Promise<string>;
+  /**
+   * Issues a key through the API, as an admin would. Each key belongs to a person of its own
+   * unless `owner` names one (partner keys: their partner).
+   */
+  issueKey(
+    role: Role,
+    extra?: { marketIds?: string[]; partnerId?: string; owner?: string },
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -30,6 +36,8 @@ export interface TestAppOptions {
    */
   databaseUrl?: (scratchUrl: string) => string;
 }
+
+let ownerSerial = 0;
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const testDb = await createTestDatabase();
@@ -70,7 +78,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       const res = await http
         .post('/v1/api-keys')
         .set('authorization', `Bearer ${TEST_ADMIN_KEY}`)
-        .send({ role, name: `test ${role}`, ...extra });
+        .send({
+          role,
+          name: `test ${role}`,
+          ...(role === 'partner' ? {} : { owner: `${role}-${++ownerSerial}@test.example` }),
+          ...extra,
+        });
       if (res.status !== 201)
         throw new Error(`issueKey failed: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body.secret as string;

@@ -5,6 +5,7 @@ const principal = (keyId: string): Principal => ({
   keyId,
   role: 'officer',
   name: keyId,
+  owner: keyId,
   marketIds: [],
   partnerId: null,
 });

@@ -39,6 +39,16 @@ export async function revokeApiKey(db: Db, id: string, at: Date): Promise<ApiKey
   return row ?? (await db.select().from(apiKeys).where(eq(apiKeys.id, id)).limit(1))[0];
 }
 
+/** The person a stored key belongs to (keys are revoked, never deleted). */
+export async function ownerOfKey(db: Db, id: string): Promise<string | undefined> {
+  const [row] = await db
+    .select({ owner: apiKeys.owner })
+    .from(apiKeys)
+    .where(eq(apiKeys.id, id))
+    .limit(1);
+  return row?.owner;
+}
+
 export async function existingMarketIds(db: Db, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const rows = await db.select({ id: markets.id }).from(markets).where(inArray(markets.id, ids));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ownerSchema } from '../../lib/owner';
 import { ROLES } from '../../platform/auth';
 import { isoDateTime, listOf } from '../../platform/schemas';
 
@@ -11,6 +12,11 @@ export const createApiKeyBody = z
   .strictObject({
     role: z.enum(ROLES),
     name: z.string().trim().min(1).max(100),
+    owner: ownerSchema
+      .optional()
+      .describe(
+        'The person this key belongs to (employee id or e-mail), compared case-insensitively by four-eyes rules; required for every role but partner, whose keys default to the partner',
+      ),
     marketIds: z
       .array(z.string().min(1).max(64))
       .min(1)
@@ -20,6 +26,16 @@ export const createApiKeyBody = z
     partnerId: partnerId.optional(),
   })
   .superRefine((body, ctx) => {
+    // Keys used by people must say whose they are, or one person could hold keys that four-eyes
+    // rules take for different people. A partner app is its partner unless told otherwise.
+    if (body.role !== 'partner' && !body.owner) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['owner'],
+        message: `a ${body.role} key needs an owner: the person it belongs to`,
+        params: { messageZh: '该角色的密钥需要 owner：密钥所属的人员' },
+      });
+    }
     if (body.role === 'officer' && !body.marketIds?.length) {
       ctx.addIssue({
         code: 'custom',
@@ -61,6 +77,7 @@ export const apiKeySchema = z
     prefix: z.string().describe('Public part of the key, shown in listings'),
     role: z.enum(ROLES),
     name: z.string(),
+    owner: z.string().describe('The person the key belongs to; four-eyes rules compare owners'),
     marketIds: z.array(z.string()),
     partnerId: z.string().nullable(),
     createdAt: isoDateTime(),

@@ -2,6 +2,7 @@ import type { AppDeps } from '../../app';
 import { generateApiKey } from '../../lib/api-key-secret';
 import { decodeCursor, page } from '../../lib/cursor';
 import { newId } from '../../lib/ids';
+import { partnerOwner } from '../../lib/owner';
 import type { Principal } from '../../platform/auth';
 import { notFound, validationFailed } from '../../platform/errors';
 import * as repo from './repository';
@@ -13,11 +14,19 @@ export function toView(row: repo.ApiKeyRow): ApiKeyView {
     prefix: row.prefix,
     role: row.role,
     name: row.name,
+    owner: row.owner,
     marketIds: row.marketIds,
     partnerId: row.partnerId,
     createdAt: row.createdAt.toISOString(),
     revokedAt: row.revokedAt?.toISOString() ?? null,
   };
+}
+
+/** The person a new key belongs to: as named, or for a partner app the partner. */
+function ownerOf(body: CreateApiKeyBody): string {
+  if (body.owner) return body.owner;
+  if (body.partnerId) return partnerOwner(body.partnerId);
+  throw new Error('the schema lets no key through without an owner or a partnerId');
 }
 
 export async function issueApiKey(deps: AppDeps, by: Principal | null, body: CreateApiKeyBody) {
@@ -40,6 +49,7 @@ export async function issueApiKey(deps: AppDeps, by: Principal | null, body: Cre
     secretHash: key.hash,
     role: body.role,
     name: body.name,
+    owner: ownerOf(body),
     marketIds,
     partnerId: body.partnerId ?? null,
     createdBy: by?.keyId ?? null,

@@ -112,6 +112,7 @@ export async function applicationEvents(deps: AppDeps, principal: Principal, id:
       action: e.action,
       actorKeyId: e.actorKeyId,
       actorRole: e.actorRole,
+      actorOwner: e.actorOwner,
       requestId: e.requestId,
       data: e.data,
       at: e.at.toISOString(),

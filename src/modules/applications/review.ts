@@ -12,8 +12,10 @@ import {
 } from '../../db/schema';
 import type { CommandContext } from '../../lib/command-context';
 import { newId } from '../../lib/ids';
+import { ENV_ADMIN_KEY_ID } from '../../platform/auth';
 import { forbidden, invalidState, notFound } from '../../platform/errors';
 import type { IdempotencyHandle } from '../../platform/idempotency';
+import { ownerOfKey } from '../api-keys/repository';
 import { auditRows } from '../audit/repository';
 import { canSeeMerchant } from '../merchants/access';
 import { decisionContext } from './decision-context';
@@ -45,8 +47,16 @@ export async function reviewApplication(
   return deps.db.transaction(async (tx) => {
     const app = await findApplicationForUpdate(tx, id);
     if (!app || !canSeeMerchant(ctx.actor, app)) throw notFound('Application');
-    if (app.submittedBy === ctx.actor.keyId) {
-      throw forbidden('A reviewer may not review an application they submitted (审贷分离)');
+    // 审贷分离 between people: neither the submitting key nor any other key of its owner.
+    const submitter =
+      app.submittedBy === ENV_ADMIN_KEY_ID
+        ? deps.config.ADMIN_API_KEY_OWNER
+        : await ownerOfKey(tx, app.submittedBy);
+    if (app.submittedBy === ctx.actor.keyId || submitter === ctx.actor.owner) {
+      throw forbidden(
+        'A reviewer may not review an application they submitted, with this key or another of theirs (审贷分离)',
+        '审贷分离：提交申请的人员不得审批该申请（无论使用哪个密钥）',
+      );
     }
     const target = body.action === 'approve' ? 'approved' : 'declined';
     assertApplicationMove(app.status, target, `${body.action} in review`);

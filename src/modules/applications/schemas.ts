@@ -145,6 +145,10 @@ export const auditEventSchema = z
     action: z.string(),
     actorKeyId: z.string().nullable(),
     actorRole: z.string().nullable(),
+    actorOwner: z
+      .string()
+      .nullable()
+      .describe('The person behind the key (null on older events whose key is unknown)'),
     requestId: z.string().nullable(),
     data: z.unknown(),
     at: isoDateTime(),

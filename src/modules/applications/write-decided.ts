@@ -43,7 +43,7 @@ export type DecidedWriteResult =
  * PostgreSQL parses and plans it once per connection.
  */
 const WRITE_DECIDED: NamedStatement = {
-  name: 'write_decided_application_v3',
+  name: 'write_decided_application_v4',
   text: `
     with reserve as (
       update operators set reserved = reserved + $2::bigint
@@ -77,8 +77,8 @@ const WRITE_DECIDED: NamedStatement = {
       returning id
     ),
     evt as (
-      insert into audit_events (id, entity_type, entity_id, action, actor_key_id, actor_role, request_id, data, at)
-      select r.id, r.entity_type, r.entity_id, r.action, r.actor_key_id, r.actor_role, r.request_id, r.data, r.at
+      insert into audit_events (id, entity_type, entity_id, action, actor_key_id, actor_role, actor_owner, request_id, data, at)
+      select r.id, r.entity_type, r.entity_id, r.action, r.actor_key_id, r.actor_role, r.actor_owner, r.request_id, r.data, r.at
       from jsonb_populate_recordset(null::audit_events, $10::jsonb) r where (select go from ok)
       returning id
     ),

@@ -25,6 +25,7 @@ export function auditRows(
     action: e.action,
     actorKeyId: ctx.actor.keyId,
     actorRole: ctx.actor.role,
+    actorOwner: ctx.actor.owner,
     requestId: ctx.requestId,
     data: e.data ?? null,
     at: ctx.now,

@@ -7,6 +7,7 @@ const EXPIRY_JOB: Principal = {
   keyId: 'system_offer_expiry',
   role: 'admin',
   name: 'offer expiry job',
+  owner: 'system:offer-expiry',
   marketIds: [],
   partnerId: null,
 };

@@ -69,6 +69,11 @@ export const policySchema = z
       .describe('Its place in the rollout, if active'),
     shareBps: z.number().int().nullable(),
     createdBy: z.string().nullable(),
+    authors: z
+      .array(z.string())
+      .describe(
+        'Owners of every key that created or changed the draft; none of them may publish it',
+      ),
     createdAt: isoDateTime(),
     publishedBy: z.string().nullable(),
     publishedAt: isoDateTime().nullable(),

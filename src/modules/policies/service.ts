@@ -19,6 +19,10 @@ import type { ActivateBody, CreatePolicyBody, PolicyView } from './schemas';
 
 type Document = Record<string, unknown>;
 
+/** A draft's authors with one more; each person once, in the order they first wrote. */
+const withAuthor = (authors: string[], owner: string) =>
+  authors.includes(owner) ? authors : [...authors, owner];
+
 function problemsOf(document: unknown) {
   const checked = validatePolicy(document);
   return checked.ok ? [] : checked.problems.map((p) => ({ path: p.path, message: p.message }));
@@ -42,6 +46,7 @@ function toView(row: repo.PolicyRow, active: Map<string, repo.ActivationRow>): P
     role: activation?.role ?? null,
     shareBps: activation?.role === 'challenger' ? activation.shareBps : null,
     createdBy: row.createdBy,
+    authors: row.authors,
     createdAt: row.createdAt.toISOString(),
     publishedBy: row.publishedBy,
     publishedAt: row.publishedAt?.toISOString() ?? null,
@@ -103,6 +108,8 @@ export async function createDraft(
   idempotency: IdempotencyHandle | null,
 ) {
   let document: unknown = body.document;
+  // A clone of a draft carries that draft's unreviewed writing, so its authors come along.
+  let inherited: string[] = [];
   if (body.cloneOf) {
     const source = await repo.findPolicy(deps.db, body.cloneOf);
     if (!source)
@@ -114,6 +121,7 @@ export async function createDraft(
         },
       ]);
     document = body.changes ? mergePatch(source.document, body.changes) : source.document;
+    if (source.status === 'draft') inherited = source.authors;
   }
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
     throw validationFailed([
@@ -133,6 +141,7 @@ export async function createDraft(
       status: 'draft',
       document: { ...(document as Document), version },
       createdBy: ctx.actor.keyId,
+      authors: withAuthor(inherited, ctx.actor.owner),
       createdAt: ctx.now,
     });
     await appendAudit(tx, ctx, [
@@ -161,8 +170,10 @@ export async function updateDraft(
     if (row.status !== 'draft')
       throw invalidState(row.status, 'change a policy that is not a draft');
     const changes = diffDocuments(row.document, { ...document, version: row.version });
+    // Whoever changes a draft is one of its authors from now on (the row is locked).
     const updated = await repo.updatePolicy(tx, id, {
       document: { ...document, version: row.version },
+      authors: withAuthor(row.authors, ctx.actor.owner),
     });
     await appendAudit(tx, ctx, [
       {
@@ -204,14 +215,19 @@ export async function diffPolicies(deps: AppDeps, id: string, againstId: string)
   };
 }
 
-/** Four eyes: a draft is published by a risk user other than its author, and only if valid. */
+/**
+ * Four eyes: a draft is published by a person who wrote none of it (not its creator, nor anyone
+ * who changed it, with whichever key), and only if valid. The creating key is checked too, for
+ * drafts whose authors were inferred when owners were introduced.
+ */
 export async function publish(deps: AppDeps, ctx: CommandContext, id: string) {
   return deps.db.transaction(async (tx) => {
     const row = await repo.findPolicyForUpdate(tx, id);
     if (!row) throw notFound('Policy');
-    if (row.createdBy === ctx.actor.keyId)
+    if (row.authors.includes(ctx.actor.owner) || row.createdBy === ctx.actor.keyId)
       throw forbidden(
-        'The author of a draft may not publish it; a second risk user must (four eyes)',
+        'An author of a draft (whoever created or changed it) may not publish it; a risk user who wrote none of it must (four eyes)',
+        '策略草稿的作者（创建或修改过它的人）不得发布该草稿，须由未参与编写的另一名风险人员发布（四眼原则）',
       );
     if (row.status !== 'draft') throw invalidState(row.status, 'publish');
     const problems = problemsOf(row.document);
@@ -233,7 +249,7 @@ export async function publish(deps: AppDeps, ctx: CommandContext, id: string) {
         entityType: 'policy',
         entityId: id,
         action: 'policy.published',
-        data: { version: row.version, author: row.createdBy },
+        data: { version: row.version, author: row.createdBy, authors: row.authors },
       },
     ]);
     return toView(updated, new Map());

@@ -41,19 +41,24 @@ describe('/v1/api-keys', () => {
     const ok = await t.http
       .post('/v1/api-keys')
       .set(admin())
-      .send({ role: 'officer', name: 'Li', marketIds: ['mkt_demo_kaien'] });
+      .send({
+        role: 'officer',
+        name: 'Li',
+        owner: 'li@bank.example',
+        marketIds: ['mkt_demo_kaien'],
+      });
     expect(ok.status).toBe(201);
     expect(ok.body.marketIds).toEqual(['mkt_demo_kaien']);
     const unknown = await t.http
       .post('/v1/api-keys')
       .set(admin())
-      .send({ role: 'officer', name: 'Li', marketIds: ['mkt_nope'] });
+      .send({ role: 'officer', name: 'Li', owner: 'li@bank.example', marketIds: ['mkt_nope'] });
     expect(unknown.status).toBe(400);
     expect(unknown.body.details[0].path).toBe('body.marketIds');
     const missing = await t.http
       .post('/v1/api-keys')
       .set(admin())
-      .send({ role: 'officer', name: 'Li' });
+      .send({ role: 'officer', name: 'Li', owner: 'li@bank.example' });
     expect(missing.status).toBe(400);
     const partnerWithoutId = await t.http
       .post('/v1/api-keys')
@@ -62,11 +67,63 @@ describe('/v1/api-keys', () => {
     expect(partnerWithoutId.body.details[0].path).toBe('body.partnerId');
   });
 
-  it('does not let clients set ids, hashes or revocation', async () => {
-    const res = await t.http
+  it('names the person a key belongs to: required but for partners, who default to the partner', async () => {
+    const person = await t.http
       .post('/v1/api-keys')
       .set(admin())
-      .send({ role: 'risk', name: 'R', id: 'key_mine', revokedAt: null, secretHash: 'x' });
+      .send({ role: 'reviewer', name: 'Wang', owner: '  Wang.Wei@Bank.example ' });
+    expect(person.status).toBe(201);
+    // Compared case-insensitively, so stored lower-case.
+    expect(person.body.owner).toBe('wang.wei@bank.example');
+    const listed = await t.http.get('/v1/api-keys?limit=200').set(admin());
+    const row = listed.body.data.find((k: { id: string }) => k.id === person.body.id);
+    expect(row.owner).toBe('wang.wei@bank.example');
+
+    const partner = await t.http
+      .post('/v1/api-keys')
+      .set(admin())
+      .send({ role: 'partner', name: 'Acme', partnerId: 'ptn_acme' });
+    expect(partner.status).toBe(201);
+    expect(partner.body.owner).toBe('partner:ptn_acme');
+
+    for (const role of ['officer', 'reviewer', 'risk', 'admin']) {
+      const res = await t.http
+        .post('/v1/api-keys')
+        .set(admin())
+        .send({
+          role,
+          name: 'nobody',
+          ...(role === 'officer' ? { marketIds: ['mkt_demo_kaien'] } : {}),
+        });
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(res.body.details).toEqual([
+        expect.objectContaining({
+          path: 'body.owner',
+          messageZh: expect.stringContaining('owner'),
+        }),
+      ]);
+    }
+    // A person's owner has no ":" (those forms are the service's own) and no spaces.
+    for (const owner of ['partner:ptn_acme', 'key:key_x', 'wang wei', '', 'x'.repeat(129), 42]) {
+      const res = await t.http
+        .post('/v1/api-keys')
+        .set(admin())
+        .send({ role: 'reviewer', name: 'bad owner', owner });
+      expect(res.status).toBe(400);
+      expect(res.body.details.map((d: { path: string }) => d.path)).toContain('body.owner');
+    }
+  });
+
+  it('does not let clients set ids, hashes or revocation', async () => {
+    const res = await t.http.post('/v1/api-keys').set(admin()).send({
+      role: 'risk',
+      name: 'R',
+      owner: 'r@bank.example',
+      id: 'key_mine',
+      revokedAt: null,
+      secretHash: 'x',
+    });
     expect(res.status).toBe(400);
     expect(res.body.details.map((d: { path: string }) => d.path).sort()).toEqual([
       'body.id',

@@ -175,6 +175,7 @@ export interface AuditEvent {
   action: string;
   actorKeyId: string | null;
   actorRole: string | null;
+  actorOwner: string | null;
   requestId: string | null;
   data: Record<string, unknown> | null;
   at: string;

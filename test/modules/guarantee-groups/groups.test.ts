@@ -409,6 +409,7 @@ describe('guarantee groups (联保)', () => {
         keyId: 'test_expiry',
         role: 'admin',
         name: 'expiry',
+        owner: 'system:test-expiry',
         marketIds: [],
         partnerId: null,
       },

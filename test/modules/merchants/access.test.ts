@@ -11,6 +11,7 @@ const principal = (role: Role, extra: Partial<Principal> = {}): Principal => ({
   keyId: `key_${role}`,
   role,
   name: role,
+  owner: `owner-${role}`,
   marketIds: [],
   partnerId: null,
   ...extra,

@@ -30,6 +30,7 @@ describe('offer expiry', () => {
         keyId: 'test_expiry',
         role: 'admin',
         name: 'expiry',
+        owner: 'system:test-expiry',
         marketIds: [],
         partnerId: null,
       },
