@@ -64,7 +64,7 @@ export interface IdempotencyHandle {
   key: string;
   request: KeyRequest;
   /** This attempt's hold on the key; null on a deferred route until `claimNow`. */
-  claim: { apiKeyId: string; key: string; lockToken: string } | null;
+  claim: Claim | null;
   /**
    * Claims the key now (a deferred route calls this when its own insert of the key collided):
    * null when claimed; the earlier answer when there is one; 409 or 422 otherwise.
