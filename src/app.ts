@@ -137,7 +137,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     },
   });
 
-  await app.register(idempotency, { db: deps.db, clock: deps.clock });
+  await app.register(idempotency, {
+    db: deps.db,
+    clock: deps.clock,
+    hashSecret: config.PII_DIGEST_KEY,
+    inFlightMs: config.IDEMPOTENCY_IN_FLIGHT_MS,
+  });
 
   await app.register(health, { ping: () => database.ping() });
   await app.register(apiKeyRoutes, deps);

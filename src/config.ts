@@ -132,6 +132,14 @@ const envSchema = z.object({
     .default(60_000)
     .describe('How often expired offers release their capacity; 0 turns the job off'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  IDEMPOTENCY_IN_FLIGHT_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .default(10_000)
+    .describe(
+      'An Idempotency-Key claimed this long without an answer may be taken over by a retry (its first attempt, if alive, then fails and rolls back)',
+    ),
 });
 
 /**

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
@@ -7,18 +7,32 @@ import { idempotencyKeys } from '../db/schema';
 import { randomToken } from '../lib/ids';
 import { stableStringify } from '../lib/stable-json';
 import { AppError, conflict, unprocessable, validationFailed } from './errors';
+import { type Claim, PendingReleases } from './idempotency-releases';
 
 /**
- * Idempotency-Key, as Stripe and Fineract do it: the same key and body replay the stored
- * answer; the same key with another body is 422; a duplicate while the first is in flight is
- * 409. Keys live 24 hours and are scoped to the API key. A service may store its answer inside
- * its own transaction (`complete`), so the change and the stored answer commit together;
- * otherwise the answer is stored once the response is sent.
+ * Idempotency-Key, as Stripe and Fineract do it: the same key and request (method, path, query,
+ * body) replay the stored answer; the same key with another request is 422; a duplicate while
+ * the first is in flight is 409. Keys live 24 hours and are scoped to the API key. A service may
+ * store its answer inside its own transaction (`complete`), so the change and the stored answer
+ * commit together; otherwise the answer is stored once the response is sent.
  */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
-/** An attempt that holds a key this long without answering is presumed dead (its work rolled back). */
-export const IN_FLIGHT_STALE_MS = 30_000;
+/**
+ * Default for IDEMPOTENCY_IN_FLIGHT_MS: a claim without an answer this old may be taken over.
+ * Taking over an attempt that is slow but alive is safe where the answer is stored in the
+ * command's transaction: that attempt's `complete` finds the key no longer its own and rolls back.
+ */
+export const IN_FLIGHT_STALE_MS = 10_000;
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * What a write route does with Idempotency-Key; every POST, PUT, PATCH and DELETE declares one.
+ * required: refused without it. optional: retries with it replay the first answer.
+ * never: refused with it (400), because the answer must never be stored (a secret shown once).
+ */
+export const IDEMPOTENCY_MODES = ['required', 'optional', 'never'] as const;
+export type IdempotencyMode = (typeof IDEMPOTENCY_MODES)[number];
 
 type Tx = Pick<Db, 'update'>;
 
@@ -50,7 +64,7 @@ export interface IdempotencyHandle {
   key: string;
   request: KeyRequest;
   /** This attempt's hold on the key; null on a deferred route until `claimNow`. */
-  claim: { apiKeyId: string; key: string; lockToken: string } | null;
+  claim: Claim | null;
   /**
    * Claims the key now (a deferred route calls this when its own insert of the key collided):
    * null when claimed; the earlier answer when there is one; 409 or 422 otherwise.
@@ -68,8 +82,8 @@ declare module 'fastify' {
     idempotency: IdempotencyHandle | null;
   }
   interface FastifyContextConfig {
-    /** The route refuses a POST without Idempotency-Key. */
-    idempotencyRequired?: boolean;
+    /** Required on every POST, PUT, PATCH and DELETE route (checked as routes register). */
+    idempotency?: IdempotencyMode;
     /**
      * The route writes the key together with its answer in its own statement, saving a round
      * trip; it calls `claimNow` only when that insert finds the key taken.
@@ -78,16 +92,42 @@ declare module 'fastify' {
   }
 }
 
-/** What makes two requests "the same": method, path and the body, keys in any order. */
-export function hashRequest(method: string, path: string, body: unknown): string {
-  return createHash('sha256')
-    .update(`${method} ${path}\n${stableStringify(body ?? null)}`)
+/** What makes two requests "the same". */
+export interface RequestFingerprint {
+  method: string;
+  path: string;
+  /** The parsed query string (as validated, so `?a=1&` and `?a=1` are one request). */
+  query: unknown;
+  body: unknown;
+}
+
+/**
+ * Method, path, query and body, keys in any order, under a keyed hash: a body may hold an
+ * identity number or phone, and a plain hash would let anyone holding the table confirm a guess
+ * (a masked phone leaves 10,000).
+ */
+export function hashRequest(secret: string, r: RequestFingerprint): string {
+  return createHmac('sha256', secret)
+    .update(
+      `${r.method} ${r.path}\n${stableStringify(r.query ?? {})}\n${stableStringify(r.body ?? null)}`,
+    )
     .digest('hex');
 }
 
 export interface IdempotencyOptions {
   db: Db;
   clock: () => Date;
+  /** Keys the request fingerprint (PII_DIGEST_KEY: the same on every instance). */
+  hashSecret: string;
+  /** IDEMPOTENCY_IN_FLIGHT_MS. */
+  inFlightMs?: number;
+}
+
+interface Keys {
+  db: Db;
+  clock: () => Date;
+  inFlightMs: number;
+  releases: PendingReleases;
 }
 
 const inProgress = () =>
@@ -105,8 +145,9 @@ async function claimKey(
   db: Db,
   now: Date,
   req: KeyRequest,
+  token: string,
+  inFlightMs: number,
 ): Promise<{ lockToken: string } | IdempotentReplay> {
-  const token = lockToken();
   const expiresAt = new Date(now.getTime() + IDEMPOTENCY_TTL_MS);
   const claimed = await db
     .insert(idempotencyKeys)
@@ -123,7 +164,7 @@ async function claimKey(
         createdAt: now,
         expiresAt,
       },
-      setWhere: sql`${idempotencyKeys.expiresAt} < ${now} or (${idempotencyKeys.responseStatus} is null and ${idempotencyKeys.requestHash} = ${req.requestHash} and ${idempotencyKeys.createdAt} < ${new Date(now.getTime() - IN_FLIGHT_STALE_MS)})`,
+      setWhere: sql`${idempotencyKeys.expiresAt} < ${now} or (${idempotencyKeys.responseStatus} is null and ${idempotencyKeys.requestHash} = ${req.requestHash} and ${idempotencyKeys.createdAt} < ${new Date(now.getTime() - inFlightMs)})`,
     })
     .returning({ lockToken: idempotencyKeys.lockToken });
   if (claimed[0]?.lockToken === token) return { lockToken: token };
@@ -148,15 +189,22 @@ async function claimKey(
 /** Which attempt holds a key: a stale attempt cannot store its answer over a newer one. */
 export const lockToken = () => randomToken(12);
 
-function handleFor(db: Db, clock: () => Date, req: KeyRequest): IdempotencyHandle {
+const held = (c: Claim) =>
+  and(
+    eq(idempotencyKeys.apiKeyId, c.apiKeyId),
+    eq(idempotencyKeys.key, c.key),
+    eq(idempotencyKeys.lockToken, c.lockToken),
+  );
+
+/** Deletes a claim that is still this attempt's and has no answer. */
+const freeClaim = (db: Db) => async (c: Claim) => {
+  await db.delete(idempotencyKeys).where(and(held(c), isNull(idempotencyKeys.responseStatus)));
+};
+
+function handleFor({ db, clock, inFlightMs, releases }: Keys, req: KeyRequest): IdempotencyHandle {
   const mine = () => {
     if (!handle.claim) throw new Error('idempotency key not claimed');
-    const c = handle.claim;
-    return and(
-      eq(idempotencyKeys.apiKeyId, c.apiKeyId),
-      eq(idempotencyKeys.key, c.key),
-      eq(idempotencyKeys.lockToken, c.lockToken),
-    );
+    return held(handle.claim);
   };
   const handle: IdempotencyHandle = {
     key: req.key,
@@ -164,7 +212,17 @@ function handleFor(db: Db, clock: () => Date, req: KeyRequest): IdempotencyHandl
     claim: null,
     completed: false,
     async claimNow() {
-      const result = await claimKey(db, clock(), req);
+      await releases.settle(req.apiKeyId, req.key);
+      const token = lockToken();
+      let result: Awaited<ReturnType<typeof claimKey>>;
+      try {
+        result = await claimKey(db, clock(), req, token, inFlightMs);
+      } catch (err) {
+        // The claim may have reached the database though its answer was lost: free it later.
+        if (!(err instanceof AppError))
+          releases.add({ apiKeyId: req.apiKeyId, key: req.key, lockToken: token });
+        throw err;
+      }
       if (result instanceof IdempotentReplay) {
         handle.completed = true;
         return result;
@@ -188,22 +246,53 @@ function handleFor(db: Db, clock: () => Date, req: KeyRequest): IdempotencyHandl
       handle.completed = true;
     },
     async release() {
-      if (!handle.claim) return;
-      await db.delete(idempotencyKeys).where(and(mine(), isNull(idempotencyKeys.responseStatus)));
+      if (handle.claim) await releases.release(handle.claim);
     },
   };
   return handle;
 }
 
-export const idempotency = fp<IdempotencyOptions>(async (app: FastifyInstance, { db, clock }) => {
+const notAccepted = () =>
+  new AppError(
+    400,
+    'IDEMPOTENCY_KEY_NOT_ACCEPTED',
+    'This request takes no Idempotency-Key: its answer is never stored, so it could not be replayed; send it without the header',
+    '此请求不接受 Idempotency-Key：其应答不会被保存，无法重放；请去掉该请求头',
+    [
+      {
+        path: 'headers.idempotency-key',
+        message: 'not accepted on this route',
+        messageZh: '此接口不接受该请求头',
+      },
+    ],
+  );
+
+export const idempotency = fp<IdempotencyOptions>(async (app: FastifyInstance, options) => {
+  const { db, clock } = options;
+  const inFlightMs = options.inFlightMs ?? IN_FLIGHT_STALE_MS;
+  const releases = new PendingReleases(freeClaim(db), clock, inFlightMs);
+  const keys: Keys = { db, clock, inFlightMs, releases };
   app.decorateRequest('idempotency', null);
+  app.addHook('onClose', async () => releases.close());
+
+  // A write route that forgot to say what it does with a key does not start.
+  app.addHook('onRoute', (route) => {
+    const methods = [route.method].flat();
+    if (!methods.some((m) => WRITE_METHODS.has(m))) return;
+    const mode = route.config?.idempotency;
+    if (!mode || !IDEMPOTENCY_MODES.includes(mode))
+      throw new Error(
+        `${methods.join(',')} ${route.url}: declare config.idempotency (${IDEMPOTENCY_MODES.join(', ')})`,
+      );
+  });
 
   app.addHook('preHandler', async (request, reply) => {
-    if (request.method !== 'POST' || !request.principal) return;
+    if (!WRITE_METHODS.has(request.method) || !request.principal) return;
     const header = request.headers['idempotency-key'];
     const config = request.routeOptions.config;
+    const mode = config.idempotency ?? 'never';
     if (header === undefined) {
-      if (config.idempotencyRequired) {
+      if (mode === 'required') {
         throw validationFailed(
           [
             {
@@ -217,6 +306,7 @@ export const idempotency = fp<IdempotencyOptions>(async (app: FastifyInstance, {
       }
       return;
     }
+    if (mode === 'never') throw notAccepted();
     if (typeof header !== 'string' || !KEY_PATTERN.test(header)) {
       throw validationFailed([
         {
@@ -227,12 +317,17 @@ export const idempotency = fp<IdempotencyOptions>(async (app: FastifyInstance, {
       ]);
     }
     const path = request.url.split('?')[0] ?? '';
-    const handle = handleFor(db, clock, {
+    const handle = handleFor(keys, {
       apiKeyId: request.principal.keyId,
       key: header,
       method: request.method,
       path,
-      requestHash: hashRequest(request.method, path, request.body),
+      requestHash: hashRequest(options.hashSecret, {
+        method: request.method,
+        path,
+        query: request.query,
+        body: request.body,
+      }),
     });
     if (!config.idempotencyDeferred) {
       const replay = await handle.claimNow();
@@ -254,7 +349,7 @@ export const idempotency = fp<IdempotencyOptions>(async (app: FastifyInstance, {
       }
     } catch (err) {
       if (!(err instanceof AppError))
-        request.log.warn({ err }, 'could not store the idempotent answer');
+        request.log.warn({ err }, 'could not store or release the idempotency key');
     }
     return payload;
   });

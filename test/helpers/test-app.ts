@@ -11,6 +11,8 @@ export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 export interface TestApp {
   app: FastifyInstance;
   testDb: TestDatabase;
+  /** The app's own database: `testDb.database`, or its pool through `databaseUrl`. */
+  appDatabase: Database;
   config: Config;
   /** supertest agent on the running server. */
   http: ReturnType<typeof request>;
@@ -71,6 +73,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   return {
     app,
     testDb,
+    appDatabase,
     config,
     http,
     adminKey: TEST_ADMIN_KEY,

@@ -6,17 +6,21 @@ import { apiKeyListSchema, apiKeySchema, createApiKeyBody, issuedApiKeySchema } 
 import * as service from './service';
 
 const adminOnly = { roles: ['admin'] as const };
+/** The answer holds the secret, stored nowhere but as its hash: no stored answer, no replay. */
+const issuing = { ...adminOnly, idempotency: 'never' as const };
 
 export async function apiKeyRoutes(app: FastifyInstance, deps: AppDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.post(
     '/v1/api-keys',
     {
-      config: adminOnly,
+      config: issuing,
       schema: {
         tags: ['api-keys'],
         operationId: 'createApiKey',
         summary: 'Issue an API key; the secret is shown in this answer only',
+        description:
+          'Takes no Idempotency-Key (400 IDEMPOTENCY_KEY_NOT_ACCEPTED): the answer would have to be stored to be replayed, and the secret is stored only as its hash. If an answer is lost, find the key by its name in GET /v1/api-keys, revoke it and issue another.',
         body: createApiKeyBody,
         response: { 201: issuedApiKeySchema, ...commonErrors },
       },
@@ -41,7 +45,7 @@ export async function apiKeyRoutes(app: FastifyInstance, deps: AppDeps) {
   r.delete(
     '/v1/api-keys/:id',
     {
-      config: adminOnly,
+      config: { ...adminOnly, idempotency: 'optional' },
       schema: {
         tags: ['api-keys'],
         operationId: 'revokeApiKey',

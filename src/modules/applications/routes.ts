@@ -35,7 +35,7 @@ export async function applicationRoutes(app: FastifyInstance, deps: AppDeps) {
     {
       config: {
         roles: ['officer', 'partner', 'admin'],
-        idempotencyRequired: true,
+        idempotency: 'required',
         idempotencyDeferred: true,
       },
       schema: {
@@ -140,7 +140,7 @@ export async function applicationRoutes(app: FastifyInstance, deps: AppDeps) {
   r.post(
     '/v1/applications/:id/review',
     {
-      config: { roles: ['reviewer', 'admin'] },
+      config: { roles: ['reviewer', 'admin'], idempotency: 'optional' },
       schema: {
         tags: ['reviews'],
         operationId: 'reviewApplication',

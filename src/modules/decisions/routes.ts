@@ -38,7 +38,7 @@ export async function decisionRoutes(app: FastifyInstance, deps: AppDeps) {
   app.withTypeProvider<ZodTypeProvider>().post(
     '/v1/decisions/:id/replay',
     {
-      config: { roles: ['risk', 'admin', 'reviewer'] },
+      config: { roles: ['risk', 'admin', 'reviewer'], idempotency: 'optional' },
       schema: {
         tags: ['policies'],
         operationId: 'replayDecision',

@@ -12,7 +12,7 @@ export async function guaranteeGroupRoutes(app: FastifyInstance, deps: AppDeps) 
   r.post(
     '/v1/guarantee-groups',
     {
-      config: { roles: ['officer', 'partner', 'admin'] },
+      config: { roles: ['officer', 'partner', 'admin'], idempotency: 'optional' },
       schema: {
         tags: ['guarantee-groups'],
         operationId: 'createGuaranteeGroup',

@@ -13,7 +13,7 @@ export async function marketRoutes(app: FastifyInstance, deps: AppDeps) {
   r.post(
     '/v1/markets',
     {
-      config: { roles: ['admin'] as const },
+      config: { roles: ['admin'] as const, idempotency: 'optional' },
       schema: {
         tags,
         operationId: 'createMarket',

@@ -18,7 +18,7 @@ export async function merchantRoutes(app: FastifyInstance, deps: AppDeps) {
   r.post(
     '/v1/merchants',
     {
-      config: { roles: ['officer', 'partner', 'admin'] as const },
+      config: { roles: ['officer', 'partner', 'admin'] as const, idempotency: 'optional' },
       schema: {
         tags,
         operationId: 'createMerchant',

@@ -16,7 +16,7 @@ export async function monitoringRoutes(app: FastifyInstance, deps: AppDeps) {
   r.post(
     '/v1/outcomes',
     {
-      config: riskTeam,
+      config: { ...riskTeam, idempotency: 'optional' },
       schema: {
         tags: ['monitoring'],
         operationId: 'recordOutcome',

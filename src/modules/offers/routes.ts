@@ -30,7 +30,7 @@ export async function offerRoutes(app: FastifyInstance, deps: AppDeps) {
   r.post(
     '/v1/offers/:id/accept',
     {
-      config: { ...actors, idempotencyRequired: true },
+      config: { ...actors, idempotency: 'required' },
       schema: {
         tags: ['offers'],
         operationId: 'acceptOffer',
@@ -53,7 +53,7 @@ export async function offerRoutes(app: FastifyInstance, deps: AppDeps) {
   r.post(
     '/v1/offers/:id/decline',
     {
-      config: actors,
+      config: { ...actors, idempotency: 'optional' },
       schema: {
         tags: ['offers'],
         operationId: 'declineOffer',

@@ -19,7 +19,7 @@ export async function operatorRoutes(app: FastifyInstance, deps: AppDeps) {
   r.post(
     '/v1/operators',
     {
-      config: adminOnly,
+      config: { ...adminOnly, idempotency: 'optional' },
       schema: {
         tags,
         operationId: 'createOperator',
@@ -70,7 +70,7 @@ export async function operatorRoutes(app: FastifyInstance, deps: AppDeps) {
   r.patch(
     '/v1/operators/:id/guarantee-agreement',
     {
-      config: adminOnly,
+      config: { ...adminOnly, idempotency: 'optional' },
       schema: {
         tags,
         operationId: 'updateGuaranteeAgreement',

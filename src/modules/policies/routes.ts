@@ -40,7 +40,7 @@ export async function policyRoutes(app: FastifyInstance, deps: AppDeps) {
   r.post(
     '/v1/policies',
     {
-      config: risk,
+      config: { ...risk, idempotency: 'optional' },
       schema: {
         tags,
         operationId: 'createPolicy',
@@ -94,7 +94,7 @@ export async function policyRoutes(app: FastifyInstance, deps: AppDeps) {
   r.put(
     '/v1/policies/:id',
     {
-      config: risk,
+      config: { ...risk, idempotency: 'optional' },
       schema: {
         tags,
         operationId: 'updatePolicy',
@@ -130,7 +130,7 @@ export async function policyRoutes(app: FastifyInstance, deps: AppDeps) {
   r.post(
     '/v1/policies/:id/validate',
     {
-      config: readers,
+      config: { ...readers, idempotency: 'optional' },
       schema: {
         tags,
         operationId: 'validatePolicy',
@@ -144,7 +144,7 @@ export async function policyRoutes(app: FastifyInstance, deps: AppDeps) {
   r.post(
     '/v1/policies/:id/publish',
     {
-      config: risk,
+      config: { ...risk, idempotency: 'optional' },
       schema: {
         tags,
         operationId: 'publishPolicy',
@@ -160,7 +160,7 @@ export async function policyRoutes(app: FastifyInstance, deps: AppDeps) {
   r.post(
     '/v1/policies/:id/activate',
     {
-      config: risk,
+      config: { ...risk, idempotency: 'optional' },
       schema: {
         tags,
         operationId: 'activatePolicy',
@@ -176,7 +176,7 @@ export async function policyRoutes(app: FastifyInstance, deps: AppDeps) {
   r.post(
     '/v1/policies/:id/deactivate',
     {
-      config: risk,
+      config: { ...risk, idempotency: 'optional' },
       schema: {
         tags,
         operationId: 'deactivatePolicy',

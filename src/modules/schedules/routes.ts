@@ -31,6 +31,7 @@ export async function scheduleRoutes(app: FastifyInstance) {
   app.withTypeProvider<ZodTypeProvider>().post(
     '/v1/schedules/quote',
     {
+      config: { idempotency: 'optional' },
       schema: {
         tags: ['schedules'],
         operationId: 'quoteSchedule',

@@ -15,7 +15,7 @@ export async function simulationRoutes(app: FastifyInstance, deps: AppDeps) {
     '/v1/policies/:id/simulate',
     {
       bodyLimit: SIMULATE_BODY_LIMIT,
-      config: { roles: ['risk', 'admin'] },
+      config: { roles: ['risk', 'admin'], idempotency: 'optional' },
       schema: {
         tags: ['simulation'],
         operationId: 'simulatePolicy',

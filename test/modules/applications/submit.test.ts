@@ -234,7 +234,12 @@ describe('POST /v1/applications', () => {
         key: 'idem-busy-1',
         method: 'POST',
         path: '/v1/applications',
-        requestHash: hashRequest('POST', '/v1/applications', body),
+        requestHash: hashRequest(t.config.PII_DIGEST_KEY, {
+          method: 'POST',
+          path: '/v1/applications',
+          query: {},
+          body,
+        }),
         lockToken: 'other-attempt',
         createdAt: now,
         expiresAt: new Date(now.getTime() + DAY_MS),
