@@ -2,20 +2,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isDatabaseUnavailable } from './database-errors';
-import { AppError, type ErrorDetail, serviceUnavailable } from './errors';
-
-/** Chinese wording for zod's generic issue codes; custom checks carry their own `messageZh`. */
-const ZH_BY_ZOD_CODE: Record<string, string> = {
-  invalid_type: '类型不正确或缺少必填字段',
-  too_small: '数值过小或长度过短',
-  too_big: '数值过大或长度过长',
-  invalid_value: '取值不在允许范围内',
-  invalid_format: '格式不正确',
-  unrecognized_keys: '包含不允许的字段',
-  invalid_union: '取值不符合任何允许的形式',
-  not_multiple_of: '数值不是要求的倍数',
-  custom: '取值无效',
-};
+import { AppError, serviceUnavailable } from './errors';
+import { MAX_DETAILS, validationFailedAnswer } from './validation-details';
 
 function send(reply: FastifyReply, err: AppError) {
   if (err.headers) reply.headers(err.headers);
@@ -26,6 +14,11 @@ function send(reply: FastifyReply, err: AppError) {
   };
   if (err.messageZh) body.messageZh = err.messageZh;
   if (err.details?.length) body.details = err.details;
+  // Every answer stays small, whoever built the error (e.g. every problem of a policy).
+  if (err.details && err.details.length > MAX_DETAILS) {
+    body.details = err.details.slice(0, MAX_DETAILS);
+    body.message = `${err.message} (${err.details.length} problems; details lists the first ${MAX_DETAILS})`;
+  }
   if (err.extra) Object.assign(body, err.extra);
   return reply.status(err.statusCode).type('application/json; charset=utf-8').send(body);
 }
@@ -65,31 +58,11 @@ export const errorHandler = fp(async (app: FastifyInstance) => {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) return send(reply, error);
 
-    if (hasZodFastifySchemaValidationErrors(error)) {
-      const where = error.validationContext ?? 'body';
-      const details: ErrorDetail[] = error.validation.flatMap((v) => {
-        const sub = v.instancePath.replace(/^\//, '').split('/').filter(Boolean);
-        const params = v.params as { params?: { messageZh?: string }; keys?: string[] };
-        // For unknown keys, name the offending key in the path rather than its parent.
-        const keys =
-          v.keyword === 'unrecognized_keys' && params.keys?.length ? params.keys : [undefined];
-        return keys.map((k) => ({
-          path: [where, ...sub, ...(k ? [k] : [])].join('.'),
-          message: v.message ?? 'invalid value',
-          messageZh: params.params?.messageZh ?? ZH_BY_ZOD_CODE[v.keyword] ?? '取值无效',
-        }));
-      });
+    if (hasZodFastifySchemaValidationErrors(error))
       return send(
         reply,
-        new AppError(
-          400,
-          'VALIDATION_FAILED',
-          `Invalid ${where}: ${details.map((d) => d.path).join(', ')}`,
-          '请求参数校验失败',
-          details,
-        ),
+        validationFailedAnswer(error.validationContext ?? 'body', error.validation),
       );
-    }
 
     const known = error.code ? FASTIFY_CODES[error.code] : undefined;
     if (known)

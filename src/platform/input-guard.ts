@@ -1,53 +1,111 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { type ErrorDetail, validationFailed } from './errors';
+import {
+  BODY_LIMITS,
+  bodyLimitsOf,
+  type InputLimits,
+  MAX_JSON_DEPTH,
+  QUERY_LIMITS,
+  showKey,
+  tooDeep,
+  tooManyItems,
+  tooManyKeys,
+  tooManyValues,
+} from './input-limits';
+import { jsonStructureProblem } from './json-structure';
 
-/** Deepest JSON nesting a request may carry (the default policy document has 7 levels). */
-export const MAX_JSON_DEPTH = 64;
+export { MAX_JSON_DEPTH };
+
+/** A UTF-16 surrogate without its partner: with the u flag, a proper pair is one code point. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+function badText(s: string): { message: string; messageZh: string } | null {
+  if (s.includes('\u0000')) return { message: 'NUL characters', messageZh: '空字符' };
+  if (LONE_SURROGATE.test(s))
+    return {
+      message: 'lone UTF-16 surrogates (invalid Unicode)',
+      messageZh: '孤立的 UTF-16 代理项（无效 Unicode）',
+    };
+  return null;
+}
 
 /**
- * The first thing in a parsed request part that PostgreSQL or our recursive code cannot take:
- * a NUL character in a string or key (PostgreSQL text and jsonb refuse it), or nesting deeper
- * than MAX_JSON_DEPTH (stringifying, merge-patching or diffing it would overflow the stack).
- * Iterative, so hostile nesting cannot overflow the check itself.
+ * The first thing in a parsed request part that PostgreSQL, our recursive code or the
+ * validator should not be given: a NUL character or a lone surrogate in a string or key
+ * (PostgreSQL text and jsonb refuse NUL; jsonb refuses a lone surrogate, and text silently
+ * turns it into U+FFFD), nesting deeper than MAX_JSON_DEPTH (stringifying, merge-patching or
+ * diffing it would overflow the stack), or more keys, items or values than `limits`.
+ * Iterative and stopping at the first problem, so hostile input cannot overflow or stall it.
  */
-export function inputProblem(value: unknown, root: string): ErrorDetail | null {
+export function inputProblem(
+  value: unknown,
+  root: string,
+  limits: InputLimits = BODY_LIMITS,
+): ErrorDetail | null {
   const stack: [unknown, string, number][] = [[value, root, 0]];
+  let values = 0;
   while (stack.length > 0) {
     const [v, path, depth] = stack.pop() as [unknown, string, number];
+    if (++values > limits.values) return tooManyValues(root, limits.values);
     if (typeof v === 'string') {
-      if (v.includes('\u0000'))
-        return { path, message: 'must not contain NUL characters', messageZh: '不得包含空字符' };
+      const bad = badText(v);
+      if (bad)
+        return {
+          path,
+          message: `must not contain ${bad.message}`,
+          messageZh: `不得包含${bad.messageZh}`,
+        };
       continue;
     }
     if (v === null || typeof v !== 'object') continue;
-    if (depth >= MAX_JSON_DEPTH)
-      return {
-        path,
-        message: `must not be nested deeper than ${MAX_JSON_DEPTH} levels`,
-        messageZh: `嵌套层级不得超过 ${MAX_JSON_DEPTH} 层`,
-      };
-    for (const [key, child] of Object.entries(v)) {
-      if (key.includes('\u0000'))
+    if (depth >= MAX_JSON_DEPTH) return tooDeep(path);
+    if (Array.isArray(v)) {
+      if (v.length > limits.itemsPerArray) return tooManyItems(path, limits.itemsPerArray);
+      // Pushed last to first, so the first problem in document order is the one reported.
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${path}.${i}`, depth + 1]);
+      continue;
+    }
+    const keys = Object.keys(v);
+    if (keys.length > limits.keysPerObject) return tooManyKeys(path, limits.keysPerObject);
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const key = keys[i] as string;
+      const bad = badText(key);
+      if (bad)
         return {
-          path: `${path}.${key}`,
-          message: 'keys must not contain NUL characters',
-          messageZh: '字段名不得包含空字符',
+          path: `${path}.${showKey(key)}`,
+          message: `keys must not contain ${bad.message}`,
+          messageZh: `字段名不得包含${bad.messageZh}`,
         };
-      stack.push([child, `${path}.${key}`, depth + 1]);
+      stack.push([(v as Record<string, unknown>)[key], `${path}.${key}`, depth + 1]);
     }
   }
   return null;
 }
 
-/** Refuses such input with 400 VALIDATION_FAILED before any route validates or stores it. */
+const refuse = (problem: ErrorDetail) =>
+  validationFailed([problem], `Invalid ${problem.path.split('.')[0]}: ${problem.path}`);
+
+/**
+ * Refuses such input with 400 VALIDATION_FAILED before any route validates or stores it: a
+ * JSON body's structure is counted on its text before it is parsed, then every part is
+ * walked once parsed.
+ */
 export const inputGuard = fp(async (app: FastifyInstance) => {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const limits = bodyLimitsOf(request.routeOptions.config?.inputLimits);
+    const problem = jsonStructureProblem(body as string, 'body', limits);
+    if (problem) done(refuse(problem), undefined);
+    else parseJson(request, body as string, done);
+  });
+
   app.addHook('preValidation', async (request) => {
     const problem =
-      inputProblem(request.params, 'params') ??
-      inputProblem(request.query, 'querystring') ??
-      inputProblem(request.body, 'body');
-    if (problem)
-      throw validationFailed([problem], `Invalid ${problem.path.split('.')[0]}: ${problem.path}`);
+      inputProblem(request.params, 'params', QUERY_LIMITS) ??
+      inputProblem(request.query, 'querystring', QUERY_LIMITS) ??
+      inputProblem(request.body, 'body', bodyLimitsOf(request.routeOptions.config?.inputLimits));
+    if (problem) throw refuse(problem);
   });
 });

@@ -1,4 +1,5 @@
 import type { FastifyServerOptions } from 'fastify';
+import { logSafeError } from './log-safe-error';
 
 /**
  * Paths pino censors: the key in Authorization, and personal identifiers wherever a
@@ -38,11 +39,13 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     // Log the path without the query string (queries may carry personal data), and without
     // path segments that look like an identity number or phone (a caller's mistaken lookup).
+    // Errors without a failed query's SQL, parameters or quoted values.
     serializers: {
       req: (req: { method: string; url: string }) => ({
         method: req.method,
         url: logSafePath(req.url),
       }),
+      err: logSafeError,
     },
   };
 }

@@ -3,11 +3,14 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../../app';
 import { commonErrors, errorSchema, idParams } from '../../platform/schemas';
-import { simulateBody, simulationResultSchema } from './schemas';
+import { checkInlineBatch } from './inline-batch';
+import { MAX_INLINE_SURVEYS, simulateBody, simulationResultSchema } from './schemas';
 import { simulatePolicy } from './service';
 
 /** An inline batch of 10,000 surveys is about 7 MB of JSON: this route alone takes up to 16 MiB. */
 const SIMULATE_BODY_LIMIT = 16 * 1024 * 1024;
+/** Such a batch: 10,000 items, about 40 values each (the input guard's default is 20,000 values). */
+const SIMULATE_INPUT_LIMITS = { itemsPerArray: MAX_INLINE_SURVEYS, values: 1_000_000 };
 
 export async function simulationRoutes(app: FastifyInstance, deps: AppDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -15,7 +18,12 @@ export async function simulationRoutes(app: FastifyInstance, deps: AppDeps) {
     '/v1/policies/:id/simulate',
     {
       bodyLimit: SIMULATE_BODY_LIMIT,
-      config: { roles: ['risk', 'admin'], idempotency: 'optional' },
+      config: {
+        roles: ['risk', 'admin'],
+        idempotency: 'optional',
+        inputLimits: SIMULATE_INPUT_LIMITS,
+      },
+      preValidation: checkInlineBatch,
       schema: {
         tags: ['simulation'],
         operationId: 'simulatePolicy',

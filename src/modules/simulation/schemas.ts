@@ -42,7 +42,7 @@ export const decisionContextSchema = z
   })
   .meta({ id: 'SimulationContext' });
 
-const inlineCase = z.strictObject({
+export const inlineCase = z.strictObject({
   survey: surveySchema.describe('The standard merchant survey; money in fen'),
   request: loanRequestSchema.describe('What the merchant asks for; amount in fen'),
   context: decisionContextSchema
