@@ -4,7 +4,9 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { type Config, trustProxy } from './config';
-import type { Database, Db } from './db/connect';
+import type { Database } from './db/connect';
+import type { AppDeps } from './deps';
+import { AppError } from './lib/errors';
 import { apiKeyRoutes } from './modules/api-keys/routes';
 import { applicationRoutes } from './modules/applications/routes';
 import { decisionRoutes } from './modules/decisions/routes';
@@ -23,29 +25,14 @@ import { simulationRoutes } from './modules/simulation/routes';
 import { auth } from './platform/auth';
 import { closingGate } from './platform/closing';
 import { errorHandler, frameworkErrors } from './platform/error-handler';
-import { AppError } from './platform/errors';
 import { health } from './platform/health';
 import { httpServerOptions } from './platform/http-server';
 import { idempotency } from './platform/idempotency';
 import { inputGuard } from './platform/input-guard';
 import { loggerOptions } from './platform/logging';
 import { metrics } from './platform/metrics';
-
 import { openapi } from './platform/openapi';
 import { PrincipalCache } from './platform/principal-cache';
-
-/** What every service receives: the database, the clock, the configuration. */
-export interface AppDeps {
-  db: Db;
-  database: Database;
-  config: Config;
-  /** The one clock: read once per request, never inside src/credit. */
-  clock: () => Date;
-  /** Compiled credit policies and which are active. */
-  policies: PolicyCache;
-  /** API keys recently authenticated on this instance. */
-  principals: PrincipalCache;
-}
 
 export interface BuildAppOptions {
   config: Config;

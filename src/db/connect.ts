@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Pool } from 'pg';
-import { isDatabaseUnavailable } from '../platform/database-errors';
+import { isDatabaseUnavailable } from './database-errors';
 import { applyMigrations } from './migrate';
 import * as schema from './schema';
 

@@ -9,7 +9,7 @@ import {
   maskPhone,
   personalDigest,
 } from '../lib/personal-data';
-import type { Role } from '../platform/auth';
+import type { Role } from '../lib/principal';
 import type { Db } from './connect';
 import { demoMarkets, demoMerchants, demoOperators } from './demo-data';
 import { apiKeys, markets, merchants, operators, policies, policyActivations } from './schema';

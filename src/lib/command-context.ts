@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { Principal } from '../platform/auth';
+import type { Principal } from './principal';
 
 /** Who acts, in which request, at which instant: one clock reading per request. */
 export interface CommandContext {

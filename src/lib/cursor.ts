@@ -1,4 +1,4 @@
-import { validationFailed } from '../platform/errors';
+import { validationFailed } from './errors';
 
 /** Keyset cursor over (created_at, id), newest first: stable under concurrent inserts. */
 export interface Cursor {

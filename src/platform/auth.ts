@@ -4,22 +4,9 @@ import fp from 'fastify-plugin';
 import type { Db } from '../db/connect';
 import { apiKeys } from '../db/schema';
 import { hashApiKey, parseApiKey, sameHash } from '../lib/api-key-secret';
-import { AppError, forbidden, unauthorized } from './errors';
+import { AppError, forbidden, unauthorized } from '../lib/errors';
+import type { Principal, Role } from '../lib/principal';
 import type { PrincipalCache } from './principal-cache';
-
-export const ROLES = ['officer', 'reviewer', 'partner', 'risk', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-
-/** Who is calling: every /v1 request carries one, resolved from its API key. */
-export interface Principal {
-  keyId: string;
-  role: Role;
-  name: string;
-  /** The person the key belongs to: four-eyes rules compare this, never keyId. */
-  owner: string;
-  marketIds: string[];
-  partnerId: string | null;
-}
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import { serviceUnavailable } from './errors';
+import { serviceUnavailable } from '../lib/errors';
 
 /**
  * While the server shuts down, a request still arriving on an open connection is answered 503

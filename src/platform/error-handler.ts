@@ -1,8 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { isDatabaseUnavailable } from './database-errors';
-import { AppError, serviceUnavailable } from './errors';
+import { isDatabaseUnavailable } from '../db/database-errors';
+import { AppError, serviceUnavailable } from '../lib/errors';
 import { MAX_DETAILS, validationFailedAnswer } from './validation-details';
 
 function send(reply: FastifyReply, err: AppError) {

@@ -4,9 +4,9 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Db } from '../db/connect';
 import { idempotencyKeys } from '../db/schema';
+import { AppError, conflict, unprocessable, validationFailed } from '../lib/errors';
 import { randomToken } from '../lib/ids';
 import { stableStringify } from '../lib/stable-json';
-import { AppError, conflict, unprocessable, validationFailed } from './errors';
 import { type Claim, PendingReleases } from './idempotency-releases';
 
 /**

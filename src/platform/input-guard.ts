@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { type ErrorDetail, validationFailed } from './errors';
+import { type ErrorDetail, validationFailed } from '../lib/errors';
 import {
   BODY_LIMITS,
   bodyLimitsOf,

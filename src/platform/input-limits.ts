@@ -1,4 +1,4 @@
-import type { ErrorDetail } from './errors';
+import type { ErrorDetail } from '../lib/errors';
 
 /** Deepest JSON nesting a request may carry (the default policy document has 7 levels). */
 export const MAX_JSON_DEPTH = 64;

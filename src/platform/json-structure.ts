@@ -1,4 +1,4 @@
-import type { ErrorDetail } from './errors';
+import type { ErrorDetail } from '../lib/errors';
 import {
   type InputLimits,
   MAX_JSON_DEPTH,

@@ -1,4 +1,4 @@
-import type { Principal } from './auth';
+import type { Principal } from '../lib/principal';
 
 /**
  * Who an API key is, remembered for a few seconds so the hot path needs no database round trip

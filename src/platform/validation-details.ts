@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { AppError, type ErrorDetail } from './errors';
+import { AppError, type ErrorDetail } from '../lib/errors';
 
 /** At most this many details in one answer; the message counts the rest. */
 export const MAX_DETAILS = 50;

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { Client } from 'pg';
 import { connect } from '../../src/db/connect';
-import { isDatabaseUnavailable } from '../../src/platform/database-errors';
+import { isDatabaseUnavailable } from '../../src/db/database-errors';
 import { seedDemo, strongSurvey } from '../helpers/fixtures';
 import { startTcpProxy, type TcpProxy, viaProxy } from '../helpers/tcp-proxy';
 import { createTestApp, type TestApp } from '../helpers/test-app';

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { buildApp } from '../../src/app';
 import { type Config, loadConfig } from '../../src/config';
 import { connect, type Database } from '../../src/db/connect';
-import type { Role } from '../../src/platform/auth';
+import type { Role } from '../../src/lib/principal';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';

@@ -1,4 +1,4 @@
-import type { Principal } from '../../src/platform/auth';
+import type { Principal } from '../../src/lib/principal';
 import { PrincipalCache } from '../../src/platform/principal-cache';
 
 const principal = (keyId: string): Principal => ({

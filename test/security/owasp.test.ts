@@ -6,7 +6,7 @@
 import { sql } from 'drizzle-orm';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ROLES } from '../../src/platform/auth';
+import { ROLES } from '../../src/lib/principal';
 import { seedDemo } from '../helpers/fixtures';
 import { bearer, createTestApp, type TestApp } from '../helpers/test-app';
 import { createTestDatabase } from '../helpers/test-database';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ownerSchema } from '../../lib/owner';
-import { ROLES } from '../../platform/auth';
+import { ROLES } from '../../lib/principal';
 import { isoDateTime, listOf } from '../../platform/schemas';
 
 const partnerId = z

@@ -1,10 +1,10 @@
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import { generateApiKey } from '../../lib/api-key-secret';
 import { decodeCursor, page } from '../../lib/cursor';
+import { notFound, validationFailed } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import { partnerOwner } from '../../lib/owner';
-import type { Principal } from '../../platform/auth';
-import { notFound, validationFailed } from '../../platform/errors';
+import type { Principal } from '../../lib/principal';
 import * as repo from './repository';
 import type { ApiKeyView, CreateApiKeyBody } from './schemas';
 

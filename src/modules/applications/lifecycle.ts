@@ -1,4 +1,4 @@
-import { invalidState } from '../../platform/errors';
+import { invalidState } from '../../lib/errors';
 
 /**
  * The loan lifecycle as explicit state machines (as Fineract does): every change of status

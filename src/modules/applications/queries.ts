@@ -1,8 +1,8 @@
-import type { AppDeps } from '../../app';
 import { applications } from '../../db/schema';
+import type { AppDeps } from '../../deps';
 import { decodeCursor, page } from '../../lib/cursor';
-import type { Principal } from '../../platform/auth';
-import { notFound } from '../../platform/errors';
+import { notFound } from '../../lib/errors';
+import type { Principal } from '../../lib/principal';
 import { listAuditEvents } from '../audit/repository';
 import { canSeeMerchant, visibleTo } from '../merchants/access';
 import * as repo from './repository';

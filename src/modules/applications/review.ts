@@ -1,5 +1,4 @@
 import { eq } from 'drizzle-orm';
-import type { AppDeps } from '../../app';
 import { decide, type LoanRequest, type Survey } from '../../credit';
 import {
   applications,
@@ -10,10 +9,11 @@ import {
   offers,
   operators,
 } from '../../db/schema';
+import type { AppDeps } from '../../deps';
 import type { CommandContext } from '../../lib/command-context';
+import { forbidden, invalidState, notFound } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import { ENV_ADMIN_KEY_ID } from '../../platform/auth';
-import { forbidden, invalidState, notFound } from '../../platform/errors';
 import type { IdempotencyHandle } from '../../platform/idempotency';
 import { ownerOfKey } from '../api-keys/repository';
 import { auditRows } from '../audit/repository';

@@ -1,11 +1,11 @@
 import { and, eq } from 'drizzle-orm';
-import type { AppDeps } from '../../app';
 import { decide, type LoanRequest } from '../../credit';
 import type { Db } from '../../db/connect';
 import { applications, auditEvents, decisions, offers, operators } from '../../db/schema';
+import type { AppDeps } from '../../deps';
 import type { CommandContext } from '../../lib/command-context';
+import { AppError, conflict, validationFailed } from '../../lib/errors';
 import { newId } from '../../lib/ids';
-import { AppError, conflict, validationFailed } from '../../platform/errors';
 import type { IdempotencyHandle } from '../../platform/idempotency';
 import { type AuditEntry, auditRows } from '../audit/repository';
 import { lockGroup, resolveGroupIfComplete } from '../guarantee-groups/resolve';

@@ -1,7 +1,7 @@
 import type { Database, NamedStatement } from '../../db/connect';
+import { isUniqueViolation } from '../../db/database-errors';
 import { toRecord } from '../../db/records';
 import { applications, auditEvents, decisions, idempotencyKeys, offers } from '../../db/schema';
-import { isUniqueViolation } from '../../platform/database-errors';
 import { IDEMPOTENCY_TTL_MS, type KeyRequest, lockToken } from '../../platform/idempotency';
 
 export interface DecidedWrite {

@@ -1,5 +1,4 @@
 import { eq } from 'drizzle-orm';
-import type { AppDeps } from '../../app';
 import {
   type Decision,
   type DecisionContext,
@@ -8,10 +7,11 @@ import {
   type Survey,
 } from '../../credit';
 import { applications, decisions } from '../../db/schema';
+import type { AppDeps } from '../../deps';
+import { notFound, validationFailed } from '../../lib/errors';
 import { diffDocuments } from '../../lib/json-document';
+import type { Principal } from '../../lib/principal';
 import { stableStringify } from '../../lib/stable-json';
-import type { Principal } from '../../platform/auth';
-import { notFound, validationFailed } from '../../platform/errors';
 import { canSeeMerchant } from '../merchants/access';
 
 /** The request as decide() saw it, rebuilt from the application row. */

@@ -1,8 +1,8 @@
 import { and, eq, inArray, ne } from 'drizzle-orm';
-import type { AppDeps } from '../../app';
 import { applications, guaranteeGroupMembers, offers } from '../../db/schema';
-import type { Principal } from '../../platform/auth';
-import { notFound } from '../../platform/errors';
+import type { AppDeps } from '../../deps';
+import { notFound } from '../../lib/errors';
+import type { Principal } from '../../lib/principal';
 import { canSeeMerchantRecord } from '../merchants/access';
 import { findMerchantFor } from '../merchants/repository';
 

@@ -10,7 +10,7 @@ import {
   offers,
 } from '../../db/schema';
 import type { CommandContext } from '../../lib/command-context';
-import { notFound } from '../../platform/errors';
+import { notFound } from '../../lib/errors';
 import { auditRows } from '../audit/repository';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import type { AppDeps } from '../../app';
 import type { Db } from '../../db/connect';
+import { isUniqueViolation } from '../../db/database-errors';
 import {
   applications,
   auditEvents,
@@ -9,17 +9,11 @@ import {
   merchants,
   offers,
 } from '../../db/schema';
+import type { AppDeps } from '../../deps';
 import type { CommandContext } from '../../lib/command-context';
+import { AppError, conflict, notFound, unprocessable, validationFailed } from '../../lib/errors';
 import { newId } from '../../lib/ids';
-import type { Principal } from '../../platform/auth';
-import { isUniqueViolation } from '../../platform/database-errors';
-import {
-  AppError,
-  conflict,
-  notFound,
-  unprocessable,
-  validationFailed,
-} from '../../platform/errors';
+import type { Principal } from '../../lib/principal';
 import type { IdempotencyHandle } from '../../platform/idempotency';
 import { auditRows } from '../audit/repository';
 import { canSeeMerchant, canSeeMerchantRecord } from '../merchants/access';

@@ -1,6 +1,6 @@
 import { inArray, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import type { Principal } from '../../platform/auth';
+import type { Principal } from '../../lib/principal';
 
 /**
  * Market visibility: an officer works only in the markets its key is bound to; every other

@@ -2,7 +2,7 @@ import { and, desc, eq, lt, or } from 'drizzle-orm';
 import type { Db } from '../../db/connect';
 import { markets, operators } from '../../db/schema';
 import type { Cursor } from '../../lib/cursor';
-import type { Principal } from '../../platform/auth';
+import type { Principal } from '../../lib/principal';
 import { marketFilter } from './access';
 
 export type MarketRow = typeof markets.$inferSelect;

@@ -1,9 +1,9 @@
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import type { CommandContext } from '../../lib/command-context';
 import { decodeCursor, page } from '../../lib/cursor';
+import { notFound, validationFailed } from '../../lib/errors';
 import { newId } from '../../lib/ids';
-import type { Principal } from '../../platform/auth';
-import { notFound, validationFailed } from '../../platform/errors';
+import type { Principal } from '../../lib/principal';
 import type { IdempotencyHandle } from '../../platform/idempotency';
 import { appendAudit } from '../audit/repository';
 import { canSeeMarket } from './access';

@@ -1,6 +1,6 @@
 import { eq, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import type { Principal } from '../../platform/auth';
+import type { Principal } from '../../lib/principal';
 import { canSeeMarket, marketFilter } from '../markets/access';
 
 /**

@@ -3,7 +3,7 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/connect';
 import { markets, merchantPartnerLinks, merchants } from '../../db/schema';
 import type { Cursor } from '../../lib/cursor';
-import type { Principal } from '../../platform/auth';
+import type { Principal } from '../../lib/principal';
 import { visibleTo } from './access';
 
 export type MerchantRow = typeof merchants.$inferSelect;

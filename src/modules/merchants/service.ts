@@ -1,10 +1,10 @@
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import type { CommandContext } from '../../lib/command-context';
 import { decodeCursor, page } from '../../lib/cursor';
+import { AppError, conflict, notFound, validationFailed } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import { maskIdNumber, maskPhone, personalDigest } from '../../lib/personal-data';
-import type { Principal } from '../../platform/auth';
-import { AppError, conflict, notFound, validationFailed } from '../../platform/errors';
+import type { Principal } from '../../lib/principal';
 import type { IdempotencyHandle } from '../../platform/idempotency';
 import { appendAudit } from '../audit/repository';
 import { canCreateMerchantIn, canSeeMerchantRecord } from './access';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import { commandContext } from '../../lib/command-context';
 import { commonErrors, errorSchema, idParams } from '../../platform/schemas';
 import { monitoringQuery, monitoringSchema, outcomeSchema, recordOutcomeBody } from './schemas';

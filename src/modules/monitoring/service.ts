@@ -1,4 +1,3 @@
-import type { AppDeps } from '../../app';
 import {
   badRateByGrade,
   gini,
@@ -9,9 +8,10 @@ import {
   type ScoredLoan,
   scoreBinEdges,
 } from '../../credit';
+import type { AppDeps } from '../../deps';
 import type { CommandContext } from '../../lib/command-context';
+import { conflict, invalidState, notFound, validationFailed } from '../../lib/errors';
 import { newId } from '../../lib/ids';
-import { conflict, invalidState, notFound, validationFailed } from '../../platform/errors';
 import type { IdempotencyHandle } from '../../platform/idempotency';
 import { appendAudit } from '../audit/repository';
 import { canSeeMerchant } from '../merchants/access';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../../app';
-import type { Principal } from '../../platform/auth';
+import type { AppDeps } from '../../deps';
+import type { Principal } from '../../lib/principal';
 import { expireDueOffers } from './service';
 
 const EXPIRY_JOB: Principal = {

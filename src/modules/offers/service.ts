@@ -1,5 +1,4 @@
 import { and, eq, inArray, lt, ne } from 'drizzle-orm';
-import type { AppDeps } from '../../app';
 import type { Db } from '../../db/connect';
 import {
   applications,
@@ -8,8 +7,9 @@ import {
   guaranteeGroups,
   offers,
 } from '../../db/schema';
+import type { AppDeps } from '../../deps';
 import type { CommandContext } from '../../lib/command-context';
-import { invalidState, notFound } from '../../platform/errors';
+import { invalidState, notFound } from '../../lib/errors';
 import type { IdempotencyHandle } from '../../platform/idempotency';
 import { assertOfferMove, type OfferStatus, OPEN_OFFER_STATUSES } from '../applications/lifecycle';
 import { type OfferRow, settleCapacity } from '../applications/repository';

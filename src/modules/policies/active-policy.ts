@@ -1,6 +1,6 @@
 import { type CompiledPolicy, compilePolicy, type PolicyDocument, pickArm } from '../../credit';
 import type { Db } from '../../db/connect';
-import { notFound } from '../../platform/errors';
+import { notFound } from '../../lib/errors';
 import { type ActivationRow, findActivations, findPolicy } from './repository';
 
 export interface ArmPolicy {

@@ -1,9 +1,7 @@
-import type { AppDeps } from '../../app';
 import { validatePolicy } from '../../credit';
+import type { AppDeps } from '../../deps';
 import type { CommandContext } from '../../lib/command-context';
 import { decodeCursor, page } from '../../lib/cursor';
-import { newId } from '../../lib/ids';
-import { diffDocuments, mergePatch } from '../../lib/json-document';
 import {
   conflict,
   forbidden,
@@ -11,7 +9,9 @@ import {
   notFound,
   unprocessable,
   validationFailed,
-} from '../../platform/errors';
+} from '../../lib/errors';
+import { newId } from '../../lib/ids';
+import { diffDocuments, mergePatch } from '../../lib/json-document';
 import type { IdempotencyHandle } from '../../platform/idempotency';
 import { appendAudit } from '../audit/repository';
 import * as repo from './repository';

@@ -1,11 +1,11 @@
-import type { AppDeps } from '../../app';
 import {
   type CompiledPolicy,
   compilePolicy,
   type DecisionContext,
   validatePolicy,
 } from '../../credit';
-import { notFound, unprocessable } from '../../platform/errors';
+import type { AppDeps } from '../../deps';
+import { notFound, unprocessable } from '../../lib/errors';
 import { findPolicy } from '../policies/repository';
 import { type StoredFilter, storedInputs } from './repository';
 import { DEFAULT_SAMPLE_SIZE, type SimulateBody, type SimulationResult } from './schemas';

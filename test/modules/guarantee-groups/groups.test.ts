@@ -1,4 +1,4 @@
-import type { AppDeps } from '../../../src/app';
+import type { AppDeps } from '../../../src/deps';
 import { expireDueOffers } from '../../../src/modules/offers/service';
 import { seedDemo } from '../../helpers/fixtures';
 import { bearer, createTestApp, type TestApp } from '../../helpers/test-app';

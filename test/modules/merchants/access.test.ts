@@ -1,11 +1,11 @@
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { applications, merchants } from '../../../src/db/schema';
+import type { Principal, Role } from '../../../src/lib/principal';
 import {
   canCreateMerchantIn,
   canSeeMerchant,
   visibleTo,
 } from '../../../src/modules/merchants/access';
-import type { Principal, Role } from '../../../src/platform/auth';
 
 const principal = (role: Role, extra: Partial<Principal> = {}): Principal => ({
   keyId: `key_${role}`,
