@@ -69,7 +69,6 @@ export function compilePolicy(doc: PolicyDocument): CompiledPolicy {
     document: policy,
     metricParams: {
       growthRate: policy.cashFlow.growthRate,
-      minCycleDays: policy.cashFlow.minCycleDays,
       assessmentRateBps: policy.cashFlow.assessmentRateBps,
     },
     basePoints: policy.scorecard.basePoints,

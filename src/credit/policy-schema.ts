@@ -120,7 +120,6 @@ export const policyDocumentSchema = z.object({
   knockouts: z.array(knockout),
   cashFlow: z.object({
     growthRate: z.number().min(-0.5).max(2),
-    minCycleDays: z.number().positive().max(360),
     minDscr: z.number().min(1).max(10),
     assessmentRateBps: bps,
   }),

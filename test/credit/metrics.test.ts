@@ -17,7 +17,7 @@ const survey: Survey = {
   ownFunds: 30_000_000,
   creditHistory: 'clean',
 };
-const params = { growthRate: 0.1, minCycleDays: 5, assessmentRateBps: 800 };
+const params = { growthRate: 0.1, assessmentRateBps: 800 };
 
 describe('computeMetrics', () => {
   const m = computeMetrics(survey, params, { amount: 1_000_000, termMonths: 10 });
@@ -65,19 +65,46 @@ describe('computeMetrics', () => {
     );
     expect(z.receivableDays).toBe(0);
     expect(z.payableDays).toBe(0);
-    expect(z.workingCapitalTurnover).toBe(72); // 360 / minCycleDays
+    expect(z.workingCapitalTurnover).toBe(RATIO_CAP); // no cycle: turnover unbounded
+    expect(z.workingCapitalNeed).toBe(0);
     expect(z.dscr).toBe(RATIO_CAP);
     expect(z.leverage).toBe(0);
     expect(Object.values(z).every(Number.isFinite)).toBe(true);
   });
 
-  it('never reports a negative gap and clamps a negative cycle', () => {
-    const rich = computeMetrics(
-      { ...survey, ownFunds: 10_000_000_000, payables: 1_500_000_000 },
+  it('never reports a negative gap', () => {
+    const rich = computeMetrics({ ...survey, ownFunds: 10_000_000_000 }, params);
+    expect(rich.workingCapitalNeed).toBe(280_500_000);
+    expect(rich.workingCapitalGap).toBe(0);
+  });
+
+  it('counts prepayments in the cycle and takes customer advances and payables out of it', () => {
+    // prepayments 9e7 / 1.8e9 * 360 = 18 days; advances 5e7 / 2e9 * 360 = 9 days
+    const m2 = computeMetrics(
+      { ...survey, supplierPrepayments: 90_000_000, customerAdvances: 50_000_000 },
       params,
     );
-    expect(rich.cashConversionCycleDays).toBeLessThan(0);
-    expect(rich.workingCapitalTurnover).toBe(72);
-    expect(rich.workingCapitalGap).toBe(0);
+    expect(m2.prepaymentDays).toBe(18);
+    expect(m2.advanceDays).toBe(9);
+    expect(m2.cashConversionCycleDays).toBe(51 + 18 - 9);
+    // 1.8e9 * 1.1 * 60 / 360 = 330,000,000
+    expect(m2.workingCapitalNeed).toBe(330_000_000);
+  });
+
+  it('finds no need when the cycle is not positive, however short the floor once was', () => {
+    // A Kai'en shop: buyers' deposits fund the order, the factory is paid on shipping.
+    const deposits = { ...survey, ownFunds: 0, existingDebt: 0, monthlyDebtService: 0 };
+    const zero = computeMetrics({ ...deposits, customerAdvances: 51 * (2e9 / 360) }, params);
+    expect(zero.cashConversionCycleDays).toBe(0);
+    expect(zero.workingCapitalNeed).toBe(0);
+    expect(zero.workingCapitalGap).toBe(0);
+    const negative = computeMetrics({ ...deposits, payables: 1_500_000_000 }, params);
+    expect(negative.cashConversionCycleDays).toBeLessThan(0);
+    expect(negative.workingCapitalNeed).toBe(0);
+    expect(negative.workingCapitalGap).toBe(0);
+    expect(negative.workingCapitalTurnover).toBe(RATIO_CAP);
+    const short = computeMetrics({ ...deposits, customerAdvances: 50 * (2e9 / 360) }, params);
+    expect(short.cashConversionCycleDays).toBe(1);
+    expect(short.workingCapitalNeed).toBe(5_500_000); // 1.8e9 * 1.1 / 360: a day, not five
   });
 });

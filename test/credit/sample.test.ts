@@ -56,11 +56,10 @@ describe('the survey sample through the default policy', () => {
     expect(shortTenure.length).toBeGreaterThan(0);
     for (const id of shortTenure)
       expect(byId.get(id)?.knockouts).toContain('TENURE_UNDER_12_MONTHS');
-    const uncovered = decided.filter((x) => x.d.metrics.dscr < 1).map((x) => x.m.id);
-    expect(uncovered.sort()).toEqual(['mjy-011', 'mjy-017', 'mjy-040']);
-    for (const id of uncovered) expect(byId.get(id)?.knockouts).toEqual(['DSCR_BELOW_1']);
+    // Version 2 of the sample has no merchant whose cash flow fails to cover its debt service.
+    expect(decided.filter((x) => x.d.metrics.dscr < 1)).toEqual([]);
     const knockedOut = decided.filter((x) => x.d.knockouts.length > 0).map((x) => x.m.id);
-    expect(knockedOut.sort()).toEqual([...shortTenure, ...uncovered].sort());
+    expect(knockedOut.sort()).toEqual(shortTenure.sort());
     for (const id of knockedOut) expect(byId.get(id)?.outcome).toBe('decline');
   });
 
