@@ -19,12 +19,20 @@ export interface MetricParams {
   growthRate: number;
   /** Rate at which the requested loan's instalment is estimated for the coverage after it. */
   assessmentRateBps: number;
+  /** Days by which stock days (balance / cost of sales x 360) may differ from the reported turnover. */
+  inventoryDaysTolerance: number;
 }
 
 export interface Metrics {
   monthlySales: number;
   monthlyNetCashFlow: number;
   annualNetProfit: number;
+  /** Stock days the balance implies: inventoryValue / cost of sales x 360 (the reported days when not computable). */
+  stockDays: number;
+  /** stockDays - reported inventoryTurnoverDays; beyond the policy tolerance the data disagree. */
+  inventoryDaysDifference: number;
+  /** Stock days the model scores: the reported turnover, or the slower of the two when they disagree. */
+  inventoryDays: number;
   receivableDays: number;
   payableDays: number;
   prepaymentDays: number;
@@ -70,13 +78,28 @@ export function computeMetrics(
   const advance = salesDays(survey.customerAdvances ?? 0);
   const payable = costDays(survey.payables);
   const prepayment = costDays(survey.supplierPrepayments ?? 0);
-  const cycle = survey.inventoryTurnoverDays + receivable + prepayment - payable - advance;
+  // Stock balance against reported turnover. When they disagree beyond the tolerance the model
+  // takes the prudent figure for each use: the slower turnover for the score and the shown
+  // cycle (a risk view no better than either figure), the faster for the need (a loan no larger
+  // than either figure supports). The decision is referred so that an officer rechecks.
+  const reported = survey.inventoryTurnoverDays;
+  const stock = costOfSales > 0 ? (survey.inventoryValue / costOfSales) * DAYS_PER_YEAR : reported;
+  const disagree = Math.abs(stock - reported) > params.inventoryDaysTolerance;
+  const slowDays = disagree ? Math.max(stock, reported) : reported;
+  const fastDays = disagree ? Math.min(stock, reported) : reported;
+  const funded = receivable + prepayment - payable - advance;
+  const cycle = slowDays + funded;
+  const needCycle = fastDays + funded;
   // 营运资金量 = 销售成本 x (1 + 增长率) / 周转次数, 周转次数 = 360 / cycle; divided through to
   // stay exact. A cycle that is not positive means suppliers and buyers fund the stock: no need.
   const workingCapitalNeed =
-    cycle > 0 ? roundHalfUp((costOfSales * (1 + params.growthRate) * cycle) / DAYS_PER_YEAR) : 0;
+    needCycle > 0
+      ? roundHalfUp((costOfSales * (1 + params.growthRate) * needCycle) / DAYS_PER_YEAR)
+      : 0;
   const workingCapitalTurnover =
-    cycle > 0 ? roundTo(Math.min(DAYS_PER_YEAR / cycle, RATIO_CAP), RATIO_DECIMALS) : RATIO_CAP;
+    needCycle > 0
+      ? roundTo(Math.min(DAYS_PER_YEAR / needCycle, RATIO_CAP), RATIO_DECIMALS)
+      : RATIO_CAP;
   // 新增流动资金贷款额度 = 营运资金量 - 自有资金 - 现有借款; below zero there is no gap.
   const workingCapitalGap = Math.max(
     0,
@@ -91,6 +114,9 @@ export function computeMetrics(
     monthlySales: roundHalfUp(sales / 12),
     monthlyNetCashFlow,
     annualNetProfit,
+    stockDays: roundTo(Math.min(stock, RATIO_CAP), RATIO_DECIMALS),
+    inventoryDaysDifference: roundTo(Math.min(stock, RATIO_CAP) - reported, RATIO_DECIMALS),
+    inventoryDays: roundTo(Math.min(slowDays, RATIO_CAP), RATIO_DECIMALS),
     receivableDays: roundTo(receivable, RATIO_DECIMALS),
     payableDays: roundTo(payable, RATIO_DECIMALS),
     prepaymentDays: roundTo(prepayment, RATIO_DECIMALS),

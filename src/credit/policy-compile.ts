@@ -70,6 +70,7 @@ export function compilePolicy(doc: PolicyDocument): CompiledPolicy {
     metricParams: {
       growthRate: policy.cashFlow.growthRate,
       assessmentRateBps: policy.cashFlow.assessmentRateBps,
+      inventoryDaysTolerance: policy.dataChecks.inventoryDaysTolerance,
     },
     basePoints: policy.scorecard.basePoints,
     characteristics: policy.scorecard.characteristics.map(compileCharacteristic),

@@ -118,6 +118,11 @@ export const policyDocumentSchema = z.object({
   }),
   outcomes: z.object({ approveMinScore: z.number().int(), referMinScore: z.number().int() }),
   knockouts: z.array(knockout),
+  /** Checks that the survey's figures agree with each other; a failed check refers. */
+  dataChecks: z.object({
+    /** Days stock days (balance / cost of sales x 360) may differ from the reported turnover. */
+    inventoryDaysTolerance: z.number().min(0).max(360),
+  }),
   cashFlow: z.object({
     growthRate: z.number().min(-0.5).max(2),
     minDscr: z.number().min(1).max(10),

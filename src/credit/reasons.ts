@@ -53,6 +53,35 @@ const PRODUCT_TEXTS = {
 
 export type ProductReasonCode = keyof typeof PRODUCT_TEXTS;
 
+/** Data checks: figures of one survey that disagree with each other (see data-checks.ts). */
+const DATA_TEXTS = {
+  INCONSISTENT_INVENTORY: [
+    '存货余额与申报的存货周转天数不符，需信贷员实地复核',
+    'The stock balance and the reported inventory turnover disagree; the officer rechecks at the stall',
+  ],
+} as const satisfies Record<string, readonly [string, string]>;
+
+export type DataCheckCode = keyof typeof DATA_TEXTS;
+
+/** Codes the model itself gives: a policy's own reason codes must not reuse them. */
+export const MODEL_REASON_CODES: readonly string[] = [
+  ...Object.keys(PRODUCT_TEXTS),
+  ...Object.keys(DATA_TEXTS),
+];
+
+const dataReasonCache = new Map<string, Reason>();
+
+/** A data-check reason; instances are shared and must not be mutated. */
+export function dataReason(code: DataCheckCode): Reason {
+  let r = dataReasonCache.get(code);
+  if (!r) {
+    const [textZh, textEn] = DATA_TEXTS[code];
+    r = Object.freeze({ code, kind: 'data' as const, textZh, textEn });
+    dataReasonCache.set(code, r);
+  }
+  return r;
+}
+
 const productReasonCache = new Map<string, Reason>();
 
 /** A product reason; instances are shared and must not be mutated. */

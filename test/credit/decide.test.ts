@@ -286,3 +286,62 @@ describe('decide: products and ordering', () => {
     expect(ko.offers).toEqual([]);
   });
 });
+
+describe('decide: data checks', () => {
+  // 600M of stock is 123 days of goodSurvey's cost of sales, against 30 days reported.
+  const overstocked = { ...goodSurvey, inventoryValue: 600_000_000 };
+
+  it('refers a survey whose stock balance and reported turnover disagree, in Chinese and English', () => {
+    expect(decide(goodSurvey, wcRequest, policy, withOperator).outcome).toBe('approve');
+    const d = decide(overstocked, wcRequest, policy, withOperator);
+    expect(d.metrics.inventoryDaysDifference).toBeGreaterThan(15);
+    expect(d.outcome).toBe('refer');
+    expect(d.offers).toEqual([]);
+    expect(d.reasons[0]).toEqual({
+      code: 'INCONSISTENT_INVENTORY',
+      kind: 'data',
+      textZh: expect.stringContaining('实地复核'),
+      textEn: expect.stringContaining('rechecks at the stall'),
+    });
+  });
+
+  it('scores the slower turnover the balance implies', () => {
+    const d = decide(overstocked, wcRequest, policy, withOperator);
+    const turnover = d.points.find((p) => p.characteristic === 'inventoryTurnover');
+    expect(turnover?.value).toBe(d.metrics.stockDays);
+    expect(turnover?.points).toBe(10);
+  });
+
+  it('reads the tolerance from the policy', () => {
+    const lenient = policyCopy();
+    lenient.dataChecks.inventoryDaysTolerance = 100;
+    const d = decide(overstocked, wcRequest, compilePolicy(lenient), withOperator);
+    expect(d.reasons.map((r) => r.code)).not.toContain('INCONSISTENT_INVENTORY');
+    const strict = policyCopy();
+    strict.dataChecks.inventoryDaysTolerance = 5;
+    const s = decide(goodSurvey, wcRequest, compilePolicy(strict), withOperator); // 10.9 days off
+    expect(s.outcome).toBe('refer');
+    expect(s.reasons[0]?.code).toBe('INCONSISTENT_INVENTORY');
+  });
+
+  it('keeps knock-outs first in a decline, and lets a reviewer who rechecked approve', () => {
+    const ko = decide({ ...overstocked, tenureMonths: 6 }, wcRequest, policy, withOperator);
+    expect(ko.outcome).toBe('decline');
+    expect(ko.reasons.map((r) => r.code).slice(0, 2)).toEqual([
+      'TENURE_UNDER_12_MONTHS',
+      'INCONSISTENT_INVENTORY',
+    ]);
+    const reviewed = decide(overstocked, wcRequest, policy, {
+      ...withOperator,
+      override: { outcome: 'approve' },
+    });
+    expect(reviewed.outcome).toBe('approve');
+    expect(reviewed.overridden).toBe(true);
+    expect(reviewed.reasons[0]?.code).toBe('INCONSISTENT_INVENTORY');
+    for (const o of reviewed.offers) {
+      if (o.product !== 'credit_card') {
+        expect(o.amount).toBeLessThanOrEqual(reviewed.metrics.workingCapitalGap);
+      }
+    }
+  });
+});

@@ -15,7 +15,7 @@ export type SubmitApplicationBody = z.infer<typeof submitApplicationBody>;
 const reasonSchema = z
   .object({
     code: z.string().describe('Stable reason code'),
-    kind: z.enum(['knockout', 'characteristic', 'product']),
+    kind: z.enum(['knockout', 'data', 'characteristic', 'product']),
     textZh: z.string(),
     textEn: z.string(),
   })

@@ -128,6 +128,21 @@ describe('POST /v1/applications', () => {
       expect(await operator(t, OPR_MJY)).toEqual(before);
     });
 
+    it('refers a survey whose stock and turnover disagree, with the data-check reason', async () => {
+      // 600M of stock is 164 days of the cost of sales, against 45 days reported.
+      const survey = { ...strongSurvey(), inventoryValue: 600_000_000 };
+      const res = await submit(t, officer, applicationBody('mer_demo_mjy02', survey));
+      expect(res.status).toBe(201);
+      expect(res.body.decision.outcome).toBe('refer');
+      expect(res.body.decision.reasons[0]).toEqual({
+        code: 'INCONSISTENT_INVENTORY',
+        kind: 'data',
+        textZh: expect.any(String),
+        textEn: expect.any(String),
+      });
+      expect(res.body.offers).toEqual([]);
+    });
+
     it('declines a knocked-out survey with its reason', async () => {
       const res = await submit(t, officerKai, applicationBody('mer_demo_kai03', declineSurvey()));
       expect(res.status).toBe(201);
