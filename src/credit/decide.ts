@@ -20,6 +20,7 @@ import type {
 import { computeMetrics } from './metrics';
 import type { CompiledPolicy, Outcome } from './policy-compile';
 import { evaluateCreditCard } from './products/credit-card';
+import { evaluateCreditLoan } from './products/credit-loan';
 import { evaluateJointGuarantee } from './products/joint-guarantee';
 import { evaluateOperatorGuarantee } from './products/operator-guarantee';
 import type { ProductEvaluation, ProductInput, ProvisionalOffer } from './products/product-context';
@@ -28,7 +29,13 @@ import { buildSchedule, type ScheduleRow } from './schedule';
 import { scoreApplicant } from './scorecard';
 import type { LoanRequest, Survey } from './survey';
 
-const EVALUATORS = [evaluateOperatorGuarantee, evaluateJointGuarantee, evaluateCreditCard];
+/** Fixed order, which also breaks ties of fit: guaranteed loans, the unsecured loan, the card. */
+const EVALUATORS = [
+  evaluateOperatorGuarantee,
+  evaluateJointGuarantee,
+  evaluateCreditLoan,
+  evaluateCreditCard,
+];
 
 export function decide(
   survey: Survey,

@@ -108,6 +108,11 @@ export const productSchemas = {
     /** Each member's contingent liability at most this multiple of its annual net profit. */
     contingentLiabilityMultiple: z.number().positive(),
   }),
+  /** Unsecured: no guarantor, so a coverage of its own, at least the house minimum. */
+  credit_loan: z.strictObject({
+    ...loanProduct,
+    minDscr: z.number().min(1).max(10),
+  }),
   credit_card: z.strictObject({
     ...productBase,
     /** Months until the limit is reviewed, shown as the card offer's term. */

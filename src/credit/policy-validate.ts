@@ -76,6 +76,7 @@ interface Sections {
   grades?: PolicyDocument['grades'];
   outcomes?: PolicyDocument['outcomes'];
   limits?: PolicyDocument['limits'];
+  cashFlow?: PolicyDocument['cashFlow'];
   characteristics: (CharacteristicDocument | undefined)[];
   knockouts: (KnockoutDocument | undefined)[];
   products: Products;
@@ -111,6 +112,7 @@ function sectionsOf(doc: unknown): Sections {
     grades: parsedOr(policySections.grades, d.grades),
     outcomes: parsedOr(policySections.outcomes, d.outcomes),
     limits: parsedOr(policySections.limits, d.limits),
+    cashFlow: parsedOr(policySections.cashFlow, d.cashFlow),
     characteristics: listOf(characteristicSchema, scorecard.characteristics),
     knockouts: listOf(knockoutSchema, d.knockouts),
     products: products as Products,
@@ -208,6 +210,13 @@ function checkAcrossProducts(s: Sections, add: Add): void {
         `the approve cutoff ${score} is grade ${grade}, below every enabled product's minimum grade (at best ${weakest})`,
       );
     }
+  }
+  const loan = s.products.credit_loan;
+  if (loan && s.cashFlow && loan.minDscr < s.cashFlow.minDscr) {
+    add(
+      'products.credit_loan.minDscr',
+      `an unsecured loan needs at least the house coverage ${s.cashFlow.minDscr}`,
+    );
   }
   if (s.limits) {
     const funding = enabled.filter(([, p]) => p.purposes.includes('store_expansion'));

@@ -11,7 +11,12 @@ export const fenSchema = z.number().int().nonnegative();
 export const BUSINESS_FORMS = ['individual', 'enterprise'] as const;
 export const BUSINESS_MODELS = ['distributor', 'manufacturer_outlet'] as const;
 export const CREDIT_HISTORIES = ['none', 'clean', 'late_30', 'late_90_plus', 'default'] as const;
-export const PRODUCTS = ['operator_guarantee', 'joint_guarantee', 'credit_card'] as const;
+export const PRODUCTS = [
+  'operator_guarantee',
+  'joint_guarantee',
+  'credit_loan',
+  'credit_card',
+] as const;
 export const PURPOSES = ['working_capital', 'store_expansion', 'short_term_turnover'] as const;
 
 /** Upper bounds that no stall in the markets can plausibly exceed. */

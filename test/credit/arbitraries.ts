@@ -68,6 +68,7 @@ export const requestArb: fc.Arbitrary<LoanRequest> = fc.record({
   product: fc.constantFrom(
     'operator_guarantee',
     'joint_guarantee',
+    'credit_loan',
     'credit_card',
     'any',
   ) as fc.Arbitrary<LoanRequest['product']>,

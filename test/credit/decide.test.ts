@@ -63,10 +63,11 @@ describe('decide: scorecard and outcome', () => {
       depositRatioBps: 1000,
       depositAmount: 10_000_000,
     });
-    expect(rest.map((o) => o.product)).toEqual(['credit_card']);
-    expect(rest[0]?.schedule).toEqual([]);
-    expect(rest[0]?.method).toBe('revolving');
-    expect(rest[0]?.amount).toBe(50_000_000); // card cap 500k yuan
+    expect(rest.map((o) => o.product)).toEqual(['credit_loan', 'credit_card']);
+    const card = rest[1];
+    expect(card?.schedule).toEqual([]);
+    expect(card?.method).toBe('revolving');
+    expect(card?.amount).toBe(50_000_000); // card cap 500k yuan
   });
 
   it('explains products not offered', () => {
@@ -77,6 +78,7 @@ describe('decide: scorecard and outcome', () => {
         eligible: false,
         reasons: [expect.objectContaining({ code: 'GUARANTEE_GROUP_MISSING', kind: 'product' })],
       },
+      { product: 'credit_loan', eligible: true, reasons: [] },
       { product: 'credit_card', eligible: true, reasons: [] },
     ]);
   });
@@ -208,7 +210,7 @@ describe('decide: limits', () => {
     );
     expect(d.offers[0]?.product).toBe('operator_guarantee');
     expect(d.offers[0]?.amount).toBeLessThanOrEqual(200_000_000);
-    expect(d.productResults[2]?.reasons.map((r) => r.code)).toEqual(['PURPOSE_NOT_SUPPORTED']);
+    expect(d.productResults[3]?.reasons.map((r) => r.code)).toEqual(['PURPOSE_NOT_SUPPORTED']);
   });
 });
 
@@ -250,14 +252,17 @@ describe('decide: products and ordering', () => {
   });
 
   it('turns an approve with no eligible product into a refer with product reasons', () => {
-    const d = decide(goodSurvey, { ...wcRequest, purpose: 'store_expansion' }, policy, {});
+    // Grade C (625): approved, but below the credit loan's grade B; no operator, no group.
+    const gradeC = { ...goodSurvey, tenureMonths: 40, netMargin: 0.06 };
+    const d = decide(gradeC, { ...wcRequest, purpose: 'store_expansion' }, policy, {});
+    expect([d.score, d.grade]).toEqual([625, 'C']);
     expect(d.outcome).toBe('refer');
     expect(d.offers).toEqual([]);
     expect(d.reasons.map((r) => r.code)).toEqual([
       'NO_ELIGIBLE_PRODUCT',
       'OPERATOR_AGREEMENT_MISSING',
       'GUARANTEE_GROUP_MISSING',
-      'PURPOSE_NOT_SUPPORTED',
+      'GRADE_BELOW_PRODUCT_MINIMUM',
     ]);
     expect(d.reasons.every((r) => r.kind === 'product')).toBe(true);
   });
@@ -343,5 +348,67 @@ describe('decide: data checks', () => {
         expect(o.amount).toBeLessThanOrEqual(reviewed.metrics.workingCapitalGap);
       }
     }
+  });
+});
+
+describe('decide: the credit loan (信用类贷款)', () => {
+  const loan = policy.document.products.credit_loan;
+
+  it('serves a strong merchant outside any operator agreement or group, for working capital', () => {
+    const d = decide(goodSurvey, wcRequest, policy, {});
+    expect(d.outcome).toBe('approve');
+    expect(d.offers.map((o) => o.product)).toEqual(['credit_loan', 'credit_card']);
+    const offer = d.offers[0];
+    expect(offer?.guaranteeRequired).toBeUndefined();
+    expect(offer?.method).toBe('equal_instalment');
+    expect(offer?.amount).toBeLessThanOrEqual(
+      Math.min(loan.maxAmount, d.metrics.workingCapitalGap),
+    );
+  });
+
+  it('serves a store expansion there within the survey range and its own lower cap', () => {
+    const d = decide(
+      goodSurvey,
+      { product: 'any', amount: 150_000_000, termMonths: 24, purpose: 'store_expansion' },
+      policy,
+      {},
+    );
+    expect(d.outcome).toBe('approve');
+    const offer = d.offers[0];
+    expect(offer?.product).toBe('credit_loan');
+    expect(offer?.amount).toBe(loan.maxAmount);
+    expect(offer?.bindingCap).toBe('product_cap');
+    expect(loan.maxAmount).toBeLessThan(policy.document.products.joint_guarantee.maxAmount);
+    expect(offer?.amount).toBeGreaterThanOrEqual(policy.document.limits.storeExpansion.minAmount);
+  });
+
+  it('asks a tighter grade than the guaranteed loans', () => {
+    const gradeC = { ...goodSurvey, tenureMonths: 40, netMargin: 0.06 };
+    const d = decide(gradeC, wcRequest, policy, withOperator);
+    expect(d.offers.map((o) => o.product)).toEqual(['operator_guarantee', 'credit_card']);
+    expect(d.productResults[2]).toEqual({
+      product: 'credit_loan',
+      eligible: false,
+      reasons: [expect.objectContaining({ code: 'GRADE_BELOW_PRODUCT_MINIMUM' })],
+    });
+  });
+
+  it('keeps a tighter coverage: the first instalment within cash flow / its minDscr', () => {
+    const indebted = { ...goodSurvey, existingDebt: 20_000_000, monthlyDebtService: 8_000_000 };
+    const request = { ...wcRequest, amount: 250_000_000, termMonths: 6 };
+    const d = decide(indebted, request, policy, withOperator);
+    const unsecured = d.offers.find((o) => o.product === 'credit_loan');
+    const guaranteed = d.offers.find((o) => o.product === 'operator_guarantee');
+    expect(unsecured?.bindingCap).toBe('repayment_capacity');
+    const capacity = d.metrics.monthlyNetCashFlow / loan.minDscr - 8_000_000;
+    expect(unsecured?.schedule[0]?.payment).toBeLessThanOrEqual(capacity);
+    expect(unsecured?.amount).toBeLessThan(guaranteed?.amount ?? 0);
+  });
+
+  it('is priced without the guarantee: a higher loss given default, so a higher rate', () => {
+    const d = decide(goodSurvey, wcRequest, policy, withOperator);
+    const rate = (p: string) => d.offers.find((o) => o.product === p)?.annualRateBps ?? 0;
+    expect(loan.lgd).toBeGreaterThan(policy.document.products.operator_guarantee.lgd);
+    expect(rate('credit_loan')).toBeGreaterThan(rate('operator_guarantee'));
   });
 });

@@ -220,3 +220,16 @@ describe('validatePolicy: checks across sections', () => {
     ]);
   });
 });
+
+describe('validatePolicy: the credit loan', () => {
+  it('refuses an unsecured loan with a looser coverage than the house minimum', () => {
+    const doc = policyCopy();
+    doc.products.credit_loan.minDscr = 1.1;
+    expect(problemsOf(doc)).toEqual([
+      {
+        path: 'products.credit_loan.minDscr',
+        message: expect.stringMatching(/house coverage 1.25/),
+      },
+    ]);
+  });
+});

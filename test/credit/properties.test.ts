@@ -81,7 +81,7 @@ describe('properties of the default policy', () => {
   });
 
   it('no offer exceeds its caps, its request, or the instalment the cash flow carries', () => {
-    const seen = { offers: 0, operator: 0, joint: 0, card: 0 };
+    const seen = { offers: 0, operator: 0, joint: 0, loan: 0, card: 0 };
     fc.assert(
       fc.property(surveyArb, requestArb, contextArb, (survey, request, context) => {
         const d = decide(survey, request, policy, context);
@@ -94,6 +94,7 @@ describe('properties of the default policy', () => {
           seen.offers++;
           if (o.product === 'operator_guarantee') seen.operator++;
           if (o.product === 'joint_guarantee') seen.joint++;
+          if (o.product === 'credit_loan') seen.loan++;
           if (o.product === 'credit_card') seen.card++;
           const rules = doc.products[o.product];
           expect(Number.isSafeInteger(o.amount) && o.amount > 0).toBe(true);
@@ -132,6 +133,14 @@ describe('properties of the default policy', () => {
             const size = context.guaranteeGroup?.memberCount ?? 0;
             expect(size >= 3 && size <= 5).toBe(true);
           }
+          if (o.product === 'credit_loan') {
+            const loan = doc.products.credit_loan;
+            expect(['A', 'B']).toContain(d.grade);
+            expect(o.guaranteeRequired).toBeUndefined();
+            const tighter = instalmentCapacity(d.metrics, loan.minDscr);
+            expect(o.schedule[0]?.payment).toBeLessThanOrEqual(tighter);
+            expect(o.amount).toBeLessThanOrEqual(loan.maxAmount);
+          }
           if (o.product === 'credit_card') {
             expect(o.amount).toBeLessThanOrEqual(50_000_000);
             expect(o.schedule).toEqual([]);
@@ -143,6 +152,7 @@ describe('properties of the default policy', () => {
     // The property must have met real offers of every product, or it proved nothing.
     expect(seen.operator).toBeGreaterThan(0);
     expect(seen.joint).toBeGreaterThan(0);
+    expect(seen.loan).toBeGreaterThan(0);
     expect(seen.card).toBeGreaterThan(0);
   });
 

@@ -17,6 +17,11 @@ export const referSurvey = (): Survey => sampleSurvey('mjy-015');
 /** The default policy declines this seeded survey (tenure under 12 months: a knock-out). */
 export const declineSurvey = (): Survey => sampleSurvey('kaien-011');
 export { strongSurvey };
+/**
+ * Approved at grade C (620): an operator-guaranteed loan and a card, and no credit loan (whose
+ * minimum grade is B), for tests of what happens to an application's other offers.
+ */
+export const twoOfferSurvey = (): Survey => ({ ...strongSurvey(), tenureMonths: 40 });
 
 export const residentId = (first17: string) => first17 + residentIdCheckChar(first17);
 
