@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { GRADES } from './grades';
+import { policyTestCaseSchema } from './policy-test-cases';
 import { PURPOSES } from './survey';
 
 const reasonCode = z
@@ -171,6 +172,8 @@ export const policySections = {
   }),
   pricing: z.strictObject({ costOfFundsBps: bps, operatingCostBps: bps }),
   products: z.strictObject(productSchemas),
+  /** Examples the policy must decide as stated (see policy-test-cases.ts). */
+  testCases: z.array(policyTestCaseSchema).optional(),
 };
 
 export const policyDocumentSchema = z.strictObject(policySections);

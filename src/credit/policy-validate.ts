@@ -19,6 +19,7 @@ import {
   policySections,
   productSchemas,
 } from './policy-schema';
+import { type PolicyTestCase, policyTestCaseSchema } from './policy-test-cases';
 import { MODEL_REASON_CODES } from './reasons';
 
 export interface PolicyProblem {
@@ -80,6 +81,7 @@ interface Sections {
   characteristics: (CharacteristicDocument | undefined)[];
   knockouts: (KnockoutDocument | undefined)[];
   products: Products;
+  testCases: (PolicyTestCase | undefined)[];
   /** True when every product parsed: checks over all products need all of them. */
   allProducts: boolean;
 }
@@ -115,6 +117,7 @@ function sectionsOf(doc: unknown): Sections {
     cashFlow: parsedOr(policySections.cashFlow, d.cashFlow),
     characteristics: listOf(characteristicSchema, scorecard.characteristics),
     knockouts: listOf(knockoutSchema, d.knockouts),
+    testCases: listOf(policyTestCaseSchema, d.testCases),
     products: products as Products,
     allProducts,
   };
@@ -138,6 +141,7 @@ function semanticProblems(s: Sections): PolicyProblem[] {
   }
   checkProducts(s.products, add);
   if (s.allProducts) checkAcrossProducts(s, add);
+  checkTestCases(s.testCases, add);
   return problems;
 }
 
@@ -228,6 +232,19 @@ function checkAcrossProducts(s: Sections, add: Add): void {
       );
     }
   }
+}
+
+function checkTestCases(list: (PolicyTestCase | undefined)[], add: Add): void {
+  const names = new Set<string>();
+  list.forEach((tc, i) => {
+    if (!tc) return;
+    if (names.has(tc.name)) add(`testCases[${i}].name`, `duplicate test case name ${tc.name}`);
+    names.add(tc.name);
+    const { minAmount, maxAmount } = tc.expect;
+    if (minAmount !== undefined && maxAmount !== undefined && minAmount > maxAmount) {
+      add(`testCases[${i}].expect.minAmount`, 'minimum is above maximum');
+    }
+  });
 }
 
 /** Reason codes are what a merchant and a reviewer read: each means one thing. */

@@ -27,12 +27,11 @@ describe('decide: scorecard and outcome', () => {
       ['cashConversionCycle', '< 30', 50],
       ['leverage', '< 0.05', 45],
       ['creditHistory', 'clean', 70],
-      ['businessModel', 'distributor', 30],
       ['inventoryTurnover', '< 31', 40],
       ['annualSales', '[500000000, 3000000000)', 35],
       ['inventoryValue', '< 300000000', 30],
     ]);
-    expect(d.score).toBe(200 + 465);
+    expect(d.score).toBe(230 + 435);
     expect(d.grade).toBe('A');
     expect(d.pd).toBeCloseTo(1 / (1 + 50 * 2 ** (65 / 20)), 6);
     expect(d.outcome).toBe('approve');
@@ -125,12 +124,12 @@ describe('decide: knock-outs and reasons', () => {
     expect(d.score).toBe(665 - 50 - 15 - 25);
     expect(d.outcome).toBe('refer');
     expect(d.offers).toEqual([]);
-    // shortfalls: tenure 50, creditHistory 25, netMargin 35, businessModel 10, annualSales 10
+    // shortfalls: tenure 50, netMargin 35, creditHistory 25, annualSales 10
     expect(d.reasons.map((r) => r.code)).toEqual([
       'TENURE_SHORT',
       'MARGIN_LOW',
       'CREDIT_HISTORY_WEAK',
-      'DISTRIBUTOR_MODEL',
+      'SALES_SMALL',
     ]);
     expect(d.reasons.every((r) => r.kind === 'characteristic' && r.textEn.length > 0)).toBe(true);
   });

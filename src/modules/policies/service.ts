@@ -1,5 +1,5 @@
 import type { AppDeps } from '../../app';
-import { validatePolicy } from '../../credit';
+import { checkPolicy } from '../../credit';
 import type { CommandContext } from '../../lib/command-context';
 import { decodeCursor, page } from '../../lib/cursor';
 import { newId } from '../../lib/ids';
@@ -19,8 +19,9 @@ import type { ActivateBody, CreatePolicyBody, PolicyView } from './schemas';
 
 type Document = Record<string, unknown>;
 
+/** Validation and the policy's own test cases: publish refuses a policy that fails either. */
 function problemsOf(document: unknown) {
-  const checked = validatePolicy(document);
+  const checked = checkPolicy(document);
   return checked.ok ? [] : checked.problems.map((p) => ({ path: p.path, message: p.message }));
 }
 
