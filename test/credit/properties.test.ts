@@ -80,6 +80,38 @@ describe('properties of the default policy', () => {
     );
   });
 
+  it('more funding from buyers or suppliers never lowers the score nor raises the gap', () => {
+    fc.assert(
+      fc.property(
+        surveyArb,
+        fc.integer({ min: 0, max: 1_000_000_000 }),
+        fc.constantFrom('customerAdvances' as const, 'payables' as const),
+        (survey, more, field) => {
+          const funded = { ...survey, [field]: (survey[field] ?? 0) + more };
+          // The survey's own bounds: advances within sales.
+          fc.pre(surveySchema.safeParse(funded).success);
+          const before = computeMetrics(survey, policy.metricParams);
+          const after = computeMetrics(funded, policy.metricParams);
+          expect(after.workingCapitalGap).toBeLessThanOrEqual(before.workingCapitalGap);
+          expect(scoreApplicant(funded, after, policy).score).toBeGreaterThanOrEqual(
+            scoreApplicant(survey, before, policy).score,
+          );
+        },
+      ),
+    );
+  });
+
+  it('finds no need when the cash cycle is not positive, and never a negative gap', () => {
+    fc.assert(
+      fc.property(surveyArb, (survey) => {
+        const m = computeMetrics(survey, policy.metricParams);
+        expect(m.workingCapitalGap).toBeGreaterThanOrEqual(0);
+        expect(m.workingCapitalGap).toBeLessThanOrEqual(m.workingCapitalNeed);
+        if (m.cashConversionCycleDays <= 0) expect(m.workingCapitalNeed).toBe(0);
+      }),
+    );
+  });
+
   it('no offer exceeds its caps, its request, or the instalment the cash flow carries', () => {
     const seen = { offers: 0, operator: 0, joint: 0, loan: 0, card: 0 };
     fc.assert(

@@ -81,6 +81,24 @@ describe('the survey sample through the default policy', () => {
     expect(expansions.filter((x) => x.d.offers.length > 0).length).toBeGreaterThanOrEqual(6);
   });
 
+  it('outside any agreement or group, serves strong merchants with the credit loan, store expansion included', () => {
+    const alone = sampleMerchants.map((m) => ({
+      m,
+      d: decide(m.survey, m.request ?? defaultRequest, policy, {}),
+    }));
+    const expansions = alone.filter((x) => x.m.request?.purpose === 'store_expansion');
+    const served = expansions.filter((x) => x.d.offers[0]?.product === 'credit_loan');
+    expect(served.length).toBeGreaterThanOrEqual(5);
+    for (const x of served) expect(['A', 'B']).toContain(x.d.grade);
+    const strongWorkingCapital = alone.filter(
+      (x) => x.m.request?.purpose === 'working_capital' && ['A', 'B'].includes(x.d.grade),
+    );
+    expect(strongWorkingCapital.length).toBeGreaterThan(0);
+    for (const x of strongWorkingCapital) {
+      if (x.d.outcome === 'approve') expect(x.d.offers[0]?.product).toBe('credit_loan');
+    }
+  });
+
   it('gives every declined or referred merchant between one and four reasons', () => {
     for (const { d } of decided) {
       if (d.outcome === 'approve') expect(d.reasons).toEqual([]);
