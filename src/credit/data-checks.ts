@@ -11,11 +11,14 @@ export interface DataCheckParams {
   inventoryDaysTolerance: number;
 }
 
+/** Shared answer when every figure agrees (the usual case: no allocation on the hot path). */
+const NONE: Reason[] = Object.freeze([]) as unknown as Reason[];
+
 /** The reasons of every failed check, in a fixed order; empty when the figures agree. */
 export function dataCheckReasons(metrics: Metrics, params: DataCheckParams): Reason[] {
-  const failed: DataCheckCode[] = [];
+  let failed: DataCheckCode[] | null = null;
   if (Math.abs(metrics.inventoryDaysDifference) > params.inventoryDaysTolerance) {
-    failed.push('INCONSISTENT_INVENTORY');
+    failed = ['INCONSISTENT_INVENTORY'];
   }
-  return failed.map(dataReason);
+  return failed === null ? NONE : failed.map(dataReason);
 }

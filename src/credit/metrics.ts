@@ -72,12 +72,12 @@ export function computeMetrics(
 
   // Days of sales (receivables, advances) or of cost of sales (payables, prepayments), per the
   // formula's 附件: 周转天数 = 360 / 周转次数.
-  const salesDays = (x: number) => (sales > 0 ? (x / sales) * DAYS_PER_YEAR : 0);
-  const costDays = (x: number) => (costOfSales > 0 ? (x / costOfSales) * DAYS_PER_YEAR : 0);
-  const receivable = salesDays(survey.receivables);
-  const advance = salesDays(survey.customerAdvances ?? 0);
-  const payable = costDays(survey.payables);
-  const prepayment = costDays(survey.supplierPrepayments ?? 0);
+  const perSales = sales > 0 ? DAYS_PER_YEAR / sales : 0;
+  const perCost = costOfSales > 0 ? DAYS_PER_YEAR / costOfSales : 0;
+  const receivable = survey.receivables * perSales;
+  const advance = (survey.customerAdvances ?? 0) * perSales;
+  const payable = survey.payables * perCost;
+  const prepayment = (survey.supplierPrepayments ?? 0) * perCost;
   // Stock balance against reported turnover. When they disagree beyond the tolerance the model
   // takes the prudent figure for each use: the slower turnover for the score and the shown
   // cycle (a risk view no better than either figure), the faster for the need (a loan no larger
