@@ -2,11 +2,14 @@
  * decide(): the one entry point of the credit model. Pure and deterministic: the same
  * survey, request, policy and context give the same decision, byte for byte.
  *
- * Flow: metrics -> scorecard and knock-outs -> outcome -> products -> offers -> reasons.
+ * Flow: metrics -> scorecard, knock-outs and data checks -> outcome -> products -> offers ->
+ * reasons. A failed data check turns an approve into a refer: the officer rechecks the figures.
  * An approve that no product can serve becomes a refer (a reviewer may find a structure,
  * e.g. a guarantee group), carrying NO_ELIGIBLE_PRODUCT and the products' reasons.
  * A manual override approves within every cap but never lifts a knock-out.
  */
+
+import { dataCheckReasons } from './data-checks';
 import type {
   Decision,
   DecisionContext,
@@ -17,6 +20,7 @@ import type {
 import { computeMetrics } from './metrics';
 import type { CompiledPolicy, Outcome } from './policy-compile';
 import { evaluateCreditCard } from './products/credit-card';
+import { evaluateCreditLoan } from './products/credit-loan';
 import { evaluateJointGuarantee } from './products/joint-guarantee';
 import { evaluateOperatorGuarantee } from './products/operator-guarantee';
 import type { ProductEvaluation, ProductInput, ProvisionalOffer } from './products/product-context';
@@ -25,7 +29,13 @@ import { buildSchedule, type ScheduleRow } from './schedule';
 import { scoreApplicant } from './scorecard';
 import type { LoanRequest, Survey } from './survey';
 
-const EVALUATORS = [evaluateOperatorGuarantee, evaluateJointGuarantee, evaluateCreditCard];
+/** Fixed order, which also breaks ties of fit: guaranteed loans, the unsecured loan, the card. */
+const EVALUATORS = [
+  evaluateOperatorGuarantee,
+  evaluateJointGuarantee,
+  evaluateCreditLoan,
+  evaluateCreditCard,
+];
 
 export function decide(
   survey: Survey,
@@ -43,8 +53,11 @@ export function decide(
     textEn: k.textEn,
   }));
 
+  const dataReasons = dataCheckReasons(metrics, policy.metricParams);
+
   const override = context.override ?? null;
-  const modelOutcome: Outcome = knockouts.length > 0 ? 'decline' : policy.outcomeOf(card.score);
+  const scored: Outcome = knockouts.length > 0 ? 'decline' : policy.outcomeOf(card.score);
+  const modelOutcome: Outcome = scored === 'approve' && dataReasons.length > 0 ? 'refer' : scored;
   const overridden = override !== null && knockouts.length === 0 && modelOutcome !== 'approve';
   const approving = modelOutcome === 'approve' || overridden;
 
@@ -79,10 +92,16 @@ export function decide(
       );
     } else {
       // A clean approve needs no reasons; an overridden one keeps what held the model back.
-      reasons = overridden ? principalReasons(characteristicReasons(policy, card.points)) : [];
+      reasons = overridden
+        ? principalReasons(dataReasons, characteristicReasons(policy, card.points))
+        : [];
     }
   } else {
-    reasons = principalReasons(knockoutReasons, characteristicReasons(policy, card.points));
+    reasons = principalReasons(
+      knockoutReasons,
+      dataReasons,
+      characteristicReasons(policy, card.points),
+    );
   }
 
   return {

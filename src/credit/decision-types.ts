@@ -5,7 +5,8 @@ import type { Outcome, PointsLine } from './policy-compile';
 import type { ScheduleRow } from './schedule';
 import type { Product } from './survey';
 
-export type ReasonKind = 'knockout' | 'characteristic' | 'product';
+/** `data`: figures of the survey that disagree with each other (the officer rechecks). */
+export type ReasonKind = 'knockout' | 'data' | 'characteristic' | 'product';
 
 export interface Reason {
   /** Stable SCREAMING_SNAKE code, e.g. TENURE_SHORT. */
@@ -70,7 +71,7 @@ export interface Decision {
   grade: Grade;
   /** Probability of default implied by the score, 6 decimals. */
   pd: number;
-  /** At most four, knock-outs first. Empty for a clean approve. */
+  /** At most four: knock-outs, then data checks, then the rest. Empty for a clean approve. */
   reasons: Reason[];
   knockouts: string[];
   metrics: Metrics;

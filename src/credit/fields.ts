@@ -14,6 +14,9 @@ type NumericSurveyField =
   | 'inventoryTurnoverDays'
   | 'receivables'
   | 'payables'
+  | 'supplierPrepayments'
+  | 'customerAdvances'
+  | 'ownFunds'
   | 'existingDebt'
   | 'monthlyDebtService';
 
@@ -26,6 +29,9 @@ const NUMERIC_SURVEY_FIELDS: readonly NumericSurveyField[] = [
   'inventoryTurnoverDays',
   'receivables',
   'payables',
+  'supplierPrepayments',
+  'customerAdvances',
+  'ownFunds',
   'existingDebt',
   'monthlyDebtService',
 ];
@@ -34,8 +40,13 @@ const METRIC_FIELDS: readonly (keyof Metrics)[] = [
   'monthlySales',
   'monthlyNetCashFlow',
   'annualNetProfit',
+  'stockDays',
+  'inventoryDaysDifference',
+  'inventoryDays',
   'receivableDays',
   'payableDays',
+  'prepaymentDays',
+  'advanceDays',
   'cashConversionCycleDays',
   'workingCapitalTurnover',
   'workingCapitalNeed',
@@ -71,7 +82,8 @@ export function isCategoricalField(field: string): boolean {
 export function numericReader(field: string): NumericReader {
   if ((NUMERIC_SURVEY_FIELDS as readonly string[]).includes(field)) {
     const f = field as NumericSurveyField;
-    return (survey) => survey[f];
+    // Optional money fields (own funds, advances, prepayments) default to 0, as in the formula.
+    return (survey) => survey[f] ?? 0;
   }
   if ((METRIC_FIELDS as readonly string[]).includes(field)) {
     const f = field as keyof Metrics;

@@ -49,6 +49,7 @@ export {
   type ScoredLoan,
   scoreBinEdges,
 } from './monitoring';
+export { checkPolicy, runPolicyTestCases, type TestCaseFailure } from './policy-check';
 export {
   type CompiledPolicy,
   compilePolicy,
@@ -57,6 +58,7 @@ export {
   PolicyInvalidError,
 } from './policy-compile';
 export { type PolicyDocument, policyDocumentSchema } from './policy-schema';
+export { decisionContextSchema, type PolicyTestCase } from './policy-test-cases';
 export {
   formatPath,
   type PolicyProblem,

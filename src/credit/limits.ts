@@ -6,7 +6,7 @@
 import type { Metrics } from './metrics';
 import { annuityPresentValue, floorTo, monthlyRate } from './money';
 import type { PolicyDocument } from './policy-schema';
-import type { ProductReasonCode } from './reasons';
+import type { ProductReasonCode } from './reason-texts';
 import type { ScheduleMethod } from './schedule';
 import type { Purpose, Survey } from './survey';
 

@@ -69,8 +69,8 @@ export function compilePolicy(doc: PolicyDocument): CompiledPolicy {
     document: policy,
     metricParams: {
       growthRate: policy.cashFlow.growthRate,
-      minCycleDays: policy.cashFlow.minCycleDays,
       assessmentRateBps: policy.cashFlow.assessmentRateBps,
+      inventoryDaysTolerance: policy.dataChecks.inventoryDaysTolerance,
     },
     basePoints: policy.scorecard.basePoints,
     characteristics: policy.scorecard.characteristics.map(compileCharacteristic),

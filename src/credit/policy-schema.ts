@@ -2,10 +2,12 @@
  * The credit-policy document: everything credit-related the model uses, as versioned data.
  * This file holds its structure (zod); policy-validate.ts checks what structure cannot say
  * (bins without gaps, ordered cutoffs, consistent caps), and policy-compile.ts turns it into
- * closures.
+ * closures. Every object is strict: an unknown key (a typo such as `cashFlow.minDscrr`) is an
+ * error with its path, never silently dropped.
  */
 import { z } from 'zod';
 import { GRADES } from './grades';
+import { policyTestCaseSchema } from './policy-test-cases';
 import { PURPOSES } from './survey';
 
 const reasonCode = z
@@ -19,13 +21,13 @@ const grade = z.enum(GRADES);
 const purpose = z.enum(PURPOSES);
 
 /** A numeric bin is the half-open interval [min, max); null means unbounded on that side. */
-const numericBin = z.object({
+const numericBin = z.strictObject({
   min: z.number().nullable(),
   max: z.number().nullable(),
   points: z.number().int(),
 });
 
-const categoricalBin = z.object({
+const categoricalBin = z.strictObject({
   values: z.array(z.string()).min(1),
   points: z.number().int(),
 });
@@ -39,7 +41,7 @@ const characteristicBase = {
   ...texts,
 };
 
-const numericCharacteristic = z.object({
+const numericCharacteristic = z.strictObject({
   kind: z.literal('numeric'),
   ...characteristicBase,
   /** Which way is better: validation then requires points to be monotone that way. */
@@ -47,18 +49,18 @@ const numericCharacteristic = z.object({
   bins: z.array(numericBin).min(1),
 });
 
-const categoricalCharacteristic = z.object({
+const categoricalCharacteristic = z.strictObject({
   kind: z.literal('categorical'),
   ...characteristicBase,
   bins: z.array(categoricalBin).min(1),
 });
 
-const characteristic = z.discriminatedUnion('kind', [
+export const characteristicSchema = z.discriminatedUnion('kind', [
   numericCharacteristic,
   categoricalCharacteristic,
 ]);
 
-const knockout = z.object({
+export const knockoutSchema = z.strictObject({
   code: reasonCode,
   field: z.string().min(1),
   operator: z.enum(['lt', 'lte', 'gt', 'gte', 'in']),
@@ -95,71 +97,88 @@ const loanProduct = {
   method: z.enum(['equal_instalment', 'equal_principal']),
 };
 
-export const policyDocumentSchema = z.object({
+/** Each product's rules, parsed one by one for validation: one broken product hides no other. */
+export const productSchemas = {
+  /** Term also within the lease remaining and the operator agreement's maximum term. */
+  operator_guarantee: z.strictObject(loanProduct),
+  joint_guarantee: z.strictObject({
+    ...loanProduct,
+    perMemberCap: fen,
+    minGroupSize: z.number().int().min(2).max(20),
+    maxGroupSize: z.number().int().min(2).max(20),
+    /** Each member's contingent liability at most this multiple of its annual net profit. */
+    contingentLiabilityMultiple: z.number().positive(),
+  }),
+  /** Unsecured: no guarantor, so a coverage of its own, at least the house minimum. */
+  credit_loan: z.strictObject({
+    ...loanProduct,
+    minDscr: z.number().min(1).max(10),
+  }),
+  credit_card: z.strictObject({
+    ...productBase,
+    /** Months until the limit is reviewed, shown as the card offer's term. */
+    termMonths: months,
+    sizingBasis: z.enum(['monthly_sales', 'monthly_net_cash_flow']),
+    multiplesByGrade: z.strictObject({
+      A: z.number().min(0),
+      B: z.number().min(0),
+      C: z.number().min(0),
+      D: z.number().min(0),
+      E: z.number().min(0),
+    }),
+  }),
+};
+
+/** The document's sections, parsed one by one for validation (see policy-validate.ts). */
+export const policySections = {
   version: z.number().int().min(1),
   name: z.string().min(1),
   /** Days an offer stays open; the service stamps the dates. */
   offerValidityDays: z.number().int().min(1).max(365),
-  scaling: z.object({
+  scaling: z.strictObject({
     baseScore: z.number().int(),
     baseOdds: z.number().positive(),
     pdo: z.number().positive(),
   }),
-  scorecard: z.object({
+  scorecard: z.strictObject({
     basePoints: z.number().int(),
-    characteristics: z.array(characteristic).min(1),
+    characteristics: z.array(characteristicSchema).min(1),
   }),
   /** Minimum score of each grade; below D is E. */
-  grades: z.object({
+  grades: z.strictObject({
     A: z.number().int(),
     B: z.number().int(),
     C: z.number().int(),
     D: z.number().int(),
   }),
-  outcomes: z.object({ approveMinScore: z.number().int(), referMinScore: z.number().int() }),
-  knockouts: z.array(knockout),
-  cashFlow: z.object({
+  outcomes: z.strictObject({ approveMinScore: z.number().int(), referMinScore: z.number().int() }),
+  knockouts: z.array(knockoutSchema),
+  /** Checks that the survey's figures agree with each other; a failed check refers. */
+  dataChecks: z.strictObject({
+    /** Days stock days (balance / cost of sales x 360) may differ from the reported turnover. */
+    inventoryDaysTolerance: z.number().min(0).max(360),
+  }),
+  cashFlow: z.strictObject({
     growthRate: z.number().min(-0.5).max(2),
-    minCycleDays: z.number().positive().max(360),
     minDscr: z.number().min(1).max(10),
     assessmentRateBps: bps,
   }),
-  limits: z.object({
+  limits: z.strictObject({
     maxShareOfAnnualSales: z.number().positive().max(1),
     /** Offers are rounded down to a multiple of this (fen). */
     roundDownToFen: z.number().int().min(1),
-    storeExpansion: z.object({ minAmount: fen, maxAmount: fen }),
-    shortTermTurnover: z.object({ monthsOfSales: z.number().positive().max(12) }),
+    storeExpansion: z.strictObject({ minAmount: fen, maxAmount: fen }),
+    shortTermTurnover: z.strictObject({ monthsOfSales: z.number().positive().max(12) }),
   }),
-  pricing: z.object({ costOfFundsBps: bps, operatingCostBps: bps }),
-  products: z.object({
-    /** Term also within the lease remaining and the operator agreement's maximum term. */
-    operator_guarantee: z.object(loanProduct),
-    joint_guarantee: z.object({
-      ...loanProduct,
-      perMemberCap: fen,
-      minGroupSize: z.number().int().min(2).max(20),
-      maxGroupSize: z.number().int().min(2).max(20),
-      /** Each member's contingent liability at most this multiple of its annual net profit. */
-      contingentLiabilityMultiple: z.number().positive(),
-    }),
-    credit_card: z.object({
-      ...productBase,
-      /** Months until the limit is reviewed, shown as the card offer's term. */
-      termMonths: months,
-      sizingBasis: z.enum(['monthly_sales', 'monthly_net_cash_flow']),
-      multiplesByGrade: z.object({
-        A: z.number().min(0),
-        B: z.number().min(0),
-        C: z.number().min(0),
-        D: z.number().min(0),
-        E: z.number().min(0),
-      }),
-    }),
-  }),
-});
+  pricing: z.strictObject({ costOfFundsBps: bps, operatingCostBps: bps }),
+  products: z.strictObject(productSchemas),
+  /** Examples the policy must decide as stated (see policy-test-cases.ts). */
+  testCases: z.array(policyTestCaseSchema).optional(),
+};
+
+export const policyDocumentSchema = z.strictObject(policySections);
 
 export type PolicyDocument = z.infer<typeof policyDocumentSchema>;
-export type CharacteristicDocument = z.infer<typeof characteristic>;
-export type KnockoutDocument = z.infer<typeof knockout>;
+export type CharacteristicDocument = z.infer<typeof characteristicSchema>;
+export type KnockoutDocument = z.infer<typeof knockoutSchema>;
 export type ProductsDocument = PolicyDocument['products'];

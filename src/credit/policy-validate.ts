@@ -1,16 +1,26 @@
 /**
- * Validation of a policy document. Structure first (zod, every issue at once); when the
- * structure holds, the semantic checks all run and every problem is reported together.
+ * Validation of a policy document. Structure (zod, strict: unknown keys are errors) and
+ * meaning are checked together and every problem is reported in one answer: each section is
+ * parsed on its own, and the semantic checks run on the sections that parsed, so a typo in
+ * one product hides neither a gap between bins nor a cutoff out of order elsewhere.
  * Paths are strings in JavaScript accessor form: `scorecard.characteristics[2].bins[1].max`.
  */
+import type { z } from 'zod';
 import { CATEGORICAL_FIELDS, isCategoricalField, isNumericField } from './fields';
-import { GRADES } from './grades';
+import { GRADES, type Grade, gradeAtLeast } from './grades';
 import {
   type CharacteristicDocument,
+  characteristicSchema,
   type KnockoutDocument,
+  knockoutSchema,
   type PolicyDocument,
+  type ProductsDocument,
   policyDocumentSchema,
+  policySections,
+  productSchemas,
 } from './policy-schema';
+import { type PolicyTestCase, policyTestCaseSchema } from './policy-test-cases';
+import { MODEL_REASON_CODES } from './reason-texts';
 
 export interface PolicyProblem {
   path: string;
@@ -31,41 +41,122 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-export function validatePolicy(doc: unknown): PolicyValidation {
-  const parsed = policyDocumentSchema.safeParse(doc);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
-    };
+/** zod issues as problems; an unknown key is named by its own path, one problem per key. */
+export function issueProblems(issues: z.core.$ZodIssue[], prefix: PropertyKey[] = []) {
+  const problems: PolicyProblem[] = [];
+  for (const issue of issues) {
+    const at = [...prefix, ...issue.path];
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        problems.push({ path: formatPath([...at, key]), message: `unknown key ${key}` });
+      }
+    } else {
+      problems.push({ path: formatPath(at), message: issue.message });
+    }
   }
-  const problems = semanticProblems(parsed.data);
-  return problems.length === 0 ? { ok: true, policy: parsed.data } : { ok: false, problems };
+  return problems;
 }
 
-function semanticProblems(doc: PolicyDocument): PolicyProblem[] {
+export function validatePolicy(doc: unknown): PolicyValidation {
+  const parsed = policyDocumentSchema.safeParse(doc);
+  const problems = parsed.success ? [] : issueProblems(parsed.error.issues);
+  const seen = new Set(problems.map((p) => `${p.path}\n${p.message}`));
+  for (const p of semanticProblems(sectionsOf(parsed.success ? parsed.data : doc))) {
+    if (!seen.has(`${p.path}\n${p.message}`)) problems.push(p);
+  }
+  if (parsed.success && problems.length === 0) return { ok: true, policy: parsed.data };
+  return { ok: false, problems };
+}
+
+type Products = Partial<ProductsDocument>;
+type ProductName = keyof ProductsDocument;
+type AnyProduct = ProductsDocument[ProductName];
+
+/** The sections of a document that parse on their own; lists element by element. */
+interface Sections {
+  grades?: PolicyDocument['grades'];
+  outcomes?: PolicyDocument['outcomes'];
+  limits?: PolicyDocument['limits'];
+  cashFlow?: PolicyDocument['cashFlow'];
+  characteristics: (CharacteristicDocument | undefined)[];
+  knockouts: (KnockoutDocument | undefined)[];
+  products: Products;
+  testCases: (PolicyTestCase | undefined)[];
+  /** True when every product parsed: checks over all products need all of them. */
+  allProducts: boolean;
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function parsedOr<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
+  const r = schema.safeParse(value);
+  return r.success ? r.data : undefined;
+}
+
+function listOf<T>(schema: z.ZodType<T>, value: unknown): (T | undefined)[] {
+  return Array.isArray(value) ? value.map((v) => parsedOr(schema, v)) : [];
+}
+
+function sectionsOf(doc: unknown): Sections {
+  const d = isRecord(doc) ? doc : {};
+  const scorecard = isRecord(d.scorecard) ? d.scorecard : {};
+  const rawProducts = isRecord(d.products) ? d.products : {};
+  const products: Record<string, unknown> = {};
+  let allProducts = true;
+  for (const [name, schema] of Object.entries(productSchemas)) {
+    const p = parsedOr(schema as z.ZodType<unknown>, rawProducts[name]);
+    if (p === undefined) allProducts = false;
+    else products[name] = p;
+  }
+  return {
+    grades: parsedOr(policySections.grades, d.grades),
+    outcomes: parsedOr(policySections.outcomes, d.outcomes),
+    limits: parsedOr(policySections.limits, d.limits),
+    cashFlow: parsedOr(policySections.cashFlow, d.cashFlow),
+    characteristics: listOf(characteristicSchema, scorecard.characteristics),
+    knockouts: listOf(knockoutSchema, d.knockouts),
+    testCases: listOf(policyTestCaseSchema, d.testCases),
+    products: products as Products,
+    allProducts,
+  };
+}
+
+type Add = (path: string, message: string) => void;
+
+function semanticProblems(s: Sections): PolicyProblem[] {
   const problems: PolicyProblem[] = [];
-  const add = (path: string, message: string) => problems.push({ path, message });
+  const add: Add = (path, message) => problems.push({ path, message });
 
-  checkCharacteristics(doc.scorecard.characteristics, add);
-  checkKnockouts(doc.knockouts, add);
+  checkCharacteristics(s.characteristics, add);
+  checkKnockouts(s.knockouts, add);
+  checkReasonCodes(s, add);
+  if (s.grades) checkGrades(s.grades, add);
+  if (s.outcomes && s.outcomes.referMinScore > s.outcomes.approveMinScore) {
+    add('outcomes.referMinScore', 'refer cutoff must not be above the approve cutoff');
+  }
+  if (s.limits && s.limits.storeExpansion.minAmount > s.limits.storeExpansion.maxAmount) {
+    add('limits.storeExpansion.minAmount', 'minimum is above maximum');
+  }
+  checkProducts(s.products, add);
+  if (s.allProducts) checkAcrossProducts(s, add);
+  checkTestCases(s.testCases, add);
+  return problems;
+}
 
+function checkGrades(grades: PolicyDocument['grades'], add: Add): void {
   for (let i = 1; i < 4; i++) {
     const better = GRADES[i - 1] as 'A' | 'B' | 'C';
     const worse = GRADES[i] as 'B' | 'C' | 'D';
-    if (doc.grades[worse] >= doc.grades[better]) {
+    if (grades[worse] >= grades[better]) {
       add(`grades.${worse}`, `grade ${worse} minimum must be below grade ${better} minimum`);
     }
   }
-  if (doc.outcomes.referMinScore > doc.outcomes.approveMinScore) {
-    add('outcomes.referMinScore', 'refer cutoff must not be above the approve cutoff');
-  }
-  const { storeExpansion } = doc.limits;
-  if (storeExpansion.minAmount > storeExpansion.maxAmount) {
-    add('limits.storeExpansion.minAmount', 'minimum is above maximum');
-  }
+}
 
-  for (const [name, p] of Object.entries(doc.products)) {
+function checkProducts(products: Products, add: Add): void {
+  for (const [name, p] of Object.entries(products) as [ProductName, AnyProduct][]) {
     const at = `products.${name}`;
     if (p.minAmount > p.maxAmount)
       add(`${at}.minAmount`, 'minimum amount is above the product cap');
@@ -76,39 +167,106 @@ function semanticProblems(doc: PolicyDocument): PolicyProblem[] {
         add(`${at}.fitPurposes[${i}]`, `${purpose} is not among the product's purposes`);
       }
     });
-  }
-  for (const name of ['operator_guarantee', 'joint_guarantee'] as const) {
-    const p = doc.products[name];
-    if (p.minTermMonths > p.maxTermMonths) {
-      add(`products.${name}.minTermMonths`, 'minimum term is above the maximum term');
+    if ('minTermMonths' in p && p.minTermMonths > p.maxTermMonths) {
+      add(`${at}.minTermMonths`, 'minimum term is above the maximum term');
     }
   }
-  const joint = doc.products.joint_guarantee;
-  if (joint.perMemberCap > joint.maxAmount) {
+  const joint = products.joint_guarantee;
+  if (joint && joint.perMemberCap > joint.maxAmount) {
     add('products.joint_guarantee.perMemberCap', 'per-member cap is above the product cap');
   }
-  if (joint.minGroupSize > joint.maxGroupSize) {
+  if (joint && joint.minGroupSize > joint.maxGroupSize) {
     add('products.joint_guarantee.minGroupSize', 'minimum group size is above the maximum');
   }
-  const card = doc.products.credit_card;
-  for (let i = 1; i < GRADES.length; i++) {
-    const better = GRADES[i - 1] as keyof typeof card.multiplesByGrade;
-    const worse = GRADES[i] as keyof typeof card.multiplesByGrade;
-    if (card.multiplesByGrade[worse] > card.multiplesByGrade[better]) {
+  const card = products.credit_card;
+  if (card) {
+    for (let i = 1; i < GRADES.length; i++) {
+      const better = GRADES[i - 1] as Grade;
+      const worse = GRADES[i] as Grade;
+      if (card.multiplesByGrade[worse] > card.multiplesByGrade[better]) {
+        add(
+          `products.credit_card.multiplesByGrade.${worse}`,
+          `grade ${worse} must not size above grade ${better}`,
+        );
+      }
+    }
+  }
+}
+
+/** Checks that read several sections: what no single section can get wrong on its own. */
+function checkAcrossProducts(s: Sections, add: Add): void {
+  const enabled = (Object.entries(s.products) as [ProductName, AnyProduct][]).filter(
+    ([, p]) => p.enabled,
+  );
+  if (enabled.length === 0) {
+    add('products', 'no product is enabled: every approve would become a refer');
+    return;
+  }
+  if (s.grades && s.outcomes) {
+    const g = s.grades;
+    const score = s.outcomes.approveMinScore;
+    const grade: Grade =
+      score >= g.A ? 'A' : score >= g.B ? 'B' : score >= g.C ? 'C' : score >= g.D ? 'D' : 'E';
+    if (!enabled.some(([, p]) => gradeAtLeast(grade, p.minGrade))) {
+      const weakest = enabled.map(([, p]) => p.minGrade).sort()[enabled.length - 1];
       add(
-        `products.credit_card.multiplesByGrade.${worse}`,
-        `grade ${worse} must not size above grade ${better}`,
+        'outcomes.approveMinScore',
+        `the approve cutoff ${score} is grade ${grade}, below every enabled product's minimum grade (at best ${weakest})`,
       );
     }
   }
-  return problems;
+  const loan = s.products.credit_loan;
+  if (loan && s.cashFlow && loan.minDscr < s.cashFlow.minDscr) {
+    add(
+      'products.credit_loan.minDscr',
+      `an unsecured loan needs at least the house coverage ${s.cashFlow.minDscr}`,
+    );
+  }
+  if (s.limits) {
+    const funding = enabled.filter(([, p]) => p.purposes.includes('store_expansion'));
+    const cap = Math.max(0, ...funding.map(([, p]) => p.maxAmount));
+    if (funding.length > 0 && s.limits.storeExpansion.minAmount > cap) {
+      add(
+        'limits.storeExpansion.minAmount',
+        `the store-expansion range starts above every product cap (at most ${cap})`,
+      );
+    }
+  }
 }
 
-type Add = (path: string, message: string) => void;
+function checkTestCases(list: (PolicyTestCase | undefined)[], add: Add): void {
+  const names = new Set<string>();
+  list.forEach((tc, i) => {
+    if (!tc) return;
+    if (names.has(tc.name)) add(`testCases[${i}].name`, `duplicate test case name ${tc.name}`);
+    names.add(tc.name);
+    const { minAmount, maxAmount } = tc.expect;
+    if (minAmount !== undefined && maxAmount !== undefined && minAmount > maxAmount) {
+      add(`testCases[${i}].expect.minAmount`, 'minimum is above maximum');
+    }
+  });
+}
 
-function checkCharacteristics(list: CharacteristicDocument[], add: Add): void {
+/** Reason codes are what a merchant and a reviewer read: each means one thing. */
+function checkReasonCodes(s: Sections, add: Add): void {
+  const owner = new Map<string, string>(MODEL_REASON_CODES.map((c) => [c, 'the model']));
+  const claim = (code: string, path: string) => {
+    const first = owner.get(code);
+    if (first !== undefined) add(path, `duplicate reason code ${code} (also ${first})`);
+    else owner.set(code, path);
+  };
+  s.characteristics.forEach((c, i) => {
+    if (c) claim(c.reasonCode, `scorecard.characteristics[${i}].reasonCode`);
+  });
+  s.knockouts.forEach((k, i) => {
+    if (k) claim(k.code, `knockouts[${i}].code`);
+  });
+}
+
+function checkCharacteristics(list: (CharacteristicDocument | undefined)[], add: Add): void {
   const names = new Set<string>();
   list.forEach((c, ci) => {
+    if (!c) return;
     const at = `scorecard.characteristics[${ci}]`;
     if (names.has(c.name)) add(`${at}.name`, `duplicate characteristic name ${c.name}`);
     names.add(c.name);
@@ -185,12 +343,10 @@ function checkCategoricalBins(
   if (missing.length > 0) add(`${at}.bins`, `gap: no bin for ${missing.join(', ')}`);
 }
 
-function checkKnockouts(list: KnockoutDocument[], add: Add): void {
-  const codes = new Set<string>();
+function checkKnockouts(list: (KnockoutDocument | undefined)[], add: Add): void {
   list.forEach((k, i) => {
+    if (!k) return;
     const at = `knockouts[${i}]`;
-    if (codes.has(k.code)) add(`${at}.code`, `duplicate knock-out code ${k.code}`);
-    codes.add(k.code);
     if (k.operator === 'in') {
       if (!isCategoricalField(k.field)) {
         add(`${at}.field`, `unknown categorical survey field: ${k.field}`);

@@ -11,29 +11,55 @@ export const fenSchema = z.number().int().nonnegative();
 export const BUSINESS_FORMS = ['individual', 'enterprise'] as const;
 export const BUSINESS_MODELS = ['distributor', 'manufacturer_outlet'] as const;
 export const CREDIT_HISTORIES = ['none', 'clean', 'late_30', 'late_90_plus', 'default'] as const;
-export const PRODUCTS = ['operator_guarantee', 'joint_guarantee', 'credit_card'] as const;
+export const PRODUCTS = [
+  'operator_guarantee',
+  'joint_guarantee',
+  'credit_loan',
+  'credit_card',
+] as const;
 export const PURPOSES = ['working_capital', 'store_expansion', 'short_term_turnover'] as const;
 
 /** Upper bounds that no stall in the markets can plausibly exceed. */
 const MAX_TENURE_MONTHS = 600;
 const MAX_INVENTORY_TO_SALES = 5;
 
+/** Money fields say their unit: a newcomer once sent 元 and was scored 100 times smaller. */
+const money = (what: string) => fenSchema.describe(`${what}; fen (1/100 元)`);
+
 const surveyShape = z.strictObject({
-  businessForm: z.enum(BUSINESS_FORMS),
-  businessModel: z.enum(BUSINESS_MODELS),
-  tenureMonths: z.number().int().min(0).max(MAX_TENURE_MONTHS),
-  storeCount: z.number().int().min(1).max(100),
-  annualSales: fenSchema,
-  netMargin: z.number().min(-1).max(1),
-  inventoryValue: fenSchema,
-  inventoryTurnoverDays: z.number().int().min(0).max(720),
-  receivables: fenSchema,
-  payables: fenSchema,
-  existingDebt: fenSchema,
-  monthlyDebtService: fenSchema,
-  ownFunds: fenSchema.optional(),
-  creditHistory: z.enum(CREDIT_HISTORIES),
-  leaseRemainingMonths: z.number().int().min(0).max(MAX_TENURE_MONTHS).optional(),
+  businessForm: z.enum(BUSINESS_FORMS).describe('经营主体 business form'),
+  businessModel: z.enum(BUSINESS_MODELS).describe('经营模式 business model'),
+  tenureMonths: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_TENURE_MONTHS)
+    .describe('经营年限 months in business'),
+  storeCount: z.number().int().min(1).max(100).describe('门店数 number of stores'),
+  annualSales: money('年销售收入 annual sales'),
+  netMargin: z.number().min(-1).max(1).describe('销售利润率 net margin, a ratio (0.1 = 10%)'),
+  inventoryValue: money('存货 stock at cost'),
+  inventoryTurnoverDays: z
+    .number()
+    .int()
+    .min(0)
+    .max(720)
+    .describe('存货周转天数 reported inventory turnover, days'),
+  receivables: money('应收账款 receivables'),
+  payables: money('应付账款 payables'),
+  supplierPrepayments: money('预付账款 prepayments to suppliers').optional(),
+  customerAdvances: money('预收账款 advances (deposits) from customers').optional(),
+  existingDebt: money('现有借款 existing loans outstanding'),
+  monthlyDebtService: money('月还款额 monthly debt service'),
+  ownFunds: money('自有资金 own funds put into working capital').optional(),
+  creditHistory: z.enum(CREDIT_HISTORIES).describe('信用记录 credit history'),
+  leaseRemainingMonths: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_TENURE_MONTHS)
+    .optional()
+    .describe('剩余租期 months of stall lease remaining'),
 });
 
 export type Survey = z.infer<typeof surveyShape>;
@@ -65,6 +91,18 @@ const crossChecks: CrossCheck[] = [
     messageZh: '应收账款不得超过年销售额',
   },
   {
+    path: 'customerAdvances',
+    fails: (s) => (s.customerAdvances ?? 0) > s.annualSales,
+    message: 'customerAdvances must not exceed annualSales',
+    messageZh: '预收账款不得超过年销售额',
+  },
+  {
+    path: 'supplierPrepayments',
+    fails: (s) => (s.supplierPrepayments ?? 0) > s.annualSales,
+    message: 'supplierPrepayments must not exceed annualSales',
+    messageZh: '预付账款不得超过年销售额',
+  },
+  {
     path: 'monthlyDebtService',
     fails: (s) => s.monthlyDebtService > 0 && s.existingDebt === 0,
     message: 'monthlyDebtService must be 0 when existingDebt is 0',
@@ -93,7 +131,7 @@ export const surveySchema: z.ZodType<Survey> = surveyShape.superRefine((s, ctx) 
 
 export const loanRequestSchema = z.strictObject({
   product: z.enum([...PRODUCTS, 'any']),
-  amount: z.number().int().positive(),
+  amount: z.number().int().positive().describe('申请金额 amount asked for; fen (1/100 元)'),
   termMonths: z.number().int().min(1).max(60),
   purpose: z.enum(PURPOSES),
   guaranteeGroupId: z.string().min(1).max(100).optional(),

@@ -73,7 +73,7 @@ export const demoMerchants = [
   },
   {
     id: 'mer_demo_mjy03',
-    sampleId: 'mjy-003',
+    sampleId: 'mjy-015',
     name: '刘家板材',
     idNumber: residentId('33038119750102503'),
     phone: '13908361203',
@@ -133,7 +133,7 @@ export const demoMerchants = [
   },
   {
     id: 'mer_demo_kai03',
-    sampleId: 'kaien-004',
+    sampleId: 'kaien-011',
     name: '欧式沙发馆',
     idNumber: residentId('50010819870927303'),
     phone: '13696201303',

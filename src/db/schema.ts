@@ -311,7 +311,7 @@ export const offers = pgTable(
     merchantId: text('merchant_id').notNull(),
     marketId: text('market_id').notNull(),
     product: text('product', {
-      enum: ['operator_guarantee', 'joint_guarantee', 'credit_card'],
+      enum: ['operator_guarantee', 'joint_guarantee', 'credit_loan', 'credit_card'],
     }).notNull(),
     amount: fen('amount').notNull(),
     termMonths: integer('term_months').notNull(),

@@ -10,13 +10,19 @@ export const surveyArb: fc.Arbitrary<Survey> = fc
     storeCount: fc.integer({ min: 1, max: 5 }),
     annualSales: fc.integer({ min: 0, max: 8_000_000_000 }),
     netMargin: fc.integer({ min: -200, max: 600 }).map((x) => x / 1000),
-    inventoryShare: fc.double({ min: 0, max: 5, noNaN: true }),
+    // Mostly stock that agrees with the turnover (as the survey sample's), sometimes not.
+    stockFactor: fc.oneof(
+      { weight: 4, arbitrary: fc.constant(1) },
+      { weight: 1, arbitrary: fc.double({ min: 0, max: 3, noNaN: true }) },
+    ),
     inventoryTurnoverDays: fc.integer({ min: 0, max: 180 }),
     receivableShare: fc.double({ min: 0, max: 1, noNaN: true }),
     payables: fc.integer({ min: 0, max: 2_000_000_000 }),
     existingDebt: fc.integer({ min: 0, max: 2_000_000_000 }),
     debtServiceShare: fc.double({ min: 0, max: 0.1, noNaN: true }),
     ownFunds: fc.option(fc.integer({ min: 0, max: 1_000_000_000 }), { nil: undefined }),
+    advanceShare: fc.option(fc.double({ min: 0, max: 0.3, noNaN: true }), { nil: undefined }),
+    prepaymentShare: fc.option(fc.double({ min: 0, max: 0.3, noNaN: true }), { nil: undefined }),
     creditHistory: fc.constantFrom(
       'none',
       'clean',
@@ -34,7 +40,9 @@ export const surveyArb: fc.Arbitrary<Survey> = fc
       storeCount: r.storeCount,
       annualSales: r.annualSales,
       netMargin: r.netMargin,
-      inventoryValue: Math.floor(r.annualSales * r.inventoryShare),
+      inventoryValue: Math.floor(
+        ((r.annualSales * (1 - r.netMargin) * r.inventoryTurnoverDays) / 360) * r.stockFactor,
+      ),
       inventoryTurnoverDays: r.inventoryTurnoverDays,
       receivables: Math.floor(r.annualSales * r.receivableShare),
       payables: r.payables,
@@ -46,6 +54,12 @@ export const surveyArb: fc.Arbitrary<Survey> = fc
       creditHistory: r.creditHistory,
     };
     if (r.ownFunds !== undefined) survey.ownFunds = r.ownFunds;
+    if (r.advanceShare !== undefined) {
+      survey.customerAdvances = Math.floor(r.annualSales * r.advanceShare);
+    }
+    if (r.prepaymentShare !== undefined) {
+      survey.supplierPrepayments = Math.floor(r.annualSales * r.prepaymentShare);
+    }
     if (r.leaseRemainingMonths !== undefined) survey.leaseRemainingMonths = r.leaseRemainingMonths;
     return survey;
   });
@@ -54,6 +68,7 @@ export const requestArb: fc.Arbitrary<LoanRequest> = fc.record({
   product: fc.constantFrom(
     'operator_guarantee',
     'joint_guarantee',
+    'credit_loan',
     'credit_card',
     'any',
   ) as fc.Arbitrary<LoanRequest['product']>,

@@ -27,12 +27,11 @@ describe('decide: scorecard and outcome', () => {
       ['cashConversionCycle', '< 30', 50],
       ['leverage', '< 0.05', 45],
       ['creditHistory', 'clean', 70],
-      ['businessModel', 'distributor', 30],
       ['inventoryTurnover', '< 31', 40],
       ['annualSales', '[500000000, 3000000000)', 35],
       ['inventoryValue', '< 300000000', 30],
     ]);
-    expect(d.score).toBe(200 + 465);
+    expect(d.score).toBe(230 + 435);
     expect(d.grade).toBe('A');
     expect(d.pd).toBeCloseTo(1 / (1 + 50 * 2 ** (65 / 20)), 6);
     expect(d.outcome).toBe('approve');
@@ -63,10 +62,11 @@ describe('decide: scorecard and outcome', () => {
       depositRatioBps: 1000,
       depositAmount: 10_000_000,
     });
-    expect(rest.map((o) => o.product)).toEqual(['credit_card']);
-    expect(rest[0]?.schedule).toEqual([]);
-    expect(rest[0]?.method).toBe('revolving');
-    expect(rest[0]?.amount).toBe(50_000_000); // card cap 500k yuan
+    expect(rest.map((o) => o.product)).toEqual(['credit_loan', 'credit_card']);
+    const card = rest[1];
+    expect(card?.schedule).toEqual([]);
+    expect(card?.method).toBe('revolving');
+    expect(card?.amount).toBe(50_000_000); // card cap 500k yuan
   });
 
   it('explains products not offered', () => {
@@ -77,6 +77,7 @@ describe('decide: scorecard and outcome', () => {
         eligible: false,
         reasons: [expect.objectContaining({ code: 'GUARANTEE_GROUP_MISSING', kind: 'product' })],
       },
+      { product: 'credit_loan', eligible: true, reasons: [] },
       { product: 'credit_card', eligible: true, reasons: [] },
     ]);
   });
@@ -123,12 +124,12 @@ describe('decide: knock-outs and reasons', () => {
     expect(d.score).toBe(665 - 50 - 15 - 25);
     expect(d.outcome).toBe('refer');
     expect(d.offers).toEqual([]);
-    // shortfalls: tenure 50, creditHistory 25, netMargin 35, businessModel 10, annualSales 10
+    // shortfalls: tenure 50, netMargin 35, creditHistory 25, annualSales 10
     expect(d.reasons.map((r) => r.code)).toEqual([
       'TENURE_SHORT',
       'MARGIN_LOW',
       'CREDIT_HISTORY_WEAK',
-      'DISTRIBUTOR_MODEL',
+      'SALES_SMALL',
     ]);
     expect(d.reasons.every((r) => r.kind === 'characteristic' && r.textEn.length > 0)).toBe(true);
   });
@@ -208,7 +209,7 @@ describe('decide: limits', () => {
     );
     expect(d.offers[0]?.product).toBe('operator_guarantee');
     expect(d.offers[0]?.amount).toBeLessThanOrEqual(200_000_000);
-    expect(d.productResults[2]?.reasons.map((r) => r.code)).toEqual(['PURPOSE_NOT_SUPPORTED']);
+    expect(d.productResults[3]?.reasons.map((r) => r.code)).toEqual(['PURPOSE_NOT_SUPPORTED']);
   });
 });
 
@@ -250,14 +251,17 @@ describe('decide: products and ordering', () => {
   });
 
   it('turns an approve with no eligible product into a refer with product reasons', () => {
-    const d = decide(goodSurvey, { ...wcRequest, purpose: 'store_expansion' }, policy, {});
+    // Grade C (625): approved, but below the credit loan's grade B; no operator, no group.
+    const gradeC = { ...goodSurvey, tenureMonths: 40, netMargin: 0.06 };
+    const d = decide(gradeC, { ...wcRequest, purpose: 'store_expansion' }, policy, {});
+    expect([d.score, d.grade]).toEqual([625, 'C']);
     expect(d.outcome).toBe('refer');
     expect(d.offers).toEqual([]);
     expect(d.reasons.map((r) => r.code)).toEqual([
       'NO_ELIGIBLE_PRODUCT',
       'OPERATOR_AGREEMENT_MISSING',
       'GUARANTEE_GROUP_MISSING',
-      'PURPOSE_NOT_SUPPORTED',
+      'GRADE_BELOW_PRODUCT_MINIMUM',
     ]);
     expect(d.reasons.every((r) => r.kind === 'product')).toBe(true);
   });
@@ -284,5 +288,126 @@ describe('decide: products and ordering', () => {
     });
     expect(ko.outcome).toBe('decline');
     expect(ko.offers).toEqual([]);
+  });
+});
+
+describe('decide: data checks', () => {
+  // 600M of stock is 123 days of goodSurvey's cost of sales, against 30 days reported.
+  const overstocked = { ...goodSurvey, inventoryValue: 600_000_000 };
+
+  it('refers a survey whose stock balance and reported turnover disagree, in Chinese and English', () => {
+    expect(decide(goodSurvey, wcRequest, policy, withOperator).outcome).toBe('approve');
+    const d = decide(overstocked, wcRequest, policy, withOperator);
+    expect(d.metrics.inventoryDaysDifference).toBeGreaterThan(15);
+    expect(d.outcome).toBe('refer');
+    expect(d.offers).toEqual([]);
+    expect(d.reasons[0]).toEqual({
+      code: 'INCONSISTENT_INVENTORY',
+      kind: 'data',
+      textZh: expect.stringContaining('实地复核'),
+      textEn: expect.stringContaining('rechecks at the stall'),
+    });
+  });
+
+  it('scores the slower turnover the balance implies', () => {
+    const d = decide(overstocked, wcRequest, policy, withOperator);
+    const turnover = d.points.find((p) => p.characteristic === 'inventoryTurnover');
+    expect(turnover?.value).toBe(d.metrics.stockDays);
+    expect(turnover?.points).toBe(10);
+  });
+
+  it('reads the tolerance from the policy', () => {
+    const lenient = policyCopy();
+    lenient.dataChecks.inventoryDaysTolerance = 100;
+    const d = decide(overstocked, wcRequest, compilePolicy(lenient), withOperator);
+    expect(d.reasons.map((r) => r.code)).not.toContain('INCONSISTENT_INVENTORY');
+    const strict = policyCopy();
+    strict.dataChecks.inventoryDaysTolerance = 5;
+    const s = decide(goodSurvey, wcRequest, compilePolicy(strict), withOperator); // 10.9 days off
+    expect(s.outcome).toBe('refer');
+    expect(s.reasons[0]?.code).toBe('INCONSISTENT_INVENTORY');
+  });
+
+  it('keeps knock-outs first in a decline, and lets a reviewer who rechecked approve', () => {
+    const ko = decide({ ...overstocked, tenureMonths: 6 }, wcRequest, policy, withOperator);
+    expect(ko.outcome).toBe('decline');
+    expect(ko.reasons.map((r) => r.code).slice(0, 2)).toEqual([
+      'TENURE_UNDER_12_MONTHS',
+      'INCONSISTENT_INVENTORY',
+    ]);
+    const reviewed = decide(overstocked, wcRequest, policy, {
+      ...withOperator,
+      override: { outcome: 'approve' },
+    });
+    expect(reviewed.outcome).toBe('approve');
+    expect(reviewed.overridden).toBe(true);
+    expect(reviewed.reasons[0]?.code).toBe('INCONSISTENT_INVENTORY');
+    for (const o of reviewed.offers) {
+      if (o.product !== 'credit_card') {
+        expect(o.amount).toBeLessThanOrEqual(reviewed.metrics.workingCapitalGap);
+      }
+    }
+  });
+});
+
+describe('decide: the credit loan (信用类贷款)', () => {
+  const loan = policy.document.products.credit_loan;
+
+  it('serves a strong merchant outside any operator agreement or group, for working capital', () => {
+    const d = decide(goodSurvey, wcRequest, policy, {});
+    expect(d.outcome).toBe('approve');
+    expect(d.offers.map((o) => o.product)).toEqual(['credit_loan', 'credit_card']);
+    const offer = d.offers[0];
+    expect(offer?.guaranteeRequired).toBeUndefined();
+    expect(offer?.method).toBe('equal_instalment');
+    expect(offer?.amount).toBeLessThanOrEqual(
+      Math.min(loan.maxAmount, d.metrics.workingCapitalGap),
+    );
+  });
+
+  it('serves a store expansion there within the survey range and its own lower cap', () => {
+    const d = decide(
+      goodSurvey,
+      { product: 'any', amount: 150_000_000, termMonths: 24, purpose: 'store_expansion' },
+      policy,
+      {},
+    );
+    expect(d.outcome).toBe('approve');
+    const offer = d.offers[0];
+    expect(offer?.product).toBe('credit_loan');
+    expect(offer?.amount).toBe(loan.maxAmount);
+    expect(offer?.bindingCap).toBe('product_cap');
+    expect(loan.maxAmount).toBeLessThan(policy.document.products.joint_guarantee.maxAmount);
+    expect(offer?.amount).toBeGreaterThanOrEqual(policy.document.limits.storeExpansion.minAmount);
+  });
+
+  it('asks a tighter grade than the guaranteed loans', () => {
+    const gradeC = { ...goodSurvey, tenureMonths: 40, netMargin: 0.06 };
+    const d = decide(gradeC, wcRequest, policy, withOperator);
+    expect(d.offers.map((o) => o.product)).toEqual(['operator_guarantee', 'credit_card']);
+    expect(d.productResults[2]).toEqual({
+      product: 'credit_loan',
+      eligible: false,
+      reasons: [expect.objectContaining({ code: 'GRADE_BELOW_PRODUCT_MINIMUM' })],
+    });
+  });
+
+  it('keeps a tighter coverage: the first instalment within cash flow / its minDscr', () => {
+    const indebted = { ...goodSurvey, existingDebt: 20_000_000, monthlyDebtService: 8_000_000 };
+    const request = { ...wcRequest, amount: 250_000_000, termMonths: 6 };
+    const d = decide(indebted, request, policy, withOperator);
+    const unsecured = d.offers.find((o) => o.product === 'credit_loan');
+    const guaranteed = d.offers.find((o) => o.product === 'operator_guarantee');
+    expect(unsecured?.bindingCap).toBe('repayment_capacity');
+    const capacity = d.metrics.monthlyNetCashFlow / loan.minDscr - 8_000_000;
+    expect(unsecured?.schedule[0]?.payment).toBeLessThanOrEqual(capacity);
+    expect(unsecured?.amount).toBeLessThan(guaranteed?.amount ?? 0);
+  });
+
+  it('is priced without the guarantee: a higher loss given default, so a higher rate', () => {
+    const d = decide(goodSurvey, wcRequest, policy, withOperator);
+    const rate = (p: string) => d.offers.find((o) => o.product === p)?.annualRateBps ?? 0;
+    expect(loan.lgd).toBeGreaterThan(policy.document.products.operator_guarantee.lgd);
+    expect(rate('credit_loan')).toBeGreaterThan(rate('operator_guarantee'));
   });
 });

@@ -8,7 +8,7 @@ const survey: Survey = {
   storeCount: 2,
   annualSales: 2_000_000_000,
   netMargin: 0.1,
-  inventoryValue: 300_000_000,
+  inventoryValue: 225_000_000, // 45 days of the cost of sales 1.8e9: agrees with the turnover
   inventoryTurnoverDays: 45,
   receivables: 100_000_000,
   payables: 60_000_000,
@@ -17,7 +17,7 @@ const survey: Survey = {
   ownFunds: 30_000_000,
   creditHistory: 'clean',
 };
-const params = { growthRate: 0.1, minCycleDays: 5, assessmentRateBps: 800 };
+const params = { growthRate: 0.1, assessmentRateBps: 800, inventoryDaysTolerance: 15 };
 
 describe('computeMetrics', () => {
   const m = computeMetrics(survey, params, { amount: 1_000_000, termMonths: 10 });
@@ -46,7 +46,7 @@ describe('computeMetrics', () => {
     expect(m.dscr).toBe(3.3333);
     expect(m.dscrAfter).toBe(3.2656); // 16,666,667 / 5,103,703
     expect(m.leverage).toBe(0.025);
-    expect(m.inventoryToSales).toBe(0.15);
+    expect(m.inventoryToSales).toBe(0.1125);
   });
 
   it('guards zero divisions and clamps the cycle', () => {
@@ -65,19 +65,73 @@ describe('computeMetrics', () => {
     );
     expect(z.receivableDays).toBe(0);
     expect(z.payableDays).toBe(0);
-    expect(z.workingCapitalTurnover).toBe(72); // 360 / minCycleDays
+    expect(z.workingCapitalTurnover).toBe(RATIO_CAP); // no cycle: turnover unbounded
+    expect(z.workingCapitalNeed).toBe(0);
     expect(z.dscr).toBe(RATIO_CAP);
     expect(z.leverage).toBe(0);
     expect(Object.values(z).every(Number.isFinite)).toBe(true);
   });
 
-  it('never reports a negative gap and clamps a negative cycle', () => {
-    const rich = computeMetrics(
-      { ...survey, ownFunds: 10_000_000_000, payables: 1_500_000_000 },
+  it('checks the stock balance against the reported turnover', () => {
+    expect(m.stockDays).toBe(45);
+    expect(m.inventoryDaysDifference).toBe(0);
+    expect(m.inventoryDays).toBe(45);
+    // 300M of stock is 60 days of cost of sales: 15 days off, the tolerance itself.
+    const edge = computeMetrics({ ...survey, inventoryValue: 300_000_000 }, params);
+    expect(edge.inventoryDaysDifference).toBe(15);
+    expect(edge.inventoryDays).toBe(45);
+    expect(edge.workingCapitalNeed).toBe(m.workingCapitalNeed);
+  });
+
+  it('scores the slower and sizes the need on the faster figure when they disagree', () => {
+    // 450M of stock is 90 days, reported 45: the score sees 90, the need 45.
+    const slowStock = computeMetrics({ ...survey, inventoryValue: 450_000_000 }, params);
+    expect(slowStock.stockDays).toBe(90);
+    expect(slowStock.inventoryDaysDifference).toBe(45);
+    expect(slowStock.inventoryDays).toBe(90);
+    expect(slowStock.cashConversionCycleDays).toBe(90 + 18 - 12);
+    expect(slowStock.workingCapitalNeed).toBe(m.workingCapitalNeed);
+    // 90M of stock is 18 days, reported 45: the score sees 45, the need 18 days of stock.
+    const fastStock = computeMetrics({ ...survey, inventoryValue: 90_000_000 }, params);
+    expect(fastStock.inventoryDaysDifference).toBe(-27);
+    expect(fastStock.inventoryDays).toBe(45);
+    expect(fastStock.cashConversionCycleDays).toBe(51);
+    expect(fastStock.workingCapitalNeed).toBe(132_000_000); // 1.8e9 * 1.1 * (18 + 18 - 12) / 360
+  });
+
+  it('never reports a negative gap', () => {
+    const rich = computeMetrics({ ...survey, ownFunds: 10_000_000_000 }, params);
+    expect(rich.workingCapitalNeed).toBe(280_500_000);
+    expect(rich.workingCapitalGap).toBe(0);
+  });
+
+  it('counts prepayments in the cycle and takes customer advances and payables out of it', () => {
+    // prepayments 9e7 / 1.8e9 * 360 = 18 days; advances 5e7 / 2e9 * 360 = 9 days
+    const m2 = computeMetrics(
+      { ...survey, supplierPrepayments: 90_000_000, customerAdvances: 50_000_000 },
       params,
     );
-    expect(rich.cashConversionCycleDays).toBeLessThan(0);
-    expect(rich.workingCapitalTurnover).toBe(72);
-    expect(rich.workingCapitalGap).toBe(0);
+    expect(m2.prepaymentDays).toBe(18);
+    expect(m2.advanceDays).toBe(9);
+    expect(m2.cashConversionCycleDays).toBe(51 + 18 - 9);
+    // 1.8e9 * 1.1 * 60 / 360 = 330,000,000
+    expect(m2.workingCapitalNeed).toBe(330_000_000);
+  });
+
+  it('finds no need when the cycle is not positive, however short the floor once was', () => {
+    // A Kai'en shop: buyers' deposits fund the order, the factory is paid on shipping.
+    const deposits = { ...survey, ownFunds: 0, existingDebt: 0, monthlyDebtService: 0 };
+    const zero = computeMetrics({ ...deposits, customerAdvances: 51 * (2e9 / 360) }, params);
+    expect(zero.cashConversionCycleDays).toBe(0);
+    expect(zero.workingCapitalNeed).toBe(0);
+    expect(zero.workingCapitalGap).toBe(0);
+    const negative = computeMetrics({ ...deposits, payables: 1_500_000_000 }, params);
+    expect(negative.cashConversionCycleDays).toBeLessThan(0);
+    expect(negative.workingCapitalNeed).toBe(0);
+    expect(negative.workingCapitalGap).toBe(0);
+    expect(negative.workingCapitalTurnover).toBe(RATIO_CAP);
+    const short = computeMetrics({ ...deposits, customerAdvances: 50 * (2e9 / 360) }, params);
+    expect(short.cashConversionCycleDays).toBe(1);
+    expect(short.workingCapitalNeed).toBe(5_500_000); // 1.8e9 * 1.1 / 360: a day, not five
   });
 });

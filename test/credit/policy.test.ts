@@ -1,5 +1,9 @@
 import { compilePolicy, PolicyInvalidError, validatePolicy } from '../../src/credit';
-import type { KnockoutDocument } from '../../src/credit/policy-schema';
+import type {
+  CharacteristicDocument,
+  KnockoutDocument,
+  PolicyDocument,
+} from '../../src/credit/policy-schema';
 import { policyCopy } from './helpers';
 
 function problemsOf(doc: unknown) {
@@ -124,5 +128,108 @@ describe('compilePolicy', () => {
       'E',
     ]);
     expect([600, 599, 560, 559].map(p.outcomeOf)).toEqual(['approve', 'refer', 'refer', 'decline']);
+  });
+});
+
+describe('validatePolicy: strict documents', () => {
+  it('reports unknown keys with their path instead of dropping them', () => {
+    const doc = policyCopy() as unknown as Record<string, Record<string, unknown>>;
+    (doc.cashFlow as Record<string, unknown>).minDscrr = 1.5;
+    (doc.products as Record<string, unknown>).store_loan = { enabled: true };
+    doc.colour = { x: 1 };
+    const chars = (doc.scorecard as { characteristics: Record<string, unknown>[] }).characteristics;
+    (chars[0] as { bins: Record<string, unknown>[] }).bins[0] = {
+      min: null,
+      max: 12,
+      pts: 1,
+      points: 0,
+    };
+    expect(problemsOf(doc).sort((a, b) => a.path.localeCompare(b.path))).toEqual([
+      { path: 'cashFlow.minDscrr', message: 'unknown key minDscrr' },
+      { path: 'colour', message: 'unknown key colour' },
+      { path: 'products.store_loan', message: 'unknown key store_loan' },
+      { path: 'scorecard.characteristics[0].bins[0].pts', message: 'unknown key pts' },
+    ]);
+  });
+
+  it('reports structural and semantic problems together', () => {
+    const doc = policyCopy() as unknown as Record<string, unknown>;
+    (doc.cashFlow as Record<string, unknown>).minDscr = 'x';
+    (doc.products as { credit_card: Record<string, unknown> }).credit_card.lgd = 7;
+    (doc.grades as { C: number }).C = 640; // above B
+    const tenure = (doc.scorecard as PolicyDocument['scorecard']).characteristics[0];
+    if (tenure?.kind !== 'numeric') throw new Error('fixture');
+    (tenure.bins[1] as { max: number | null }).max = 30; // gap
+    (doc.products as { joint_guarantee: { minGroupSize: number } }).joint_guarantee.minGroupSize =
+      9;
+    const paths = problemsOf(doc).map((p) => p.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'cashFlow.minDscr',
+        'products.credit_card.lgd',
+        'grades.C',
+        'scorecard.characteristics[0].bins[1].max',
+        'products.joint_guarantee.minGroupSize',
+      ]),
+    );
+  });
+});
+
+describe('validatePolicy: checks across sections', () => {
+  it('refuses an approve cutoff whose grade is below every product minimum', () => {
+    const doc = policyCopy();
+    for (const p of Object.values(doc.products)) p.minGrade = 'B';
+    const problems = problemsOf(doc);
+    expect(problems).toEqual([
+      { path: 'outcomes.approveMinScore', message: expect.stringMatching(/grade C, below every/) },
+    ]);
+    doc.outcomes.approveMinScore = doc.grades.B;
+    expect(validatePolicy(doc).ok).toBe(true);
+  });
+
+  it('refuses a policy with no product enabled', () => {
+    const doc = policyCopy();
+    for (const p of Object.values(doc.products)) p.enabled = false;
+    expect(problemsOf(doc).map((p) => p.path)).toEqual(['products']);
+  });
+
+  it('refuses a store-expansion range above every product cap', () => {
+    const doc = policyCopy();
+    doc.limits.storeExpansion = { minAmount: 400_000_000, maxAmount: 500_000_000 };
+    expect(problemsOf(doc)).toEqual([
+      {
+        path: 'limits.storeExpansion.minAmount',
+        message: expect.stringMatching(/every product cap/),
+      },
+    ]);
+  });
+
+  it('refuses duplicate reason codes, including the codes the model gives itself', () => {
+    const doc = policyCopy();
+    const margin = doc.scorecard.characteristics[1] as CharacteristicDocument;
+    doc.scorecard.characteristics[1] = { ...margin, reasonCode: 'TENURE_SHORT' };
+    doc.knockouts[1] = { ...(doc.knockouts[1] as KnockoutDocument), code: 'NO_ELIGIBLE_PRODUCT' };
+    doc.knockouts[2] = {
+      ...(doc.knockouts[2] as KnockoutDocument),
+      code: 'INCONSISTENT_INVENTORY',
+    };
+    expect(problemsOf(doc).map((p) => p.path)).toEqual([
+      'scorecard.characteristics[1].reasonCode',
+      'knockouts[1].code',
+      'knockouts[2].code',
+    ]);
+  });
+});
+
+describe('validatePolicy: the credit loan', () => {
+  it('refuses an unsecured loan with a looser coverage than the house minimum', () => {
+    const doc = policyCopy();
+    doc.products.credit_loan.minDscr = 1.1;
+    expect(problemsOf(doc)).toEqual([
+      {
+        path: 'products.credit_loan.minDscr',
+        message: expect.stringMatching(/house coverage 1.25/),
+      },
+    ]);
   });
 });

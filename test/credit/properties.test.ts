@@ -80,8 +80,40 @@ describe('properties of the default policy', () => {
     );
   });
 
+  it('more funding from buyers or suppliers never lowers the score nor raises the gap', () => {
+    fc.assert(
+      fc.property(
+        surveyArb,
+        fc.integer({ min: 0, max: 1_000_000_000 }),
+        fc.constantFrom('customerAdvances' as const, 'payables' as const),
+        (survey, more, field) => {
+          const funded = { ...survey, [field]: (survey[field] ?? 0) + more };
+          // The survey's own bounds: advances within sales.
+          fc.pre(surveySchema.safeParse(funded).success);
+          const before = computeMetrics(survey, policy.metricParams);
+          const after = computeMetrics(funded, policy.metricParams);
+          expect(after.workingCapitalGap).toBeLessThanOrEqual(before.workingCapitalGap);
+          expect(scoreApplicant(funded, after, policy).score).toBeGreaterThanOrEqual(
+            scoreApplicant(survey, before, policy).score,
+          );
+        },
+      ),
+    );
+  });
+
+  it('finds no need when the cash cycle is not positive, and never a negative gap', () => {
+    fc.assert(
+      fc.property(surveyArb, (survey) => {
+        const m = computeMetrics(survey, policy.metricParams);
+        expect(m.workingCapitalGap).toBeGreaterThanOrEqual(0);
+        expect(m.workingCapitalGap).toBeLessThanOrEqual(m.workingCapitalNeed);
+        if (m.cashConversionCycleDays <= 0) expect(m.workingCapitalNeed).toBe(0);
+      }),
+    );
+  });
+
   it('no offer exceeds its caps, its request, or the instalment the cash flow carries', () => {
-    const seen = { offers: 0, operator: 0, joint: 0, card: 0 };
+    const seen = { offers: 0, operator: 0, joint: 0, loan: 0, card: 0 };
     fc.assert(
       fc.property(surveyArb, requestArb, contextArb, (survey, request, context) => {
         const d = decide(survey, request, policy, context);
@@ -94,6 +126,7 @@ describe('properties of the default policy', () => {
           seen.offers++;
           if (o.product === 'operator_guarantee') seen.operator++;
           if (o.product === 'joint_guarantee') seen.joint++;
+          if (o.product === 'credit_loan') seen.loan++;
           if (o.product === 'credit_card') seen.card++;
           const rules = doc.products[o.product];
           expect(Number.isSafeInteger(o.amount) && o.amount > 0).toBe(true);
@@ -132,6 +165,14 @@ describe('properties of the default policy', () => {
             const size = context.guaranteeGroup?.memberCount ?? 0;
             expect(size >= 3 && size <= 5).toBe(true);
           }
+          if (o.product === 'credit_loan') {
+            const loan = doc.products.credit_loan;
+            expect(['A', 'B']).toContain(d.grade);
+            expect(o.guaranteeRequired).toBeUndefined();
+            const tighter = instalmentCapacity(d.metrics, loan.minDscr);
+            expect(o.schedule[0]?.payment).toBeLessThanOrEqual(tighter);
+            expect(o.amount).toBeLessThanOrEqual(loan.maxAmount);
+          }
           if (o.product === 'credit_card') {
             expect(o.amount).toBeLessThanOrEqual(50_000_000);
             expect(o.schedule).toEqual([]);
@@ -143,6 +184,7 @@ describe('properties of the default policy', () => {
     // The property must have met real offers of every product, or it proved nothing.
     expect(seen.operator).toBeGreaterThan(0);
     expect(seen.joint).toBeGreaterThan(0);
+    expect(seen.loan).toBeGreaterThan(0);
     expect(seen.card).toBeGreaterThan(0);
   });
 

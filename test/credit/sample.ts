@@ -8,12 +8,19 @@ export interface SampleMerchant {
   market: 'majiayan' | 'kaien';
   category: string;
   survey: Survey;
+  /** The CBRC 2010 gap the sample's author computed from the survey fields (fen). */
+  workingCapitalGap: number;
   request: LoanRequest | null;
 }
 
 const file = join(__dirname, '..', '..', 'fixtures', 'survey-sample.json');
 
-export const sampleMerchants: SampleMerchant[] = JSON.parse(readFileSync(file, 'utf8')).merchants;
+const sample = JSON.parse(readFileSync(file, 'utf8'));
+
+/** Version 2: stock agrees with turnover, own funds, advances and prepayments, the gap. */
+export const sampleVersion: number = sample.version;
+export const sampleGrowthRate: number = sample.formula.growthRate;
+export const sampleMerchants: SampleMerchant[] = sample.merchants;
 
 /** Merchants without a request in the survey ask for a card-sized turnover line. */
 export const defaultRequest: LoanRequest = {

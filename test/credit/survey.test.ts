@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { loanRequestSchema, type Survey, surveySchema } from '../../src/credit/survey';
 import { sampleMerchants } from './sample';
 
@@ -16,6 +17,12 @@ const base: Survey = {
   monthlyDebtService: 0,
   creditHistory: 'clean',
 };
+
+/** What the OpenAPI document shows of a schema's fields. */
+function jsonProperties(schema: z.ZodType): Record<string, { description?: string }> {
+  return (z.toJSONSchema(schema) as { properties: Record<string, { description?: string }> })
+    .properties;
+}
 
 function issues(input: unknown) {
   const r = surveySchema.safeParse(input);
@@ -62,6 +69,36 @@ describe('surveySchema', () => {
   it('flags debt service without debt', () => {
     const bad = issues({ ...base, monthlyDebtService: 100 });
     expect(bad.map((i) => i.path.join('.'))).toEqual(['monthlyDebtService']);
+  });
+
+  it('takes customer advances and supplier prepayments in fen, both optional', () => {
+    expect(issues({ ...base, customerAdvances: 50_000_000, supplierPrepayments: 0 })).toEqual([]);
+    expect(issues({ ...base, customerAdvances: 1.5 }).map((i) => i.path[0])).toEqual([
+      'customerAdvances',
+    ]);
+    const tooMuch = issues({ ...base, supplierPrepayments: base.annualSales + 1 });
+    expect(tooMuch.map((i) => i.path[0])).toEqual(['supplierPrepayments']);
+  });
+
+  it('says fen (1/100 元) in every money field, and the Chinese names of the new ones', () => {
+    const props = jsonProperties(surveySchema);
+    const money = [
+      'annualSales',
+      'inventoryValue',
+      'receivables',
+      'payables',
+      'supplierPrepayments',
+      'customerAdvances',
+      'existingDebt',
+      'monthlyDebtService',
+      'ownFunds',
+    ];
+    for (const f of money) {
+      expect([f, props[f]?.description]).toEqual([f, expect.stringContaining('fen (1/100 元)')]);
+    }
+    expect(props.customerAdvances?.description).toContain('预收账款');
+    expect(props.supplierPrepayments?.description).toContain('预付账款');
+    expect(jsonProperties(loanRequestSchema).amount?.description).toContain('fen (1/100 元)');
   });
 
   it('accepts the boundaries themselves', () => {

@@ -9,6 +9,7 @@ export interface SampleMerchant {
   market: string;
   category: string;
   survey: Survey;
+  workingCapitalGap: number;
   request: LoanRequest | null;
 }
 

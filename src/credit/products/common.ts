@@ -1,7 +1,8 @@
 /** Checks and caps shared by the products: availability, grade, purpose, request, fit. */
 import { gradeAtLeast } from '../grades';
 import type { Cap } from '../limits';
-import { type ProductReasonCode, productReason } from '../reasons';
+import type { ProductReasonCode } from '../reason-texts';
+import { productReason } from '../reasons';
 import type { Product, Purpose } from '../survey';
 import type { ProductEvaluation, ProductInput } from './product-context';
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { loanRequestSchema, surveySchema } from '../../credit';
+import { PRODUCTS } from '../../credit/survey';
 import { fen, isoDateTime, listOf } from '../../platform/schemas';
 import { scheduleRowSchema } from '../schedules/routes';
 
@@ -15,7 +16,7 @@ export type SubmitApplicationBody = z.infer<typeof submitApplicationBody>;
 const reasonSchema = z
   .object({
     code: z.string().describe('Stable reason code'),
-    kind: z.enum(['knockout', 'characteristic', 'product']),
+    kind: z.enum(['knockout', 'data', 'characteristic', 'product']),
     textZh: z.string(),
     textEn: z.string(),
   })
@@ -59,7 +60,7 @@ export const offerSchema = z
     id: z.string(),
     applicationId: z.string(),
     merchantId: z.string(),
-    product: z.enum(['operator_guarantee', 'joint_guarantee', 'credit_card']),
+    product: z.enum(PRODUCTS),
     amount: fen().describe('Loan amount, or the card limit, in fen'),
     termMonths: z.number().int(),
     annualRateBps: z.number().int(),
@@ -130,7 +131,7 @@ export const listApplicationsQuery = z.strictObject({
     .enum(['submitted', 'approved', 'referred', 'declined', 'accepted', 'closed', 'withdrawn'])
     .optional(),
   marketId: z.string().max(64).optional(),
-  product: z.enum(['operator_guarantee', 'joint_guarantee', 'credit_card', 'any']).optional(),
+  product: z.enum([...PRODUCTS, 'any']).optional(),
   since: z.iso
     .datetime({ offset: true })
     .optional()

@@ -1,4 +1,4 @@
-import { validatePolicy } from '../../credit';
+import { checkPolicy } from '../../credit';
 import type { AppDeps } from '../../deps';
 import type { CommandContext } from '../../lib/command-context';
 import { decodeCursor, page } from '../../lib/cursor';
@@ -23,8 +23,9 @@ type Document = Record<string, unknown>;
 const withAuthor = (authors: string[], owner: string) =>
   authors.includes(owner) ? authors : [...authors, owner];
 
+/** Validation and the policy's own test cases: publish refuses a policy that fails either. */
 function problemsOf(document: unknown) {
-  const checked = validatePolicy(document);
+  const checked = checkPolicy(document);
   return checked.ok ? [] : checked.problems.map((p) => ({ path: p.path, message: p.message }));
 }
 

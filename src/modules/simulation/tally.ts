@@ -87,6 +87,7 @@ export class SimulationTally {
     this.lgd = {
       operator_guarantee: p.operator_guarantee.lgd,
       joint_guarantee: p.joint_guarantee.lgd,
+      credit_loan: p.credit_loan.lgd,
       credit_card: p.credit_card.lgd,
     };
     this.same = sameAsChampion;

@@ -12,11 +12,16 @@ export const KAI = 'mkt_demo_kaien';
 export const OPR_MJY = 'opr_demo_majiayan';
 export const OPR_KAI = 'opr_demo_kaien';
 
-/** The default policy refers this seeded survey (score 590, grade D). */
-export const referSurvey = (): Survey => sampleSurvey('mjy-003');
+/** The default policy refers this seeded survey (score 590, grade D: weak history, thin margin). */
+export const referSurvey = (): Survey => sampleSurvey('mjy-015');
 /** The default policy declines this seeded survey (tenure under 12 months: a knock-out). */
-export const declineSurvey = (): Survey => sampleSurvey('kaien-004');
+export const declineSurvey = (): Survey => sampleSurvey('kaien-011');
 export { strongSurvey };
+/**
+ * Approved at grade C (620): an operator-guaranteed loan and a card, and no credit loan (whose
+ * minimum grade is B), for tests of what happens to an application's other offers.
+ */
+export const twoOfferSurvey = (): Survey => ({ ...strongSurvey(), tenureMonths: 40 });
 
 export const residentId = (first17: string) => first17 + residentIdCheckChar(first17);
 

@@ -128,6 +128,44 @@ describe('POST /v1/applications', () => {
       expect(await operator(t, OPR_MJY)).toEqual(before);
     });
 
+    it('refers a survey whose stock and turnover disagree, with the data-check reason', async () => {
+      // 600M of stock is 164 days of the cost of sales, against 45 days reported.
+      const survey = { ...strongSurvey(), inventoryValue: 600_000_000 };
+      const res = await submit(t, officer, applicationBody('mer_demo_mjy02', survey));
+      expect(res.status).toBe(201);
+      expect(res.body.decision.outcome).toBe('refer');
+      expect(res.body.decision.reasons[0]).toEqual({
+        code: 'INCONSISTENT_INVENTORY',
+        kind: 'data',
+        textZh: expect.any(String),
+        textEn: expect.any(String),
+      });
+      expect(res.body.offers).toEqual([]);
+    });
+
+    it('offers the unsecured credit loan when asked: no guarantee, no operator capacity held', async () => {
+      const before = await operator(t, OPR_MJY);
+      const body = applicationBody('mer_demo_mjy03', strongSurvey(), {
+        product: 'credit_loan',
+        amount: 60_000_000,
+      });
+      const res = await submit(t, officer, body);
+      expect(res.status).toBe(201);
+      const [first] = res.body.offers;
+      expect(first).toMatchObject({
+        product: 'credit_loan',
+        operatorId: null,
+        guaranteeGroupId: null,
+      });
+      expect(first.amount).toBeLessThanOrEqual(60_000_000);
+      const operatorOffer = res.body.offers.find(
+        (o: { product: string }) => o.product === 'operator_guarantee',
+      );
+      expect((await operator(t, OPR_MJY)).reserved).toBe(
+        before.reserved + (operatorOffer?.amount ?? 0),
+      );
+    });
+
     it('declines a knocked-out survey with its reason', async () => {
       const res = await submit(t, officerKai, applicationBody('mer_demo_kai03', declineSurvey()));
       expect(res.status).toBe(201);

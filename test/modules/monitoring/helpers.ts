@@ -30,7 +30,13 @@ export function movableClock(start: string) {
  */
 export const SURVEYS = {
   a665: { tenureMonths: 180, storeCount: 3, netMargin: 0.2 },
-  a675: { tenureMonths: 150, netMargin: 0.18, inventoryTurnoverDays: 20 },
+  // Stock of 20 days of its cost of sales, so that the balance agrees with the turnover.
+  a675: {
+    tenureMonths: 150,
+    netMargin: 0.18,
+    inventoryTurnoverDays: 20,
+    inventoryValue: 68_333_333,
+  },
   b655: { netMargin: 0.2 },
   b645: { tenureMonths: 150 },
   b635: {},

@@ -9,8 +9,8 @@ import {
   offerOf,
   operator,
   paths,
-  strongSurvey,
   submitOk,
+  twoOfferSurvey,
 } from '../applications/helpers';
 
 describe('POST /v1/offers/:id/accept', () => {
@@ -34,7 +34,7 @@ describe('POST /v1/offers/:id/accept', () => {
 
   it('turns the reservation into use and withdraws the other offers', async () => {
     const before = await operator(t, OPR_MJY);
-    const app = await submitOk(t, officer, 'mer_demo_mjy01', strongSurvey());
+    const app = await submitOk(t, officer, 'mer_demo_mjy01', twoOfferSurvey());
     const og = offerOf(app, 'operator_guarantee');
     const card = offerOf(app, 'credit_card');
     const reservedNow = await operator(t, OPR_MJY);
@@ -62,7 +62,7 @@ describe('POST /v1/offers/:id/accept', () => {
 
   it('accepting the card releases the operator-guaranteed offer it withdraws', async () => {
     const before = await operator(t, OPR_MJY);
-    const app = await submitOk(t, officer, 'mer_demo_mjy02', strongSurvey());
+    const app = await submitOk(t, officer, 'mer_demo_mjy02', twoOfferSurvey());
     const og = offerOf(app, 'operator_guarantee');
     const card = offerOf(app, 'credit_card');
 
@@ -75,7 +75,7 @@ describe('POST /v1/offers/:id/accept', () => {
   });
 
   it('refuses a second acceptance, and acceptance or decline of a withdrawn offer (409 naming the state)', async () => {
-    const app = await submitOk(t, officer, 'mer_demo_mjy04', strongSurvey());
+    const app = await submitOk(t, officer, 'mer_demo_mjy04', twoOfferSurvey());
     const og = offerOf(app, 'operator_guarantee');
     const card = offerOf(app, 'credit_card');
     expect((await accept(t, officer, og.id)).status).toBe(200);
@@ -106,7 +106,7 @@ describe('POST /v1/offers/:id/accept', () => {
 
   describe('Idempotency-Key', () => {
     it('replays an acceptance sent again with the same key, without a second change', async () => {
-      const app = await submitOk(t, officer, 'mer_demo_mjy05', strongSurvey());
+      const app = await submitOk(t, officer, 'mer_demo_mjy05', twoOfferSurvey());
       const og = offerOf(app, 'operator_guarantee');
       const first = await accept(t, officer, og.id, 'acc-replay-1');
       expect(first.status).toBe(200);
@@ -122,8 +122,8 @@ describe('POST /v1/offers/:id/accept', () => {
     });
 
     it('refuses the same key on another offer (422 IDEMPOTENCY_KEY_REUSED) and leaves it open', async () => {
-      const a = await submitOk(t, officer, 'mer_demo_mjy06', strongSurvey());
-      const b = await submitOk(t, officer, 'mer_demo_mjy03', strongSurvey());
+      const a = await submitOk(t, officer, 'mer_demo_mjy06', twoOfferSurvey());
+      const b = await submitOk(t, officer, 'mer_demo_mjy03', twoOfferSurvey());
       expect((await accept(t, officer, offerOf(a, 'credit_card').id, 'acc-reuse-1')).status).toBe(
         200,
       );
@@ -135,7 +135,7 @@ describe('POST /v1/offers/:id/accept', () => {
     });
 
     it('requires the header (400 naming it) and changes nothing without it', async () => {
-      const app = await submitOk(t, officer, 'mer_demo_mjy01', strongSurvey(), {
+      const app = await submitOk(t, officer, 'mer_demo_mjy01', twoOfferSurvey(), {
         product: 'credit_card',
       });
       const card = offerOf(app, 'credit_card');
@@ -147,7 +147,7 @@ describe('POST /v1/offers/:id/accept', () => {
   });
 
   it('cannot be steered by a body: status, amount or rate sent along are refused', async () => {
-    const app = await submitOk(t, officer, 'mer_demo_mjy02', strongSurvey());
+    const app = await submitOk(t, officer, 'mer_demo_mjy02', twoOfferSurvey());
     const og = offerOf(app, 'operator_guarantee');
     const res = await t.http
       .post(`/v1/offers/${og.id}/accept`)
@@ -168,7 +168,7 @@ describe('POST /v1/offers/:id/accept', () => {
     'a %s key may read an offer but not accept it (403)',
     async (role) => {
       const key = role === 'reviewer' ? reviewer : risk;
-      const app = await submitOk(t, officer, 'mer_demo_mjy03', strongSurvey(), {
+      const app = await submitOk(t, officer, 'mer_demo_mjy03', twoOfferSurvey(), {
         product: 'credit_card',
       });
       const card = offerOf(app, 'credit_card');

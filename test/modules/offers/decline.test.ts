@@ -8,8 +8,8 @@ import {
   OPR_MJY,
   offerOf,
   operator,
-  strongSurvey,
   submitOk,
+  twoOfferSurvey,
 } from '../applications/helpers';
 
 describe('POST /v1/offers/:id/decline', () => {
@@ -29,7 +29,7 @@ describe('POST /v1/offers/:id/decline', () => {
 
   it('releases the reservation; the application closes once every offer is declined', async () => {
     const before = await operator(t, OPR_MJY);
-    const app = await submitOk(t, officer, 'mer_demo_mjy01', strongSurvey());
+    const app = await submitOk(t, officer, 'mer_demo_mjy01', twoOfferSurvey());
     const og = offerOf(app, 'operator_guarantee');
     const card = offerOf(app, 'credit_card');
 
@@ -60,7 +60,7 @@ describe('POST /v1/offers/:id/decline', () => {
   });
 
   it('a declined offer cannot be accepted or declined again (409 naming declined)', async () => {
-    const app = await submitOk(t, officer, 'mer_demo_mjy02', strongSurvey());
+    const app = await submitOk(t, officer, 'mer_demo_mjy02', twoOfferSurvey());
     const og = offerOf(app, 'operator_guarantee');
     expect((await decline(t, officer, og.id)).status).toBe(200);
     const capacity = await operator(t, OPR_MJY);
@@ -75,7 +75,7 @@ describe('POST /v1/offers/:id/decline', () => {
   });
 
   it('after one offer is declined the other can still be accepted; the declined one stays declined', async () => {
-    const app = await submitOk(t, officer, 'mer_demo_mjy04', strongSurvey());
+    const app = await submitOk(t, officer, 'mer_demo_mjy04', twoOfferSurvey());
     const og = offerOf(app, 'operator_guarantee');
     const card = offerOf(app, 'credit_card');
     expect((await decline(t, officer, card.id)).status).toBe(200);
@@ -90,7 +90,7 @@ describe('POST /v1/offers/:id/decline', () => {
   });
 
   it('takes an optional Idempotency-Key and replays with it', async () => {
-    const app = await submitOk(t, officer, 'mer_demo_mjy05', strongSurvey());
+    const app = await submitOk(t, officer, 'mer_demo_mjy05', twoOfferSurvey());
     const card = offerOf(app, 'credit_card');
     const send = () =>
       t.http
@@ -107,7 +107,7 @@ describe('POST /v1/offers/:id/decline', () => {
   });
 
   it('refuses a body (no status or amount can ride along)', async () => {
-    const app = await submitOk(t, officer, 'mer_demo_mjy06', strongSurvey());
+    const app = await submitOk(t, officer, 'mer_demo_mjy06', twoOfferSurvey());
     const card = offerOf(app, 'credit_card');
     const res = await t.http
       .post(`/v1/offers/${card.id}/decline`)

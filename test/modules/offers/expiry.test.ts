@@ -10,8 +10,8 @@ import {
   OPR_MJY,
   offerOf,
   operator,
-  strongSurvey,
   submitOk,
+  twoOfferSurvey,
 } from '../applications/helpers';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -50,7 +50,7 @@ describe('offer expiry', () => {
 
   it('an offer can still be accepted just before it expires', async () => {
     const start = now;
-    const app = await submitOk(t, officer, 'mer_demo_mjy01', strongSurvey());
+    const app = await submitOk(t, officer, 'mer_demo_mjy01', twoOfferSurvey());
     const og = offerOf(app, 'operator_guarantee');
     expect(og.expiresAt).toBe(new Date(start.getTime() + validityDays * DAY_MS).toISOString());
     now = new Date(start.getTime() + validityDays * DAY_MS - 1000);
@@ -62,7 +62,7 @@ describe('offer expiry', () => {
   it('an expired offer cannot be accepted (409 naming expired); it is marked expired and its capacity released', async () => {
     const start = now;
     const before = await operator(t, OPR_MJY);
-    const app = await submitOk(t, officer, 'mer_demo_mjy02', strongSurvey());
+    const app = await submitOk(t, officer, 'mer_demo_mjy02', twoOfferSurvey());
     const og = offerOf(app, 'operator_guarantee');
     const card = offerOf(app, 'credit_card');
     expect((await operator(t, OPR_MJY)).reserved).toBe(before.reserved + og.amount);
@@ -96,8 +96,8 @@ describe('offer expiry', () => {
   it('expireDueOffers expires every due offer, releases capacity, closes the application and audits it', async () => {
     const start = now;
     const before = await operator(t, OPR_MJY);
-    const app = await submitOk(t, officer, 'mer_demo_mjy04', strongSurvey());
-    const fresh = await submitOk(t, officer, 'mer_demo_mjy05', strongSurvey());
+    const app = await submitOk(t, officer, 'mer_demo_mjy04', twoOfferSurvey());
+    const fresh = await submitOk(t, officer, 'mer_demo_mjy05', twoOfferSurvey());
     expect(app.offers.length).toBeGreaterThanOrEqual(2);
 
     // Not due yet: nothing happens.
@@ -126,7 +126,7 @@ describe('offer expiry', () => {
 
   it('does not touch accepted, declined or withdrawn offers', async () => {
     const start = now;
-    const a = await submitOk(t, officer, 'mer_demo_mjy06', strongSurvey());
+    const a = await submitOk(t, officer, 'mer_demo_mjy06', twoOfferSurvey());
     const og = offerOf(a, 'operator_guarantee');
     const card = offerOf(a, 'credit_card');
     expect((await accept(t, officer, og.id)).status).toBe(200);

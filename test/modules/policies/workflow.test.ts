@@ -202,7 +202,11 @@ describe('policy workflow: draft, validate, diff, publish with four eyes, roll o
     expect(same.body).toMatchObject({ identical: true, differences: [] });
 
     // The strong survey scores about 635: a cutoff of 700 turns its approve into a decline.
-    const strict = await draftClone({ outcomes: { approveMinScore: 700, referMinScore: 690 } });
+    // A what-if for replay: its own test cases (written for the default cutoffs) are dropped.
+    const strict = await draftClone({
+      outcomes: { approveMinScore: 700, referMinScore: 690 },
+      testCases: null,
+    });
     expect(strict.valid).toBe(true);
     const other = await t.http
       .post(`/v1/decisions/${decisionId}/replay?policy=${strict.id}`)
