@@ -1,28 +1,12 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { MIGRATIONS_FOLDER } from '../../src/db/connect';
+import { applyMigration, applyMigrationsBefore } from '../helpers/migration-steps';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
-
-async function apply(t: TestDatabase, tag: string) {
-  const text = readFileSync(path.join(MIGRATIONS_FOLDER, `${tag}.sql`), 'utf8');
-  for (const statement of text.split('--> statement-breakpoint')) {
-    if (statement.trim()) await t.database.db.execute(sql.raw(statement));
-  }
-}
 
 describe('migration 0005: every merchant a partner registered before links existed gets its link', () => {
   let t: TestDatabase;
   beforeAll(async () => {
     t = await createTestDatabase({ migrate: false });
-    for (const tag of [
-      '0000_init',
-      '0001_origination',
-      '0002_merchant_identity',
-      '0003_outcomes',
-      '0004_audit_event_order',
-    ])
-      await apply(t, tag);
+    await applyMigrationsBefore(t, '0005_merchant_partner_links');
     await t.database.db.execute(sql`
       insert into markets (id, name, city, category, created_at) values ('mkt_x', 'X', 'Chongqing', 'building_materials', now())`);
     await t.database.db.execute(sql`
@@ -30,7 +14,7 @@ describe('migration 0005: every merchant a partner registered before links exist
         market_id, stall_no, partner_id, created_by, created_at) values
         ('mer_p', 'P', 'd1', 'm', 'p1', 'm', 'mkt_x', 'A-1', 'ptn_x', 'key_p', '2026-01-02T00:00:00Z'),
         ('mer_bank', 'B', 'd2', 'm', 'p2', 'm', 'mkt_x', 'A-2', null, 'key_o', '2026-01-03T00:00:00Z')`);
-    await apply(t, '0005_merchant_partner_links');
+    await applyMigration(t, '0005_merchant_partner_links');
   });
   afterAll(() => t.dispose());
 

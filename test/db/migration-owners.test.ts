@@ -1,30 +1,12 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { MIGRATIONS_FOLDER } from '../../src/db/connect';
+import { applyMigration, applyMigrationsBefore } from '../helpers/migration-steps';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
-
-/** Runs one migration file's statements, as the migrator would. */
-async function apply(t: TestDatabase, tag: string) {
-  const text = readFileSync(path.join(MIGRATIONS_FOLDER, `${tag}.sql`), 'utf8');
-  for (const statement of text.split('--> statement-breakpoint')) {
-    if (statement.trim()) await t.database.db.execute(sql.raw(statement));
-  }
-}
 
 describe('migration 0006: owners for keys, events and drafts written before owners existed', () => {
   let t: TestDatabase;
   beforeAll(async () => {
     t = await createTestDatabase({ migrate: false });
-    for (const tag of [
-      '0000_init',
-      '0001_origination',
-      '0002_merchant_identity',
-      '0003_outcomes',
-      '0004_audit_event_order',
-      '0005_merchant_partner_links',
-    ])
-      await apply(t, tag);
+    await applyMigrationsBefore(t, '0006_four_eyes_owners');
     // Two risk users' keys, a partner app's, a draft by one that the other changed.
     await t.database.db.execute(sql`
       insert into api_keys (id, prefix, secret_hash, role, name, partner_id) values
@@ -39,7 +21,7 @@ describe('migration 0006: owners for keys, events and drafts written before owne
         ('evt_1', 'policy', 'pol_draft', 'policy.drafted', 'key_a', 'risk', now()),
         ('evt_2', 'policy', 'pol_draft', 'policy.updated', 'key_b', 'risk', now()),
         ('evt_3', 'operator', 'opr_x', 'operator.created', 'key_environment_admin', 'admin', now())`);
-    await apply(t, '0006_four_eyes_owners');
+    await applyMigration(t, '0006_four_eyes_owners');
   });
   afterAll(() => t.dispose());
 
