@@ -136,6 +136,8 @@ export const policies = pgTable(
     version: integer('version').notNull(),
     status: text('status', { enum: ['draft', 'published', 'retired'] }).notNull(),
     document: jsonb('document').notNull(),
+    /** Whether the document validated (and passed its test cases) when written; null: not checked. */
+    valid: boolean('valid'),
     createdBy: text('created_by'),
     /** Owners of every key that created or changed the draft: none of them may publish it. */
     authors: text('authors').array().notNull().default(sql`'{}'::text[]`),

@@ -41,6 +41,8 @@ export async function ensureDefaultPolicy(db: Db, now: Date): Promise<boolean> {
       version: defaultPolicyDocument.version,
       status: 'published',
       document: defaultPolicyDocument,
+      // The shipped policy validates and passes its test cases (test/credit checks it).
+      valid: true,
       createdBy: 'seed',
       createdAt: now,
       publishedBy: 'seed',

@@ -29,6 +29,14 @@ function problemsOf(document: unknown) {
   return checked.ok ? [] : checked.problems.map((p) => ({ path: p.path, message: p.message }));
 }
 
+/**
+ * A document as stored: with its validity, checked once when it is written (validation runs the
+ * policy's test cases: too slow to repeat for every row of a list).
+ */
+function checkedDocument(document: Document) {
+  return { document, valid: problemsOf(document).length === 0 };
+}
+
 async function roles(deps: AppDeps) {
   const activations = await repo.findActivations(deps.db);
   return new Map(activations.map((a) => [a.policy.id, a]));
@@ -43,7 +51,8 @@ function toView(row: repo.PolicyRow, active: Map<string, repo.ActivationRow>): P
     status: row.status,
     name: typeof document.name === 'string' ? document.name : null,
     document,
-    valid: problemsOf(document).length === 0,
+    // Rows written before validity was stored are checked here, once per read.
+    valid: row.valid ?? problemsOf(document).length === 0,
     role: activation?.role ?? null,
     shareBps: activation?.role === 'challenger' ? activation.shareBps : null,
     createdBy: row.createdBy,
@@ -140,7 +149,7 @@ export async function createDraft(
       id: newId('pol'),
       version,
       status: 'draft',
-      document: { ...(document as Document), version },
+      ...checkedDocument({ ...(document as Document), version }),
       createdBy: ctx.actor.keyId,
       authors: withAuthor(inherited, ctx.actor.owner),
       createdAt: ctx.now,
@@ -173,7 +182,7 @@ export async function updateDraft(
     const changes = diffDocuments(row.document, { ...document, version: row.version });
     // Whoever changes a draft is one of its authors from now on (the row is locked).
     const updated = await repo.updatePolicy(tx, id, {
-      document: { ...document, version: row.version },
+      ...checkedDocument({ ...document, version: row.version }),
       authors: withAuthor(row.authors, ctx.actor.owner),
     });
     await appendAudit(tx, ctx, [

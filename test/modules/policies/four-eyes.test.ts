@@ -37,15 +37,18 @@ describe('policy four eyes: authors are people, and every writer is an author', 
 
   it("refuses a second risk user who rewrote a colleague's draft and then publishes it alone", async () => {
     const honest = await draft(riskA, 'honest draft');
-    // Bob loosens Alice's draft: approve cutoff 300 and no knock-outs.
+    // Bob loosens Alice's draft: approve from grade D (560, the lowest a product takes; 300
+    // would no longer validate), no knock-outs, and no test cases that would catch it, so that
+    // only four eyes stand in his way.
     const rewritten = await t.http
       .put(`/v1/policies/${honest.id}`)
       .set(bearer(riskB))
       .send({
         document: {
           ...honest.document,
-          outcomes: { approveMinScore: 300, referMinScore: 300 },
+          outcomes: { approveMinScore: 560, referMinScore: 560 },
           knockouts: [],
+          testCases: [],
         },
       });
     expect(rewritten.status).toBe(200);
