@@ -14,6 +14,8 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+// Types only: the stored JSON has the credit model's shapes (db may read credit, never the reverse).
+import type { Decision, DecisionContext, ScheduleRow, Survey } from '../credit';
 
 /** Money is integer fen; `mode: 'number'` is safe below 2^53 fen (90 trillion 元). */
 const fen = (name: string) => bigint(name, { mode: 'number' });
@@ -135,7 +137,7 @@ export const policies = pgTable(
     id: text('id').primaryKey(),
     version: integer('version').notNull(),
     status: text('status', { enum: ['draft', 'published', 'retired'] }).notNull(),
-    document: jsonb('document').notNull(),
+    document: jsonb('document').$type<Record<string, unknown>>().notNull(),
     /** Whether the document validated (and passed its test cases) when written; null: not checked. */
     valid: boolean('valid'),
     createdBy: text('created_by'),
@@ -172,7 +174,7 @@ export const auditEvents = pgTable(
     /** The person behind the key (null on events written before owners existed, if unknown). */
     actorOwner: text('actor_owner'),
     requestId: text('request_id'),
-    data: jsonb('data'),
+    data: jsonb('data').$type<Record<string, unknown>>(),
     at: timestamp('at', { withTimezone: true }).notNull(),
     /** Order of writing: the events of one request share one instant. */
     seq: bigserial('seq', { mode: 'number' }).notNull(),
@@ -260,7 +262,7 @@ export const applications = pgTable(
     termMonths: integer('term_months').notNull(),
     purpose: text('purpose').notNull(),
     guaranteeGroupId: text('guarantee_group_id'),
-    survey: jsonb('survey').notNull(),
+    survey: jsonb('survey').$type<Survey>().notNull(),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
@@ -289,9 +291,9 @@ export const decisions = pgTable(
     score: integer('score').notNull(),
     grade: text('grade').notNull(),
     /** The whole explained result of decide(): metrics, points, reasons, offers proposed. */
-    result: jsonb('result').notNull(),
+    result: jsonb('result').$type<Decision>().notNull(),
     /** The context decide() was given, so a replay reproduces it exactly. */
-    context: jsonb('context').notNull(),
+    context: jsonb('context').$type<DecisionContext>().notNull(),
     decidedBy: text('decided_by'),
     note: text('note'),
     createdAt: createdAt(),
@@ -319,7 +321,7 @@ export const offers = pgTable(
     termMonths: integer('term_months').notNull(),
     annualRateBps: integer('annual_rate_bps').notNull(),
     method: text('method').notNull(),
-    schedule: jsonb('schedule').notNull(),
+    schedule: jsonb('schedule').$type<ScheduleRow[]>().notNull(),
     totalInterest: fen('total_interest').notNull(),
     /** Operator whose guarantee capacity this offer holds (operator_guarantee only). */
     operatorId: text('operator_id'),

@@ -85,7 +85,7 @@ describe('POST /v1/policies/:id/simulate', () => {
     return body === undefined ? req.send() : req.send(body);
   };
 
-  async function insertDraft(id: string, version: number, document: unknown) {
+  async function insertDraft(id: string, version: number, document: Record<string, unknown>) {
     await t.testDb.database.db
       .insert(policies)
       .values({ id, version, status: 'draft', document, createdBy: 'test' });
