@@ -1,5 +1,6 @@
-import { and, desc, eq, inArray, isNull, lt, or } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/connect';
+import { newestFirst } from '../../db/keyset';
 import { apiKeys, markets } from '../../db/schema';
 import type { Cursor } from '../../lib/cursor';
 
@@ -16,17 +17,12 @@ export async function listApiKeys(
   limit: number,
   after: Cursor | null,
 ): Promise<ApiKeyRow[]> {
-  const where = after
-    ? or(
-        lt(apiKeys.createdAt, after.createdAt),
-        and(eq(apiKeys.createdAt, after.createdAt), lt(apiKeys.id, after.id)),
-      )
-    : undefined;
+  const page = newestFirst(apiKeys.createdAt, apiKeys.id, after);
   return db
     .select()
     .from(apiKeys)
-    .where(where)
-    .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
+    .where(page.after)
+    .orderBy(...page.order)
     .limit(limit);
 }
 

@@ -1,5 +1,6 @@
-import { and, desc, eq, lt, or } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/connect';
+import { newestFirst } from '../../db/keyset';
 import { markets, operators } from '../../db/schema';
 import type { Cursor } from '../../lib/cursor';
 import type { Principal } from '../../lib/principal';
@@ -33,16 +34,11 @@ export async function listMarkets(
   after: Cursor | null,
   principal: Principal,
 ): Promise<MarketRow[]> {
-  const keyset = after
-    ? or(
-        lt(markets.createdAt, after.createdAt),
-        and(eq(markets.createdAt, after.createdAt), lt(markets.id, after.id)),
-      )
-    : undefined;
+  const page = newestFirst(markets.createdAt, markets.id, after);
   return db
     .select()
     .from(markets)
-    .where(and(marketFilter(principal, markets.id), keyset))
-    .orderBy(desc(markets.createdAt), desc(markets.id))
+    .where(and(marketFilter(principal, markets.id), page.after))
+    .orderBy(...page.order)
     .limit(limit);
 }

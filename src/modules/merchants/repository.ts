@@ -1,6 +1,6 @@
-import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
-import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/connect';
+import { newestFirst } from '../../db/keyset';
 import { markets, merchantPartnerLinks, merchants } from '../../db/schema';
 import type { Cursor } from '../../lib/cursor';
 import type { Principal } from '../../lib/principal';
@@ -128,21 +128,21 @@ export async function listMerchants(
   const partnerId = linkedPartnerOf(principal);
   const market = filter.marketId ? eq(merchants.marketId, filter.marketId) : undefined;
   if (partnerId !== null) {
+    const linked = newestFirst(
+      merchantPartnerLinks.createdAt,
+      merchantPartnerLinks.merchantId,
+      after,
+    );
     const rows = await db
       .select({ merchant: merchants, link: merchantPartnerLinks })
       .from(merchantPartnerLinks)
       .innerJoin(merchants, eq(merchants.id, merchantPartnerLinks.merchantId))
-      .where(
-        and(
-          eq(merchantPartnerLinks.partnerId, partnerId),
-          market,
-          keysetAfter(after, merchantPartnerLinks.createdAt, merchantPartnerLinks.merchantId),
-        ),
-      )
-      .orderBy(desc(merchantPartnerLinks.createdAt), desc(merchantPartnerLinks.merchantId))
+      .where(and(eq(merchantPartnerLinks.partnerId, partnerId), market, linked.after))
+      .orderBy(...linked.order)
       .limit(limit);
     return rows;
   }
+  const page = newestFirst(merchants.createdAt, merchants.id, after);
   const rows = await db
     .select()
     .from(merchants)
@@ -150,16 +150,10 @@ export async function listMerchants(
       and(
         visibleTo(principal, { marketId: merchants.marketId, partnerId: merchants.partnerId }),
         market,
-        keysetAfter(after, merchants.createdAt, merchants.id),
+        page.after,
       ),
     )
-    .orderBy(desc(merchants.createdAt), desc(merchants.id))
+    .orderBy(...page.order)
     .limit(limit);
   return rows.map((merchant) => ({ merchant, link: null }));
-}
-
-function keysetAfter(after: Cursor | null, createdAt: AnyPgColumn, id: AnyPgColumn) {
-  return after
-    ? or(lt(createdAt, after.createdAt), and(eq(createdAt, after.createdAt), lt(id, after.id)))
-    : undefined;
 }

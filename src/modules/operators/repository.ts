@@ -1,5 +1,6 @@
-import { and, desc, eq, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/connect';
+import { newestFirst } from '../../db/keyset';
 import { markets, operators } from '../../db/schema';
 import type { Cursor } from '../../lib/cursor';
 import type { Principal } from '../../lib/principal';
@@ -60,17 +61,12 @@ export async function listOperators(
   limit: number,
   after: Cursor | null,
 ): Promise<OperatorRow[]> {
-  const where = after
-    ? or(
-        lt(operators.createdAt, after.createdAt),
-        and(eq(operators.createdAt, after.createdAt), lt(operators.id, after.id)),
-      )
-    : undefined;
+  const page = newestFirst(operators.createdAt, operators.id, after);
   return db
     .select()
     .from(operators)
-    .where(and(operatorsVisibleTo(principal), where))
-    .orderBy(desc(operators.createdAt), desc(operators.id))
+    .where(and(operatorsVisibleTo(principal), page.after))
+    .orderBy(...page.order)
     .limit(limit);
 }
 

@@ -1,5 +1,6 @@
-import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/connect';
+import { newestFirst } from '../../db/keyset';
 import { policies, policyActivations } from '../../db/schema';
 import type { Cursor } from '../../lib/cursor';
 
@@ -70,20 +71,13 @@ export async function listPolicies(
   after: Cursor | null,
   status?: PolicyRow['status'],
 ) {
-  const where = and(
-    status ? eq(policies.status, status) : undefined,
-    after
-      ? or(
-          lt(policies.createdAt, after.createdAt),
-          and(eq(policies.createdAt, after.createdAt), lt(policies.id, after.id)),
-        )
-      : undefined,
-  );
+  const page = newestFirst(policies.createdAt, policies.id, after);
+  const where = and(status ? eq(policies.status, status) : undefined, page.after);
   return db
     .select()
     .from(policies)
     .where(where)
-    .orderBy(desc(policies.createdAt), desc(policies.id))
+    .orderBy(...page.order)
     .limit(limit);
 }
 
