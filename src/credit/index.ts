@@ -53,6 +53,7 @@ export { checkPolicy, runPolicyTestCases, type TestCaseFailure } from './policy-
 export {
   type CompiledPolicy,
   compilePolicy,
+  OUTCOMES,
   type Outcome,
   type PointsLine,
   PolicyInvalidError,
@@ -68,8 +69,10 @@ export {
 export { priceBps } from './pricing';
 export { buildSchedule, type Schedule, type ScheduleMethod, type ScheduleRow } from './schedule';
 export {
+  BUSINESS_FORMS,
   type LoanRequest,
   loanRequestSchema,
+  PRODUCTS,
   type Product,
   type Purpose,
   type Survey,

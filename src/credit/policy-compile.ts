@@ -33,7 +33,8 @@ export interface CompiledKnockout {
   fires(survey: Survey, metrics: Metrics): boolean;
 }
 
-export type Outcome = 'approve' | 'refer' | 'decline';
+export const OUTCOMES = ['approve', 'refer', 'decline'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
 
 export interface CompiledPolicy {
   version: number;

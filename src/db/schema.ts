@@ -16,6 +16,21 @@ import {
 } from 'drizzle-orm/pg-core';
 // Types only: the stored JSON has the credit model's shapes (db may read credit, never the reverse).
 import type { Decision, DecisionContext, ScheduleRow, Survey } from '../credit';
+import {
+  AGREEMENT_STATUSES,
+  APPLICATION_STATUSES,
+  BUSINESS_FORMS,
+  DECISION_SOURCES,
+  GROUP_STATUSES,
+  LOAN_PERFORMANCE_STATUSES,
+  MARKET_CATEGORIES,
+  OFFER_STATUSES,
+  OUTCOMES,
+  POLICY_ARMS,
+  POLICY_STATUSES,
+  PRODUCTS,
+  ROLES,
+} from './vocabulary';
 
 /** Money is integer fen; `mode: 'number'` is safe below 2^53 fen (90 trillion 元). */
 const fen = (name: string) => bigint(name, { mode: 'number' });
@@ -28,7 +43,7 @@ export const apiKeys = pgTable(
     /** Public part of the secret, used to find the row; the secret itself is only hashed. */
     prefix: text('prefix').notNull(),
     secretHash: text('secret_hash').notNull(),
-    role: text('role', { enum: ['officer', 'reviewer', 'partner', 'risk', 'admin'] }).notNull(),
+    role: text('role', { enum: ROLES }).notNull(),
     name: text('name').notNull(),
     /** The person the key belongs to (src/lib/owner.ts): four-eyes rules compare owners. */
     owner: text('owner').notNull(),
@@ -53,7 +68,7 @@ export const operators = pgTable(
     perMerchantCap: fen('per_merchant_cap').notNull(),
     maxTermMonths: integer('max_term_months').notNull(),
     depositRatioBps: integer('deposit_ratio_bps').notNull(),
-    agreementStatus: text('agreement_status', { enum: ['active', 'suspended'] }).notNull(),
+    agreementStatus: text('agreement_status', { enum: AGREEMENT_STATUSES }).notNull(),
     /** Guarantee capacity taken by booked loans and held by open offers. */
     used: fen('used').notNull().default(0),
     reserved: fen('reserved').notNull().default(0),
@@ -74,9 +89,7 @@ export const markets = pgTable(
     id: text('id').primaryKey(),
     name: text('name').notNull(),
     city: text('city').notNull(),
-    category: text('category', {
-      enum: ['building_materials', 'furniture', 'small_commodities', 'produce', 'other'],
-    }).notNull(),
+    category: text('category', { enum: MARKET_CATEGORIES }).notNull(),
     operatorId: text('operator_id').references(() => operators.id),
     createdAt: createdAt(),
   },
@@ -93,7 +106,7 @@ export const merchants = pgTable(
     idNumberMasked: text('id_number_masked').notNull(),
     phoneDigest: text('phone_digest').notNull(),
     phoneMasked: text('phone_masked').notNull(),
-    businessForm: text('business_form', { enum: ['individual', 'enterprise'] }),
+    businessForm: text('business_form', { enum: BUSINESS_FORMS }),
     marketId: text('market_id')
       .notNull()
       .references(() => markets.id),
@@ -136,7 +149,7 @@ export const policies = pgTable(
   {
     id: text('id').primaryKey(),
     version: integer('version').notNull(),
-    status: text('status', { enum: ['draft', 'published', 'retired'] }).notNull(),
+    status: text('status', { enum: POLICY_STATUSES }).notNull(),
     document: jsonb('document').$type<Record<string, unknown>>().notNull(),
     /** Whether the document validated (and passed its test cases) when written; null: not checked. */
     valid: boolean('valid'),
@@ -152,7 +165,7 @@ export const policies = pgTable(
 
 /** Which published policy decides live traffic: one champion, at most one challenger. */
 export const policyActivations = pgTable('policy_activations', {
-  role: text('role', { enum: ['champion', 'challenger'] }).primaryKey(),
+  role: text('role', { enum: POLICY_ARMS }).primaryKey(),
   policyId: text('policy_id')
     .notNull()
     .references(() => policies.id),
@@ -213,9 +226,7 @@ export const guaranteeGroups = pgTable(
       .notNull()
       .references(() => markets.id),
     /** forming -> offered | declined -> active (all accepted) | dissolved. */
-    status: text('status', {
-      enum: ['forming', 'offered', 'declined', 'active', 'dissolved'],
-    }).notNull(),
+    status: text('status', { enum: GROUP_STATUSES }).notNull(),
     partnerId: text('partner_id'),
     createdBy: text('created_by'),
     decision: jsonb('decision'),
@@ -254,9 +265,7 @@ export const applications = pgTable(
     marketId: text('market_id').notNull(),
     partnerId: text('partner_id'),
     submittedBy: text('submitted_by').notNull(),
-    status: text('status', {
-      enum: ['submitted', 'approved', 'referred', 'declined', 'accepted', 'closed', 'withdrawn'],
-    }).notNull(),
+    status: text('status', { enum: APPLICATION_STATUSES }).notNull(),
     product: text('product').notNull(),
     amount: fen('amount').notNull(),
     termMonths: integer('term_months').notNull(),
@@ -284,10 +293,10 @@ export const decisions = pgTable(
       .references(() => applications.id),
     policyId: text('policy_id').notNull(),
     policyVersion: integer('policy_version').notNull(),
-    arm: text('arm', { enum: ['champion', 'challenger'] }).notNull(),
+    arm: text('arm', { enum: POLICY_ARMS }).notNull(),
     /** model: the credit model; review: a reviewer's approval or decline. */
-    source: text('source', { enum: ['model', 'review'] }).notNull(),
-    outcome: text('outcome', { enum: ['approve', 'refer', 'decline'] }).notNull(),
+    source: text('source', { enum: DECISION_SOURCES }).notNull(),
+    outcome: text('outcome', { enum: OUTCOMES }).notNull(),
     score: integer('score').notNull(),
     grade: text('grade').notNull(),
     /** The whole explained result of decide(): metrics, points, reasons, offers proposed. */
@@ -314,9 +323,7 @@ export const offers = pgTable(
     decisionId: text('decision_id').notNull(),
     merchantId: text('merchant_id').notNull(),
     marketId: text('market_id').notNull(),
-    product: text('product', {
-      enum: ['operator_guarantee', 'joint_guarantee', 'credit_loan', 'credit_card'],
-    }).notNull(),
+    product: text('product', { enum: PRODUCTS }).notNull(),
     amount: fen('amount').notNull(),
     termMonths: integer('term_months').notNull(),
     annualRateBps: integer('annual_rate_bps').notNull(),
@@ -327,9 +334,7 @@ export const offers = pgTable(
     operatorId: text('operator_id'),
     reservedAmount: fen('reserved_amount').notNull().default(0),
     guaranteeGroupId: text('guarantee_group_id'),
-    status: text('status', {
-      enum: ['pending', 'offered', 'accepted', 'booked', 'declined', 'expired', 'withdrawn'],
-    }).notNull(),
+    status: text('status', { enum: OFFER_STATUSES }).notNull(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
@@ -351,9 +356,7 @@ export const outcomes = pgTable(
       .references(() => offers.id),
     applicationId: text('application_id').notNull(),
     decisionId: text('decision_id').notNull(),
-    status: text('status', {
-      enum: ['current', 'late_30', 'late_90', 'default', 'repaid'],
-    }).notNull(),
+    status: text('status', { enum: LOAN_PERFORMANCE_STATUSES }).notNull(),
     asOf: date('as_of', { mode: 'string' }).notNull(),
     recordedBy: text('recorded_by'),
     createdAt: createdAt(),

@@ -1,13 +1,6 @@
 import { z } from 'zod';
+import { MARKET_CATEGORIES } from '../../db/vocabulary';
 import { isoDateTime, listOf } from '../../platform/schemas';
-
-export const MARKET_CATEGORIES = [
-  'building_materials',
-  'furniture',
-  'small_commodities',
-  'produce',
-  'other',
-] as const;
 
 export const createMarketBody = z.strictObject({
   name: z.string().trim().min(1).max(200),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BUSINESS_FORMS } from '../../db/vocabulary';
 import {
   isMainlandMobile,
   isResidentIdNumber,
@@ -6,7 +7,6 @@ import {
 } from '../../lib/personal-data';
 import { isoDateTime, listOf, listQuery } from '../../platform/schemas';
 
-export const BUSINESS_FORMS = ['individual', 'enterprise'] as const;
 export type BusinessForm = (typeof BUSINESS_FORMS)[number];
 
 /** Which kind of identifier a value is, if any (case-insensitive: a trailing `x` counts as `X`). */
@@ -81,7 +81,7 @@ export const merchantSchema = z
     name: z.string(),
     idNumber: z.string().describe('Masked, e.g. 5001**********123X; never shown in clear'),
     phone: z.string().describe('Masked, e.g. 139****5678; never shown in clear'),
-    businessForm: z.enum(['individual', 'enterprise']).nullable(),
+    businessForm: z.enum(BUSINESS_FORMS).nullable(),
     marketId: z.string(),
     stallNo: z.string(),
     leaseEndsOn: z.string().nullable().describe('YYYY-MM-DD'),

@@ -1,7 +1,6 @@
 import { z } from 'zod';
+import { AGREEMENT_STATUSES } from '../../db/vocabulary';
 import { fen, isoDateTime, listOf } from '../../platform/schemas';
-
-export const AGREEMENT_STATUSES = ['active', 'suspended'] as const;
 
 const capacity = fen().describe('Total guarantee capacity the operator grants, in fen (1/100 CNY)');
 const perMerchantCap = fen().describe(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { POLICY_ARMS, POLICY_STATUSES } from '../../db/vocabulary';
 import { isoDateTime, listOf } from '../../platform/schemas';
 
 const documentField = z
@@ -9,7 +10,7 @@ export const activePolicySchema = z
   .object({
     id: z.string(),
     version: z.number().int(),
-    status: z.enum(['draft', 'published', 'retired']),
+    status: z.enum(POLICY_STATUSES),
     activatedAt: isoDateTime(),
     document: documentField,
     challenger: z
@@ -59,14 +60,11 @@ export const policySchema = z
   .object({
     id: z.string(),
     version: z.number().int(),
-    status: z.enum(['draft', 'published', 'retired']),
+    status: z.enum(POLICY_STATUSES),
     name: z.string().nullable(),
     document: documentField,
     valid: z.boolean().describe('Whether the document passes validation'),
-    role: z
-      .enum(['champion', 'challenger'])
-      .nullable()
-      .describe('Its place in the rollout, if active'),
+    role: z.enum(POLICY_ARMS).nullable().describe('Its place in the rollout, if active'),
     shareBps: z.number().int().nullable(),
     createdBy: z.string().nullable(),
     authors: z
@@ -89,7 +87,7 @@ export const policyListSchema = listOf(policySummarySchema).meta({ id: 'PolicyLi
 export const listPoliciesQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
-  status: z.enum(['draft', 'published', 'retired']).optional(),
+  status: z.enum(POLICY_STATUSES).optional(),
 });
 
 export const validationResultSchema = z
@@ -118,7 +116,7 @@ export const diffSchema = z
 
 export const activateBody = z
   .strictObject({
-    role: z.enum(['champion', 'challenger']),
+    role: z.enum(POLICY_ARMS),
     share: z
       .number()
       .gt(0)

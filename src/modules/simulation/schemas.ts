@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { loanRequestSchema, surveySchema } from '../../credit';
 import { PRODUCTS } from '../../credit/survey';
+import { AGREEMENT_STATUSES } from '../../db/vocabulary';
 
 /** At most this many inline surveys in one simulation. */
 export const MAX_INLINE_SURVEYS = 10_000;
@@ -14,7 +15,7 @@ export const decisionContextSchema = z
   .strictObject({
     operator: z
       .strictObject({
-        agreementStatus: z.enum(['active', 'suspended']),
+        agreementStatus: z.enum(AGREEMENT_STATUSES),
         perMerchantCap: fenField().describe('Most the operator guarantees for one merchant, fen'),
         available: fenField().describe("The agreement's remaining capacity, fen"),
         maxTermMonths: z.number().int().min(1).max(600),
