@@ -24,16 +24,39 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (what: string) =>
-  new AppError(404, 'NOT_FOUND', `${what} not found`, `未找到${what}`);
+/** What a 404 can be about, with its Chinese name: every 404 reads in both languages. */
+const THINGS_ZH = {
+  'API key': 'API 密钥',
+  'Active credit policy': '生效的授信政策',
+  Application: '贷款申请',
+  Decision: '审批决定',
+  'Guarantee group': '联保小组',
+  Market: '市场',
+  Merchant: '商户',
+  Offer: '授信方案',
+  Operator: '市场业主方',
+  Policy: '授信政策',
+} as const;
+export type Thing = keyof typeof THINGS_ZH;
+
+export const notFound = (what: Thing) =>
+  new AppError(404, 'NOT_FOUND', `${what} not found`, `未找到该${THINGS_ZH[what]}`);
 
 export const forbidden = (
   message = 'Your role may not take this action',
   messageZh = '您的角色无权执行此操作',
 ) => new AppError(403, 'FORBIDDEN', message, messageZh);
 
-export const unauthorized = (message: string) =>
-  new AppError(401, 'UNAUTHORIZED', message, '身份验证失败');
+/**
+ * 401 with a challenge (RFC 6750): `error="invalid_token"` when a key was sent but is not
+ * accepted, a bare challenge when none was sent.
+ */
+export const unauthorized = (message: string, messageZh: string, invalidToken = true) =>
+  new AppError(401, 'UNAUTHORIZED', message, messageZh, undefined, {
+    'www-authenticate': invalidToken
+      ? 'Bearer realm="merchant-lending", error="invalid_token"'
+      : 'Bearer realm="merchant-lending"',
+  });
 
 export const validationFailed = (details: ErrorDetail[], message = 'Request validation failed') =>
   new AppError(400, 'VALIDATION_FAILED', message, '请求参数校验失败', details);

@@ -39,10 +39,17 @@ async function authenticate(
 ): Promise<Principal> {
   const header = request.headers.authorization;
   if (!header)
-    throw unauthorized('Missing Authorization header; send "Authorization: Bearer <api key>"');
+    throw unauthorized(
+      'Missing Authorization header; send "Authorization: Bearer <api key>"',
+      '缺少 Authorization 请求头；请发送 "Authorization: Bearer <API 密钥>"',
+      false,
+    );
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match?.[1])
-    throw unauthorized('Malformed Authorization header; expected "Bearer <api key>"');
+    throw unauthorized(
+      'Malformed Authorization header; expected "Bearer <api key>"',
+      'Authorization 请求头格式错误；应为 "Bearer <API 密钥>"',
+    );
   const secret = match[1];
   const hash = hashApiKey(secret);
   if (adminKeyHash && sameHash(hash, adminKeyHash)) {
@@ -58,10 +65,11 @@ async function authenticate(
   const cached = principals.get(hash);
   if (cached) return cached;
   const parsed = parseApiKey(secret);
-  if (!parsed) throw unauthorized('Invalid API key');
+  if (!parsed) throw unauthorized('Invalid API key', 'API 密钥无效');
   const [row] = await db.select().from(apiKeys).where(eq(apiKeys.prefix, parsed.prefix)).limit(1);
-  if (!row || !sameHash(hash, row.secretHash)) throw unauthorized('Invalid API key');
-  if (row.revokedAt) throw unauthorized('API key has been revoked');
+  if (!row || !sameHash(hash, row.secretHash))
+    throw unauthorized('Invalid API key', 'API 密钥无效');
+  if (row.revokedAt) throw unauthorized('API key has been revoked', 'API 密钥已被吊销');
   const principal: Principal = {
     keyId: row.id,
     role: row.role,

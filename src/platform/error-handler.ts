@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isDatabaseUnavailable } from '../db/database-errors';
 import { AppError, serviceUnavailable } from '../lib/errors';
+import { trackRouteMethods } from './route-methods';
 import { MAX_DETAILS, validationFailedAnswer } from './validation-details';
 
 function send(reply: FastifyReply, err: AppError) {
@@ -106,15 +107,27 @@ export const errorHandler = fp(async (app: FastifyInstance) => {
     );
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    send(
+  const allowedMethods = trackRouteMethods(app);
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = allowedMethods(path);
+    if (allowed.length > 0) {
+      const allow = [...allowed, ...(allowed.includes('GET') ? ['HEAD'] : [])].join(', ');
+      return send(
+        reply,
+        new AppError(
+          405,
+          'METHOD_NOT_ALLOWED',
+          `${request.method} is not allowed on ${path}; allowed: ${allow}`,
+          `该接口不支持 ${request.method} 方法；支持：${allow}`,
+          undefined,
+          { allow },
+        ),
+      );
+    }
+    return send(
       reply,
-      new AppError(
-        404,
-        'NOT_FOUND',
-        `Route ${request.method} ${request.url.split('?')[0]} not found`,
-        '未找到该接口',
-      ),
-    ),
-  );
+      new AppError(404, 'NOT_FOUND', `Route ${request.method} ${path} not found`, '未找到该接口'),
+    );
+  });
 });

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { type ErrorDetail, validationFailed } from '../lib/errors';
+import { AppError, type ErrorDetail, validationFailed } from '../lib/errors';
 import {
   BODY_LIMITS,
   bodyLimitsOf,
@@ -83,6 +83,12 @@ export function inputProblem(
   return null;
 }
 
+/** The charset parameter of a Content-Type, lower case; null when none is given. */
+function charsetOf(contentType: string | undefined): string | null {
+  const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '');
+  return match?.[1] ? match[1].toLowerCase() : null;
+}
+
 const refuse = (problem: ErrorDetail) =>
   validationFailed([problem], `Invalid ${problem.path.split('.')[0]}: ${problem.path}`);
 
@@ -95,6 +101,20 @@ export const inputGuard = fp(async (app: FastifyInstance) => {
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    // The body is read as UTF-8: text in another charset (GBK, say) would be stored as mojibake.
+    const charset = charsetOf(request.headers['content-type']);
+    if (charset && charset !== 'utf-8' && charset !== 'utf8') {
+      done(
+        new AppError(
+          415,
+          'UNSUPPORTED_MEDIA_TYPE',
+          `Request bodies must be UTF-8 JSON; charset ${charset} is not supported`,
+          `请求体须为 UTF-8 编码的 JSON；不支持字符集 ${charset}`,
+        ),
+        undefined,
+      );
+      return;
+    }
     const limits = bodyLimitsOf(request.routeOptions.config?.inputLimits);
     const problem = jsonStructureProblem(body as string, 'body', limits);
     if (problem) done(refuse(problem), undefined);
