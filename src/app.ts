@@ -46,13 +46,15 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config, database } = options;
+  const clock = options.clock ?? (() => new Date());
   const deps: AppDeps = {
     db: database.db,
     database,
     config,
-    clock: options.clock ?? (() => new Date()),
+    clock,
     policies: new PolicyCache(database.db, config.POLICY_CACHE_TTL_MS),
-    principals: new PrincipalCache(config.API_KEY_CACHE_TTL_MS),
+    // The cache keeps time by the service's clock, so a key's expiry is judged by one clock.
+    principals: new PrincipalCache(config.API_KEY_CACHE_TTL_MS, 10_000, () => clock().getTime()),
   };
 
   const app = Fastify({
@@ -118,6 +120,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     adminApiKey: config.ADMIN_API_KEY,
     adminApiKeyOwner: config.ADMIN_API_KEY_OWNER,
     principals: deps.principals,
+    clock: deps.clock,
     failedTooOften: async (request) => {
       const limit = await authFailures(request);
       return !limit.isAllowed && limit.isExceeded ? Math.max(1, limit.ttlInSeconds) : null;

@@ -52,6 +52,10 @@ export const apiKeys = pgTable(
     createdBy: text('created_by'),
     createdAt: createdAt(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    /** After this instant the key no longer authenticates; null: until revoked. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    /** When the key last authenticated, to the minute (written at most once a minute). */
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('api_keys_prefix_uq').on(t.prefix),

@@ -28,12 +28,14 @@ export interface AuthOptions {
   /** The person behind ADMIN_API_KEY (ADMIN_API_KEY_OWNER). */
   adminApiKeyOwner: string;
   principals: PrincipalCache;
+  /** The service's clock: key expiry and last use are judged by it. */
+  clock: () => Date;
   /** Counts a failed authentication of this request's client: seconds to wait once over the limit. */
   failedTooOften?: (request: FastifyRequest) => Promise<number | null>;
 }
 
 async function authenticate(
-  { db, principals, adminApiKeyOwner }: AuthOptions,
+  { db, principals, adminApiKeyOwner, clock }: AuthOptions,
   adminKeyHash: string | null,
   request: FastifyRequest,
 ): Promise<Principal> {
@@ -70,6 +72,10 @@ async function authenticate(
   if (!row || !sameHash(hash, row.secretHash))
     throw unauthorized('Invalid API key', 'API 密钥无效');
   if (row.revokedAt) throw unauthorized('API key has been revoked', 'API 密钥已被吊销');
+  const now = clock();
+  if (row.expiresAt && row.expiresAt <= now)
+    throw unauthorized('API key has expired', 'API 密钥已过期');
+  await noteUse(db, row, now);
   const principal: Principal = {
     keyId: row.id,
     role: row.role,
@@ -78,8 +84,19 @@ async function authenticate(
     marketIds: row.marketIds,
     partnerId: row.partnerId,
   };
-  principals.set(hash, principal);
+  principals.set(hash, principal, row.expiresAt?.getTime() ?? null);
   return principal;
+}
+
+const LAST_USED_GRANULARITY_MS = 60_000;
+
+/**
+ * Records when a key was last used, at most once a minute per key (and only when it is looked
+ * up, not when served from the cache), so that authentication does not write on every request.
+ */
+async function noteUse(db: Db, row: { id: string; lastUsedAt: Date | null }, now: Date) {
+  if (row.lastUsedAt && now.getTime() - row.lastUsedAt.getTime() < LAST_USED_GRANULARITY_MS) return;
+  await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.id));
 }
 
 const tooManyFailures = () =>

@@ -25,11 +25,13 @@ export class PrincipalCache {
     return entry.principal;
   }
 
-  set(secretHash: string, principal: Principal) {
+  /** Remembers a key for the TTL, never past its expiry (epoch ms, if it has one). */
+  set(secretHash: string, principal: Principal, expiresAtMs: number | null = null) {
     if (this.ttlMs <= 0) return;
     // Full means many keys, or a churn of issued ones: start over rather than track recency.
     if (this.entries.size >= this.maxEntries) this.entries.clear();
-    this.entries.set(secretHash, { principal, until: this.now() + this.ttlMs });
+    const until = Math.min(this.now() + this.ttlMs, expiresAtMs ?? Number.POSITIVE_INFINITY);
+    this.entries.set(secretHash, { principal, until });
   }
 
   /** Forgets a key at once (revoked here). */

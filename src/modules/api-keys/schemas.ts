@@ -24,6 +24,12 @@ export const createApiKeyBody = z
       .optional()
       .describe('Markets an officer works in (role officer)'),
     partnerId: partnerId.optional(),
+    expiresAt: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .describe(
+        'When the key stops working (ISO 8601); must be in the future. Absent: until revoked',
+      ),
   })
   .superRefine((body, ctx) => {
     // Keys used by people must say whose they are, or one person could hold keys that four-eyes
@@ -82,6 +88,10 @@ export const apiKeySchema = z
     partnerId: z.string().nullable(),
     createdAt: isoDateTime(),
     revokedAt: isoDateTime().nullable(),
+    expiresAt: isoDateTime().nullable().describe('After this the key no longer authenticates'),
+    lastUsedAt: isoDateTime()
+      .nullable()
+      .describe('When the key last authenticated, to within a minute; null if never'),
   })
   .meta({ id: 'ApiKey' });
 export type ApiKeyView = z.infer<typeof apiKeySchema>;

@@ -19,6 +19,8 @@ export function toView(row: repo.ApiKeyRow): ApiKeyView {
     partnerId: row.partnerId,
     createdAt: row.createdAt.toISOString(),
     revokedAt: row.revokedAt?.toISOString() ?? null,
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
   };
 }
 
@@ -42,6 +44,17 @@ export async function issueApiKey(deps: AppDeps, by: Principal | null, body: Cre
       })),
     );
   }
+  const now = deps.clock();
+  const expiresAt = body.expiresAt ? new Date(body.expiresAt) : null;
+  if (expiresAt && expiresAt <= now) {
+    throw validationFailed([
+      {
+        path: 'body.expiresAt',
+        message: 'must be in the future',
+        messageZh: '须晚于当前时间',
+      },
+    ]);
+  }
   const key = generateApiKey();
   const row = await repo.insertApiKey(deps.db, {
     id: newId('key'),
@@ -53,7 +66,8 @@ export async function issueApiKey(deps: AppDeps, by: Principal | null, body: Cre
     marketIds,
     partnerId: body.partnerId ?? null,
     createdBy: by?.keyId ?? null,
-    createdAt: deps.clock(),
+    createdAt: now,
+    expiresAt,
   });
   return { ...toView(row), secret: key.secret };
 }
