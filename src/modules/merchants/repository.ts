@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/connect';
 import { newestFirst } from '../../db/keyset';
 import { markets, merchantPartnerLinks, merchants } from '../../db/schema';
@@ -114,6 +114,26 @@ export async function findByIdentity(
   return row;
 }
 
+/** What a search looks for: a person by digest, or a piece of a name or stall number. */
+export type MerchantSearch =
+  | { kind: 'idNumber'; digest: string }
+  | { kind: 'phone'; digest: string }
+  | { kind: 'text'; text: string };
+
+export interface MerchantFilter {
+  marketId?: string;
+  search?: MerchantSearch;
+}
+
+function searchCondition(search: MerchantSearch | undefined): SQL | undefined {
+  if (!search) return undefined;
+  if (search.kind === 'idNumber') return eq(merchants.idNumberDigest, search.digest);
+  if (search.kind === 'phone') return eq(merchants.phoneDigest, search.digest);
+  // LIKE's own wildcards in the text are matched literally (backslash is LIKE's escape).
+  const pattern = `%${search.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return or(ilike(merchants.name, pattern), ilike(merchants.stallNo, pattern));
+}
+
 /**
  * One page of the merchants the caller sees, newest first: a partner's are those it linked
  * (ordered by when it linked them), an officer's those of its markets, everyone else's all.
@@ -121,12 +141,15 @@ export async function findByIdentity(
 export async function listMerchants(
   db: Db,
   principal: Principal,
-  filter: { marketId?: string },
+  filter: MerchantFilter,
   limit: number,
   after: Cursor | null,
 ): Promise<MerchantRecord[]> {
   const partnerId = linkedPartnerOf(principal);
-  const market = filter.marketId ? eq(merchants.marketId, filter.marketId) : undefined;
+  const market = and(
+    filter.marketId ? eq(merchants.marketId, filter.marketId) : undefined,
+    searchCondition(filter.search),
+  );
   if (partnerId !== null) {
     const linked = newestFirst(
       merchantPartnerLinks.createdAt,

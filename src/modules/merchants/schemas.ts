@@ -73,6 +73,15 @@ export type CreateMerchantBody = z.infer<typeof createMerchantBody>;
 
 export const listMerchantsQuery = listQuery.extend({
   marketId: z.string().min(1).max(64).optional().describe('Only merchants of this market'),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe(
+      'Search: a full identity number / credit code or mobile number finds that person exactly (matched by digest, never stored or logged in clear); any other text matches name or stall number (case-insensitive, part of the text)',
+    ),
 });
 
 export const merchantSchema = z

@@ -3,7 +3,7 @@ import type { CommandContext } from '../../lib/command-context';
 import { decodeCursor, page } from '../../lib/cursor';
 import { AppError, conflict, notFound, validationFailed } from '../../lib/errors';
 import { newId } from '../../lib/ids';
-import { maskIdNumber, maskPhone, personalDigest } from '../../lib/personal-data';
+import { isMainlandMobile, maskIdNumber, maskPhone, personalDigest } from '../../lib/personal-data';
 import type { Principal } from '../../lib/principal';
 import type { IdempotencyHandle } from '../../platform/idempotency';
 import { appendAudit } from '../audit/repository';
@@ -155,15 +155,24 @@ export async function createMerchant(
   });
 }
 
+/** An identity number or phone is looked up by its digest, as it is stored; else by text. */
+function searchFor(deps: AppDeps, q: string): repo.MerchantSearch {
+  const key = deps.config.PII_DIGEST_KEY;
+  const upper = q.toUpperCase();
+  if (identifierKind(upper)) return { kind: 'idNumber', digest: personalDigest(key, upper) };
+  if (isMainlandMobile(q)) return { kind: 'phone', digest: personalDigest(key, q) };
+  return { kind: 'text', text: q };
+}
+
 export async function listMerchants(
   deps: AppDeps,
   principal: Principal,
-  query: { limit: number; cursor?: string; marketId?: string },
+  query: { limit: number; cursor?: string; marketId?: string; q?: string },
 ) {
   const rows = await repo.listMerchants(
     deps.db,
     principal,
-    { marketId: query.marketId },
+    { marketId: query.marketId, search: query.q ? searchFor(deps, query.q) : undefined },
     query.limit + 1,
     decodeCursor(query.cursor),
   );

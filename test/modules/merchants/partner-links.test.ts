@@ -169,3 +169,58 @@ describe('merchants onboarded by several tenants', () => {
     );
   });
 });
+
+describe('GET /v1/merchants?q=', () => {
+  let t: TestApp;
+  let partner: string;
+  const search = (q: string, key: string) =>
+    t.http
+      .get('/v1/merchants')
+      .query({ q, limit: 200 })
+      .set(bearer(key))
+      .then((r) => {
+        expect(r.status).toBe(200);
+        return (r.body.data as { id: string; name: string }[]).map((m) => m.id);
+      });
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    await seedDemo(t);
+    partner = await t.issueKey('partner', { partnerId: 'ptn_search' });
+  });
+  afterAll(() => t.close());
+
+  it('finds a person by full identity number or phone (by digest), and by part of a name or stall', async () => {
+    const body = person({ name: '鑫盛建材 100%_好', stallNo: 'B2-017' });
+    const made = await t.http.post('/v1/merchants').set(bearer(t.adminKey)).send(body);
+    expect(made.status).toBe(201);
+    const id = made.body.id as string;
+    expect(await search(body.idNumber, t.adminKey)).toEqual([id]);
+    expect(await search(body.idNumber.toLowerCase(), t.adminKey)).toEqual([id]);
+    expect(await search(body.phone, t.adminKey)).toEqual([id]);
+    expect(await search('鑫盛', t.adminKey)).toEqual([id]);
+    expect(await search('b2-01', t.adminKey)).toEqual([id]);
+    // LIKE wildcards are literal: "%_" finds the name that has them, not every merchant.
+    expect(await search('%_', t.adminKey)).toEqual([id]);
+    // A partial identity number is text, not a lookup: it matches no name or stall.
+    expect(await search(body.idNumber.slice(0, 10), t.adminKey)).toEqual([]);
+  });
+
+  it('searches only what the caller sees: a partner finds the person once it has linked them', async () => {
+    const body = person({ name: '合作方检索测试' });
+    const made = await t.http.post('/v1/merchants').set(bearer(t.adminKey)).send(body);
+    expect(await search(body.idNumber, partner)).toEqual([]);
+    expect(await search('合作方检索', partner)).toEqual([]);
+    expect((await t.http.post('/v1/merchants').set(bearer(partner)).send(body)).status).toBe(201);
+    expect(await search(body.idNumber, partner)).toEqual([made.body.id]);
+    expect(await search('合作方检索', partner)).toEqual([made.body.id]);
+  });
+
+  it('refuses an empty or overlong q naming querystring.q', async () => {
+    for (const q of ['', ' ', 'x'.repeat(101)]) {
+      const res = await t.http.get('/v1/merchants').query({ q }).set(bearer(t.adminKey));
+      expect(res.status).toBe(400);
+      expect(res.body.details.map((d: { path: string }) => d.path)).toEqual(['querystring.q']);
+    }
+  });
+});
