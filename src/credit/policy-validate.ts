@@ -25,7 +25,21 @@ import { MODEL_REASON_CODES } from './reason-texts';
 export interface PolicyProblem {
   path: string;
   message: string;
+  /** The same in Chinese: the risk team works in both languages. */
+  messageZh: string;
 }
+
+/** Chinese wording for zod's issue codes in a policy document. */
+const ZH_BY_ISSUE: Record<string, string> = {
+  invalid_type: '类型不符',
+  too_small: '数值过小或长度过短',
+  too_big: '数值过大或长度过长',
+  invalid_value: '取值不在允许范围内',
+  invalid_format: '格式不正确',
+  invalid_union: '取值不符合任何允许的形式',
+  not_multiple_of: '数值不是要求的倍数',
+  custom: '取值无效',
+};
 
 export type PolicyValidation =
   | { ok: true; policy: PolicyDocument }
@@ -48,10 +62,18 @@ export function issueProblems(issues: z.core.$ZodIssue[], prefix: PropertyKey[] 
     const at = [...prefix, ...issue.path];
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        problems.push({ path: formatPath([...at, key]), message: `unknown key ${key}` });
+        problems.push({
+          path: formatPath([...at, key]),
+          message: `unknown key ${key}`,
+          messageZh: `未知字段 ${key}`,
+        });
       }
     } else {
-      problems.push({ path: formatPath(at), message: issue.message });
+      problems.push({
+        path: formatPath(at),
+        message: issue.message,
+        messageZh: ZH_BY_ISSUE[issue.code] ?? '取值无效',
+      });
     }
   }
   return problems;
@@ -123,21 +145,25 @@ function sectionsOf(doc: unknown): Sections {
   };
 }
 
-type Add = (path: string, message: string) => void;
+type Add = (path: string, message: string, messageZh: string) => void;
 
 function semanticProblems(s: Sections): PolicyProblem[] {
   const problems: PolicyProblem[] = [];
-  const add: Add = (path, message) => problems.push({ path, message });
+  const add: Add = (path, message, messageZh) => problems.push({ path, message, messageZh });
 
   checkCharacteristics(s.characteristics, add);
   checkKnockouts(s.knockouts, add);
   checkReasonCodes(s, add);
   if (s.grades) checkGrades(s.grades, add);
   if (s.outcomes && s.outcomes.referMinScore > s.outcomes.approveMinScore) {
-    add('outcomes.referMinScore', 'refer cutoff must not be above the approve cutoff');
+    add(
+      'outcomes.referMinScore',
+      'refer cutoff must not be above the approve cutoff',
+      '转人工审查分数线不得高于批准分数线',
+    );
   }
   if (s.limits && s.limits.storeExpansion.minAmount > s.limits.storeExpansion.maxAmount) {
-    add('limits.storeExpansion.minAmount', 'minimum is above maximum');
+    add('limits.storeExpansion.minAmount', 'minimum is above maximum', '最小值高于最大值');
   }
   checkProducts(s.products, add);
   if (s.allProducts) checkAcrossProducts(s, add);
@@ -150,7 +176,11 @@ function checkGrades(grades: PolicyDocument['grades'], add: Add): void {
     const better = GRADES[i - 1] as 'A' | 'B' | 'C';
     const worse = GRADES[i] as 'B' | 'C' | 'D';
     if (grades[worse] >= grades[better]) {
-      add(`grades.${worse}`, `grade ${worse} minimum must be below grade ${better} minimum`);
+      add(
+        `grades.${worse}`,
+        `grade ${worse} minimum must be below grade ${better} minimum`,
+        `${worse} 级下限须低于 ${better} 级下限`,
+      );
     }
   }
 }
@@ -159,24 +189,36 @@ function checkProducts(products: Products, add: Add): void {
   for (const [name, p] of Object.entries(products) as [ProductName, AnyProduct][]) {
     const at = `products.${name}`;
     if (p.minAmount > p.maxAmount)
-      add(`${at}.minAmount`, 'minimum amount is above the product cap');
+      add(`${at}.minAmount`, 'minimum amount is above the product cap', '最低金额高于产品上限');
     if (p.rateFloorBps > p.rateCapBps)
-      add(`${at}.rateFloorBps`, 'rate floor is above the rate cap');
+      add(`${at}.rateFloorBps`, 'rate floor is above the rate cap', '利率下限高于利率上限');
     p.fitPurposes.forEach((purpose, i) => {
       if (!p.purposes.includes(purpose)) {
-        add(`${at}.fitPurposes[${i}]`, `${purpose} is not among the product's purposes`);
+        add(
+          `${at}.fitPurposes[${i}]`,
+          `${purpose} is not among the product's purposes`,
+          `${purpose} 不在该产品的贷款用途之内`,
+        );
       }
     });
     if ('minTermMonths' in p && p.minTermMonths > p.maxTermMonths) {
-      add(`${at}.minTermMonths`, 'minimum term is above the maximum term');
+      add(`${at}.minTermMonths`, 'minimum term is above the maximum term', '最短期限长于最长期限');
     }
   }
   const joint = products.joint_guarantee;
   if (joint && joint.perMemberCap > joint.maxAmount) {
-    add('products.joint_guarantee.perMemberCap', 'per-member cap is above the product cap');
+    add(
+      'products.joint_guarantee.perMemberCap',
+      'per-member cap is above the product cap',
+      '每位成员上限高于产品上限',
+    );
   }
   if (joint && joint.minGroupSize > joint.maxGroupSize) {
-    add('products.joint_guarantee.minGroupSize', 'minimum group size is above the maximum');
+    add(
+      'products.joint_guarantee.minGroupSize',
+      'minimum group size is above the maximum',
+      '最少成员数多于最多成员数',
+    );
   }
   const card = products.credit_card;
   if (card) {
@@ -187,6 +229,7 @@ function checkProducts(products: Products, add: Add): void {
         add(
           `products.credit_card.multiplesByGrade.${worse}`,
           `grade ${worse} must not size above grade ${better}`,
+          `${worse} 级的额度倍数不得高于 ${better} 级`,
         );
       }
     }
@@ -199,7 +242,11 @@ function checkAcrossProducts(s: Sections, add: Add): void {
     ([, p]) => p.enabled,
   );
   if (enabled.length === 0) {
-    add('products', 'no product is enabled: every approve would become a refer');
+    add(
+      'products',
+      'no product is enabled: every approve would become a refer',
+      '未启用任何产品：所有批准都会变为转人工审查',
+    );
     return;
   }
   if (s.grades && s.outcomes) {
@@ -212,6 +259,7 @@ function checkAcrossProducts(s: Sections, add: Add): void {
       add(
         'outcomes.approveMinScore',
         `the approve cutoff ${score} is grade ${grade}, below every enabled product's minimum grade (at best ${weakest})`,
+        `批准分数线 ${score} 对应 ${grade} 级，低于所有已启用产品的最低等级（最低为 ${weakest} 级）`,
       );
     }
   }
@@ -220,6 +268,7 @@ function checkAcrossProducts(s: Sections, add: Add): void {
     add(
       'products.credit_loan.minDscr',
       `an unsecured loan needs at least the house coverage ${s.cashFlow.minDscr}`,
+      `信用贷款的偿债覆盖率要求不得低于全行标准 ${s.cashFlow.minDscr}`,
     );
   }
   if (s.limits) {
@@ -229,6 +278,7 @@ function checkAcrossProducts(s: Sections, add: Add): void {
       add(
         'limits.storeExpansion.minAmount',
         `the store-expansion range starts above every product cap (at most ${cap})`,
+        `扩店贷款金额下限高于所有产品上限（最高 ${cap}）`,
       );
     }
   }
@@ -238,11 +288,16 @@ function checkTestCases(list: (PolicyTestCase | undefined)[], add: Add): void {
   const names = new Set<string>();
   list.forEach((tc, i) => {
     if (!tc) return;
-    if (names.has(tc.name)) add(`testCases[${i}].name`, `duplicate test case name ${tc.name}`);
+    if (names.has(tc.name))
+      add(
+        `testCases[${i}].name`,
+        `duplicate test case name ${tc.name}`,
+        `测试用例名称重复：${tc.name}`,
+      );
     names.add(tc.name);
     const { minAmount, maxAmount } = tc.expect;
     if (minAmount !== undefined && maxAmount !== undefined && minAmount > maxAmount) {
-      add(`testCases[${i}].expect.minAmount`, 'minimum is above maximum');
+      add(`testCases[${i}].expect.minAmount`, 'minimum is above maximum', '最小值高于最大值');
     }
   });
 }
@@ -252,7 +307,12 @@ function checkReasonCodes(s: Sections, add: Add): void {
   const owner = new Map<string, string>(MODEL_REASON_CODES.map((c) => [c, 'the model']));
   const claim = (code: string, path: string) => {
     const first = owner.get(code);
-    if (first !== undefined) add(path, `duplicate reason code ${code} (also ${first})`);
+    if (first !== undefined)
+      add(
+        path,
+        `duplicate reason code ${code} (also ${first})`,
+        `原因代码重复：${code}（另见 ${first}）`,
+      );
     else owner.set(code, path);
   };
   s.characteristics.forEach((c, i) => {
@@ -268,16 +328,25 @@ function checkCharacteristics(list: (CharacteristicDocument | undefined)[], add:
   list.forEach((c, ci) => {
     if (!c) return;
     const at = `scorecard.characteristics[${ci}]`;
-    if (names.has(c.name)) add(`${at}.name`, `duplicate characteristic name ${c.name}`);
+    if (names.has(c.name))
+      add(`${at}.name`, `duplicate characteristic name ${c.name}`, `评分特征名称重复：${c.name}`);
     names.add(c.name);
     if (c.kind === 'numeric') {
       if (!isNumericField(c.field)) {
-        add(`${at}.field`, `unknown numeric survey field or metric: ${c.field}`);
+        add(
+          `${at}.field`,
+          `unknown numeric survey field or metric: ${c.field}`,
+          `未知的数值型调查字段或指标：${c.field}`,
+        );
       }
       checkNumericBins(c, at, add);
     } else {
       if (!isCategoricalField(c.field)) {
-        add(`${at}.field`, `unknown categorical survey field: ${c.field}`);
+        add(
+          `${at}.field`,
+          `unknown categorical survey field: ${c.field}`,
+          `未知的分类型调查字段：${c.field}`,
+        );
         return;
       }
       checkCategoricalBins(c.bins, CATEGORICAL_FIELDS[c.field] ?? [], at, add);
@@ -294,18 +363,34 @@ function checkNumericBins(
   const first = bins[0];
   const last = bins[bins.length - 1];
   if (first && first.min !== null)
-    add(`${at}.bins[0].min`, 'the first bin must be open below (null)');
+    add(
+      `${at}.bins[0].min`,
+      'the first bin must be open below (null)',
+      '第一个分箱的下限须为空（null）',
+    );
   if (last && last.max !== null) {
-    add(`${at}.bins[${bins.length - 1}].max`, 'the last bin must be open above (null)');
+    add(
+      `${at}.bins[${bins.length - 1}].max`,
+      'the last bin must be open above (null)',
+      '最后一个分箱的上限须为空（null）',
+    );
   }
   bins.forEach((b, i) => {
     if (b.min !== null && b.max !== null && b.min >= b.max) {
-      add(`${at}.bins[${i}].max`, 'bin maximum must be above its minimum');
+      add(`${at}.bins[${i}].max`, 'bin maximum must be above its minimum', '分箱上限须高于下限');
     }
     if (i > 0 && b.min === null)
-      add(`${at}.bins[${i}].min`, 'only the first bin may be open below');
+      add(
+        `${at}.bins[${i}].min`,
+        'only the first bin may be open below',
+        '只有第一个分箱的下限可以为空',
+      );
     if (i < bins.length - 1 && b.max === null) {
-      add(`${at}.bins[${i}].max`, 'only the last bin may be open above');
+      add(
+        `${at}.bins[${i}].max`,
+        'only the last bin may be open above',
+        '只有最后一个分箱的上限可以为空',
+      );
     }
     const next = bins[i + 1];
     if (next && b.max !== null && next.min !== null && b.max !== next.min) {
@@ -313,13 +398,18 @@ function checkNumericBins(
       add(
         `${at}.bins[${i}].max`,
         `${kind} between bins ${i} and ${i + 1}: ${b.max} vs ${next.min}`,
+        `分箱 ${i} 与 ${i + 1} 之间${kind === 'gap' ? '有空缺' : '有重叠'}：${b.max} 对 ${next.min}`,
       );
     }
     if (next && c.direction !== 'none') {
       const worse =
         c.direction === 'higher_is_better' ? next.points < b.points : next.points > b.points;
       if (worse) {
-        add(`${at}.bins[${i + 1}].points`, `points must follow the direction ${c.direction}`);
+        add(
+          `${at}.bins[${i + 1}].points`,
+          `points must follow the direction ${c.direction}`,
+          `分值须符合方向 ${c.direction}`,
+        );
       }
     }
   });
@@ -334,13 +424,24 @@ function checkCategoricalBins(
   const seen = new Set<string>();
   bins.forEach((b, i) => {
     b.values.forEach((v, j) => {
-      if (!domain.includes(v)) add(`${at}.bins[${i}].values[${j}]`, `unknown category ${v}`);
-      else if (seen.has(v)) add(`${at}.bins[${i}].values[${j}]`, `overlap: ${v} is in two bins`);
+      if (!domain.includes(v))
+        add(`${at}.bins[${i}].values[${j}]`, `unknown category ${v}`, `未知类别 ${v}`);
+      else if (seen.has(v))
+        add(
+          `${at}.bins[${i}].values[${j}]`,
+          `overlap: ${v} is in two bins`,
+          `重叠：${v} 出现在两个分箱中`,
+        );
       seen.add(v);
     });
   });
   const missing = domain.filter((v) => !seen.has(v));
-  if (missing.length > 0) add(`${at}.bins`, `gap: no bin for ${missing.join(', ')}`);
+  if (missing.length > 0)
+    add(
+      `${at}.bins`,
+      `gap: no bin for ${missing.join(', ')}`,
+      `空缺：${missing.join('、')} 没有对应的分箱`,
+    );
 }
 
 function checkKnockouts(list: (KnockoutDocument | undefined)[], add: Add): void {
@@ -349,19 +450,33 @@ function checkKnockouts(list: (KnockoutDocument | undefined)[], add: Add): void 
     const at = `knockouts[${i}]`;
     if (k.operator === 'in') {
       if (!isCategoricalField(k.field)) {
-        add(`${at}.field`, `unknown categorical survey field: ${k.field}`);
+        add(
+          `${at}.field`,
+          `unknown categorical survey field: ${k.field}`,
+          `未知的分类型调查字段：${k.field}`,
+        );
       } else if (!Array.isArray(k.value)) {
-        add(`${at}.value`, 'operator in needs a list of categories');
+        add(`${at}.value`, 'operator in needs a list of categories', '运算符 in 需要类别列表');
       } else {
         const domain = CATEGORICAL_FIELDS[k.field] ?? [];
         k.value.forEach((v, j) => {
-          if (!domain.includes(v)) add(`${at}.value[${j}]`, `unknown category ${v}`);
+          if (!domain.includes(v))
+            add(`${at}.value[${j}]`, `unknown category ${v}`, `未知类别 ${v}`);
         });
       }
     } else {
       if (!isNumericField(k.field))
-        add(`${at}.field`, `unknown numeric survey field or metric: ${k.field}`);
-      if (typeof k.value !== 'number') add(`${at}.value`, `operator ${k.operator} needs a number`);
+        add(
+          `${at}.field`,
+          `unknown numeric survey field or metric: ${k.field}`,
+          `未知的数值型调查字段或指标：${k.field}`,
+        );
+      if (typeof k.value !== 'number')
+        add(
+          `${at}.value`,
+          `operator ${k.operator} needs a number`,
+          `运算符 ${k.operator} 需要数值`,
+        );
     }
   });
 }

@@ -83,6 +83,7 @@ describe('validatePolicy', () => {
       {
         path: 'scorecard.characteristics[0].bins[4].points',
         message: expect.stringMatching(/direction/),
+        messageZh: expect.stringMatching(/[\u4e00-\u9fff]/),
       },
     ]);
   });
@@ -145,10 +146,22 @@ describe('validatePolicy: strict documents', () => {
       points: 0,
     };
     expect(problemsOf(doc).sort((a, b) => a.path.localeCompare(b.path))).toEqual([
-      { path: 'cashFlow.minDscrr', message: 'unknown key minDscrr' },
-      { path: 'colour', message: 'unknown key colour' },
-      { path: 'products.store_loan', message: 'unknown key store_loan' },
-      { path: 'scorecard.characteristics[0].bins[0].pts', message: 'unknown key pts' },
+      {
+        path: 'cashFlow.minDscrr',
+        message: 'unknown key minDscrr',
+        messageZh: '未知字段 minDscrr',
+      },
+      { path: 'colour', message: 'unknown key colour', messageZh: '未知字段 colour' },
+      {
+        path: 'products.store_loan',
+        message: 'unknown key store_loan',
+        messageZh: '未知字段 store_loan',
+      },
+      {
+        path: 'scorecard.characteristics[0].bins[0].pts',
+        message: 'unknown key pts',
+        messageZh: '未知字段 pts',
+      },
     ]);
   });
 
@@ -181,7 +194,11 @@ describe('validatePolicy: checks across sections', () => {
     for (const p of Object.values(doc.products)) p.minGrade = 'B';
     const problems = problemsOf(doc);
     expect(problems).toEqual([
-      { path: 'outcomes.approveMinScore', message: expect.stringMatching(/grade C, below every/) },
+      {
+        path: 'outcomes.approveMinScore',
+        message: expect.stringMatching(/grade C, below every/),
+        messageZh: expect.stringMatching(/低于所有已启用产品/),
+      },
     ]);
     doc.outcomes.approveMinScore = doc.grades.B;
     expect(validatePolicy(doc).ok).toBe(true);
@@ -200,6 +217,7 @@ describe('validatePolicy: checks across sections', () => {
       {
         path: 'limits.storeExpansion.minAmount',
         message: expect.stringMatching(/every product cap/),
+        messageZh: expect.stringMatching(/高于所有产品上限/),
       },
     ]);
   });
@@ -229,7 +247,35 @@ describe('validatePolicy: the credit loan', () => {
       {
         path: 'products.credit_loan.minDscr',
         message: expect.stringMatching(/house coverage 1.25/),
+        messageZh: expect.stringMatching(/全行标准 1.25/),
       },
     ]);
+  });
+});
+
+describe('validatePolicy: problems in Chinese too', () => {
+  it('gives every problem of a thoroughly broken document a Chinese text', () => {
+    const policy = policyCopy();
+    const doc = policy as unknown as Record<string, unknown>;
+    doc.colour = 'blue';
+    policy.outcomes = { approveMinScore: 100, referMinScore: 900 };
+    policy.grades.B = 700;
+    const first = policy.scorecard.characteristics[0] as {
+      field: string;
+      bins: { min: unknown }[];
+    };
+    first.field = 'shoeSize';
+    if (first.bins[0]) first.bins[0].min = 5;
+    (policy.knockouts[0] as { operator: string }).operator = 'in';
+    if (policy.products.credit_loan) policy.products.credit_loan.minDscr = 1;
+    policy.products.credit_card.multiplesByGrade = { A: 1, B: 2, C: 1, D: 1, E: 0 };
+    doc.limits = 'none';
+    const tc = policy.testCases?.[0];
+    if (tc) policy.testCases = [tc, tc];
+    const problems = problemsOf(doc);
+    expect(problems.length).toBeGreaterThan(6);
+    for (const p of problems) {
+      expect([p.path, p.messageZh]).toEqual([p.path, expect.stringMatching(/[\u4e00-\u9fff]/)]);
+    }
   });
 });

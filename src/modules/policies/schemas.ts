@@ -54,7 +54,11 @@ export const updatePolicyBody = z
   .strictObject({ document: documentField })
   .meta({ id: 'PolicyUpdateRequest' });
 
-export const problemSchema = z.object({ path: z.string(), message: z.string() });
+export const problemSchema = z.object({
+  path: z.string(),
+  message: z.string(),
+  messageZh: z.string().describe('The same problem in Chinese'),
+});
 
 export const policySchema = z
   .object({

@@ -26,7 +26,9 @@ const withAuthor = (authors: string[], owner: string) =>
 /** Validation and the policy's own test cases: publish refuses a policy that fails either. */
 function problemsOf(document: unknown) {
   const checked = checkPolicy(document);
-  return checked.ok ? [] : checked.problems.map((p) => ({ path: p.path, message: p.message }));
+  return checked.ok
+    ? []
+    : checked.problems.map((p) => ({ path: p.path, message: p.message, messageZh: p.messageZh }));
 }
 
 /**
@@ -246,7 +248,7 @@ export async function publish(deps: AppDeps, ctx: CommandContext, id: string) {
         'POLICY_INVALID',
         'The policy does not validate; fix every problem before publishing',
         '策略校验未通过，请修正后再发布',
-        problems.map((p) => ({ path: `document.${p.path}`, message: p.message })),
+        problems.map((p) => ({ ...p, path: `document.${p.path}` })),
       );
     }
     const updated = await repo.updatePolicy(tx, id, {

@@ -56,8 +56,16 @@ describe('policy test cases and strict documents through the API', () => {
     const draft = await draftClone({ cashFlow: { minDscrr: 1.5 }, products: { store_loan: {} } });
     const res = await t.http.post(`/v1/policies/${draft.id}/validate`).set(bearer(riskA));
     expect(res.body.problems).toEqual([
-      { path: 'cashFlow.minDscrr', message: 'unknown key minDscrr' },
-      { path: 'products.store_loan', message: 'unknown key store_loan' },
+      {
+        path: 'cashFlow.minDscrr',
+        message: 'unknown key minDscrr',
+        messageZh: '未知字段 minDscrr',
+      },
+      {
+        path: 'products.store_loan',
+        message: 'unknown key store_loan',
+        messageZh: '未知字段 store_loan',
+      },
     ]);
   });
 });
