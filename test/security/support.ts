@@ -79,6 +79,8 @@ interface Rows {
   rows: Record<string, unknown>[];
 }
 
+const BOOKKEEPING: Record<string, string> = { api_keys: 'last_used_at' };
+
 /** A digest of every row of every table: any insert, update or delete changes it. */
 export async function fingerprint(t: TestApp): Promise<Record<string, string>> {
   const db = t.testDb.database.db;
@@ -90,9 +92,12 @@ export async function fingerprint(t: TestApp): Promise<Record<string, string>> {
   ).rows.map((r) => String(r.table_name));
   const out: Record<string, string> = {};
   for (const table of tables) {
+    // When a key last authenticated is bookkeeping of the authentication, not a write by the
+    // command: a refused request may still stamp it.
+    const row = BOOKKEEPING[table] ? `(to_jsonb(t) - '${BOOKKEEPING[table]}')` : 't';
     const res = (await db.execute(
       sql.raw(
-        `select count(*)::int as n, coalesce(md5(string_agg(t::text, '|' order by t::text)), '') as h from "${table}" t`,
+        `select count(*)::int as n, coalesce(md5(string_agg(${row}::text, '|' order by ${row}::text)), '') as h from "${table}" t`,
       ),
     )) as unknown as Rows;
     out[table] = `${res.rows[0]?.n}:${res.rows[0]?.h}`;
