@@ -2,7 +2,7 @@
  * What the platform adds to every operation, declared in the OpenAPI document: the answers any
  * route can give whatever its own schema says (401 with its challenge, 413/415 for a body,
  * 429, 500, 503) and the headers the plugins send (request id, rate limit, Retry-After,
- * Idempotent-Replayed). Routes declare their own statuses; this fills in the rest, so that the
+ * Idempotent-Replayed; canonical casing, as linters look for it). Routes declare their own statuses; this fills in the rest, so that the
  * document tells a partner everything the server may answer.
  */
 type Json = Record<string, unknown>;
@@ -87,24 +87,47 @@ function declareOperation(path: string, op: Json) {
     if (response.description === 'Default Response' || !response.description) {
       response.description = DEFAULT_DESCRIPTIONS[status] ?? PLATFORM_ANSWERS[status] ?? 'Answer';
     }
-    const headers: Record<string, unknown> = { 'x-request-id': ref('RequestId') };
+    const headers: Record<string, unknown> = { 'X-Request-Id': ref('RequestId') };
     if (isApi && (status.startsWith('2') || status.startsWith('4'))) {
-      headers['x-ratelimit-limit'] = ref('RateLimitLimit');
-      headers['x-ratelimit-remaining'] = ref('RateLimitRemaining');
-      headers['x-ratelimit-reset'] = ref('RateLimitReset');
+      headers['X-RateLimit-Limit'] = ref('RateLimitLimit');
+      headers['X-RateLimit-Remaining'] = ref('RateLimitRemaining');
+      headers['X-RateLimit-Reset'] = ref('RateLimitReset');
     }
-    if (status === '429' || status === '503') headers['retry-after'] = ref('RetryAfter');
-    if (status === '401') headers['www-authenticate'] = ref('WwwAuthenticate');
+    if (status === '429' || status === '503') headers['Retry-After'] = ref('RetryAfter');
+    if (status === '401') headers['WWW-Authenticate'] = ref('WwwAuthenticate');
     if (replayable && status.startsWith('2'))
-      headers['idempotent-replayed'] = ref('IdempotentReplayed');
+      headers['Idempotent-Replayed'] = ref('IdempotentReplayed');
     response.headers = { ...headers, ...((response.headers as Json | undefined) ?? {}) };
   }
   op.responses = responses;
 }
 
+const INT32_MAX = 2 ** 31 - 1;
+
+/**
+ * Integers say their width, read from the bounds the server enforces: int64 for fen and other
+ * values that may pass 2^31 (zod keeps them within safe integers), int32 for the rest.
+ */
+function declareIntegerFormats(node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const item of node) declareIntegerFormats(item);
+    return;
+  }
+  if (typeof node !== 'object' || node === null) return;
+  const schema = node as Json;
+  if (schema.type === 'integer' && schema.format === undefined) {
+    const max = typeof schema.maximum === 'number' ? schema.maximum : Number.POSITIVE_INFINITY;
+    const min = typeof schema.minimum === 'number' ? schema.minimum : Number.NEGATIVE_INFINITY;
+    schema.format = max <= INT32_MAX && min >= -INT32_MAX - 1 ? 'int32' : 'int64';
+  }
+  for (const value of Object.values(schema)) declareIntegerFormats(value);
+}
+
 /** Applied to the finished document (after the zod transform). */
 export function declarePlatform<T>(document: T): T {
   const doc = document as unknown as Json;
+  declareIntegerFormats(doc.paths);
+  declareIntegerFormats((doc.components as Json | undefined)?.schemas);
   const components = (doc.components ?? {}) as Json;
   components.headers = { ...HEADERS, ...((components.headers as Json | undefined) ?? {}) };
   doc.components = components;
