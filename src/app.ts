@@ -24,6 +24,7 @@ import { scheduleRoutes } from './modules/schedules/routes';
 import { simulationRoutes } from './modules/simulation/routes';
 import { auth } from './platform/auth';
 import { closingGate } from './platform/closing';
+import { commandRunner } from './platform/command';
 import { errorHandler, frameworkErrors } from './platform/error-handler';
 import { health } from './platform/health';
 import { httpServerOptions } from './platform/http-server';
@@ -130,6 +131,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     hashSecret: config.PII_DIGEST_KEY,
     inFlightMs: config.IDEMPOTENCY_IN_FLIGHT_MS,
   });
+  await app.register(commandRunner, { db: deps.db });
 
   await app.register(health, { ping: () => database.ping() });
   await app.register(apiKeyRoutes, deps);

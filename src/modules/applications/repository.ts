@@ -5,7 +5,6 @@ import {
   decisions,
   guaranteeGroupMembers,
   guaranteeGroups,
-  idempotencyKeys,
   markets,
   merchantPartnerLinks,
   merchants,
@@ -32,7 +31,6 @@ function applicantQuery(db: Db) {
       linkedPartnerId: sql<
         string | null
       >`(select ${merchantPartnerLinks.partnerId} from ${merchantPartnerLinks} where ${merchantPartnerLinks.merchantId} = ${merchants.id} and ${merchantPartnerLinks.partnerId} = ${sql.placeholder('partnerId')})`,
-      idempotencyKeyUsed: sql<boolean>`exists (select 1 from ${idempotencyKeys} where ${idempotencyKeys.apiKeyId} = ${sql.placeholder('apiKeyId')} and ${idempotencyKeys.key} = ${sql.placeholder('idempotencyKey')})`,
     })
     .from(merchants)
     .innerJoin(markets, eq(markets.id, merchants.marketId))
@@ -47,21 +45,20 @@ function applicantQuery(db: Db) {
     )
     .where(eq(merchants.id, sql.placeholder('merchantId')))
     .limit(1)
-    .prepare('load_applicant');
+    .prepare('load_applicant_v2');
 }
 
 /** Built once per database handle: the hot path neither rebuilds nor re-plans this join. */
 const applicantQueries = new WeakMap<Db, ReturnType<typeof applicantQuery>>();
 
 /**
- * The merchant, its market's operator, (if named) its guarantee-group membership and whether the
- * Idempotency-Key was used before, in one query.
+ * The merchant, its market's operator and (if named) its guarantee-group membership, in one
+ * query. A retry with a used Idempotency-Key is found out by the write (its key collides).
  */
 export async function loadApplicant(
   db: Db,
   merchantId: string,
   groupId: string | null,
-  idempotencyKey: { apiKeyId: string; key: string } | null,
   partnerId: string | null,
 ) {
   let query = applicantQueries.get(db);
@@ -73,8 +70,6 @@ export async function loadApplicant(
     merchantId,
     groupId: groupId ?? '',
     partnerId: partnerId ?? '',
-    apiKeyId: idempotencyKey?.apiKeyId ?? '',
-    idempotencyKey: idempotencyKey?.key ?? '',
   });
   return row;
 }

@@ -3,7 +3,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps';
 import { commandContext } from '../../lib/command-context';
-import { IdempotentReplay } from '../../platform/idempotency';
 import { commonErrors, errorSchema, idParams, listQuery } from '../../platform/schemas';
 import * as queries from './queries';
 import { reviewApplication } from './review';
@@ -48,20 +47,8 @@ export async function applicationRoutes(app: FastifyInstance, deps: AppDeps) {
         response: { 201: applicationSchema, ...stateErrors, ...commonErrors },
       },
     },
-    async (request, reply) => {
-      try {
-        const view = await submitApplication(
-          deps,
-          commandContext(request, deps.clock),
-          request.body,
-          request.idempotency,
-        );
-        return reply.status(201).send(view);
-      } catch (err) {
-        if (err instanceof IdempotentReplay) return err.send(reply);
-        throw err;
-      }
-    },
+    async (request, reply) =>
+      reply.command(submitApplication(deps, commandContext(request, deps.clock), request.body)),
   );
 
   r.get(
@@ -152,13 +139,14 @@ export async function applicationRoutes(app: FastifyInstance, deps: AppDeps) {
         response: { 200: applicationSchema, ...stateErrors, ...commonErrors },
       },
     },
-    async (request) =>
-      reviewApplication(
-        deps,
-        commandContext(request, deps.clock),
-        request.params.id,
-        request.body,
-        request.idempotency,
+    async (request, reply) =>
+      reply.command(
+        reviewApplication(
+          deps,
+          commandContext(request, deps.clock),
+          request.params.id,
+          request.body,
+        ),
       ),
   );
 }

@@ -6,7 +6,7 @@ import type { AppDeps } from '../../deps';
 import type { CommandContext } from '../../lib/command-context';
 import { AppError, conflict, validationFailed } from '../../lib/errors';
 import { newId } from '../../lib/ids';
-import type { IdempotencyHandle } from '../../platform/idempotency';
+import type { AnswerPart, Command } from '../../platform/command';
 import { type AuditEntry, auditRows } from '../audit/repository';
 import { lockGroup, resolveGroupIfComplete } from '../guarantee-groups/resolve';
 import { canSeeMerchantRecord } from '../merchants/access';
@@ -21,9 +21,19 @@ import {
 import { loadApplicant, type MerchantRow, type OperatorRow } from './repository';
 import type { ApplicationView, SubmitApplicationBody } from './schemas';
 import { applicationView } from './views';
-import { type DecidedWrite, writeDecidedApplication } from './write-decided';
+import { writeDecidedApplication } from './write-decided';
 
 type ApplicationInsert = typeof applications.$inferInsert & { createdAt: Date; updatedAt: Date };
+
+interface Submission {
+  merchant: MerchantRow;
+  operator: OperatorRow | null;
+  groupId: string | null;
+  request: LoanRequest;
+  policy: Awaited<ReturnType<AppDeps['policies']['forMerchant']>>;
+  input: (memberCount: number) => DecideInput;
+  applicationRow: (status: ApplicationInsert['status']) => ApplicationInsert;
+}
 
 /**
  * POST /v1/applications, the hot path: score the survey and answer with the decision and
@@ -31,28 +41,40 @@ type ApplicationInsert = typeof applications.$inferInsert & { createdAt: Date; u
  * events and the idempotent answer are written together or not at all: in one statement for a
  * single merchant, in one transaction for a guarantee-group member.
  */
-export async function submitApplication(
+export function submitApplication(
   deps: AppDeps,
   ctx: CommandContext,
   body: SubmitApplicationBody,
-  idempotency: IdempotencyHandle | null,
-): Promise<ApplicationView> {
+): Command<ApplicationView> {
+  checkGroupRequest(body.request.product, body.request.guaranteeGroupId ?? null);
+  let loaded: Submission | null = null;
+  const load = async () => {
+    loaded ??= await loadSubmission(deps, ctx, body);
+    return loaded;
+  };
+  if (body.request.guaranteeGroupId) {
+    return {
+      status: 201,
+      prepare: async () => void (await load()),
+      run: async (tx) => submitGroupMember(tx, ctx, await load()),
+    };
+  }
+  return { status: 201, write: async (answer) => submitSingle(deps, ctx, await load(), answer) };
+}
+
+async function loadSubmission(
+  deps: AppDeps,
+  ctx: CommandContext,
+  body: SubmitApplicationBody,
+): Promise<Submission> {
   const { survey, request } = body;
   const groupId = request.guaranteeGroupId ?? null;
-  checkGroupRequest(request.product, groupId);
-
   const applicant = await loadApplicant(
     deps.db,
     body.merchantId,
     groupId,
-    idempotency?.request ?? null,
     ctx.actor.role === 'partner' ? ctx.actor.partnerId : null,
   );
-  if (applicant?.idempotencyKeyUsed && idempotency && !idempotency.claim) {
-    // A retry: answer as before (or 409/422) without deciding again.
-    const replay = await idempotency.claimNow();
-    if (replay) throw replay;
-  }
   const link = applicant?.linkedPartnerId ? { partnerId: applicant.linkedPartnerId } : null;
   if (!applicant || !canSeeMerchantRecord(ctx.actor, applicant.merchant, link)) {
     throw new AppError(404, 'NOT_FOUND', 'Merchant not found', '未找到该商户', [
@@ -101,66 +123,39 @@ export async function submitApplication(
     createdAt: ctx.now,
     updatedAt: ctx.now,
   });
+  return {
+    merchant,
+    operator: applicant.operator,
+    groupId,
+    request,
+    policy,
+    input,
+    applicationRow,
+  };
+}
 
-  if (groupId)
-    return submitGroupMember(deps, ctx, {
-      groupId,
-      merchant,
-      request,
-      input,
-      applicationRow,
-      idempotency,
-      policy,
-    });
-
-  let operator: OperatorRow | null = applicant.operator;
-  for (let attempt = 1; attempt <= RESERVATION_ATTEMPTS; ) {
-    const prepared = prepareDecision(input(0), operator);
-    const app = applicationRow(prepared.status);
+/** A single merchant: one statement, deciding again if the operator's capacity went meanwhile. */
+async function submitSingle(deps: AppDeps, ctx: CommandContext, s: Submission, answer: AnswerPart) {
+  let operator = s.operator;
+  for (let attempt = 1; attempt <= RESERVATION_ATTEMPTS; attempt++) {
+    const prepared = prepareDecision(s.input(0), operator);
+    const app = s.applicationRow(prepared.status);
     const view = viewOf(app, prepared);
     const outcome = await writeDecidedApplication(deps.database, {
       application: app,
       decision: prepared.decisionRow,
       offers: prepared.offerRows,
-      events: auditRows(ctx, submissionEvents(applicationId, request, prepared, policy)),
+      events: auditRows(ctx, submissionEvents(app.id, s.request, prepared, s.policy)),
       reservation: prepared.reservation,
-      idempotency: idempotentAnswer(idempotency, ctx.now, view),
+      answer: { part: answer, status: 201, body: view },
     });
-    if (outcome === 'written') {
-      if (idempotency) idempotency.completed = true;
-      return view;
-    }
-    if (outcome === 'idempotency_key_exists' && idempotency) {
-      // Someone used this key before: replay their answer, or take over an expired key.
-      const replay = await idempotency.claimNow();
-      if (replay) throw replay;
-      continue;
-    }
-    if (outcome === 'idempotency_lost') {
-      throw conflict(
-        'IDEMPOTENCY_KEY_IN_USE',
-        'This Idempotency-Key was taken over by a newer attempt',
-        '该幂等键已被新的请求占用',
-      );
-    }
-    // The capacity went to someone else meanwhile: decide again with what is left.
-    attempt++;
+    if (outcome !== 'capacity_taken') return outcome === 'written' ? view : outcome;
     [operator] = (await deps.db
       .select()
       .from(operators)
       .where(eq(operators.id, operator?.id ?? ''))) as [OperatorRow];
   }
   throw new Error('operator capacity kept changing while deciding');
-}
-
-function idempotentAnswer(
-  idempotency: IdempotencyHandle | null,
-  now: Date,
-  body: ApplicationView,
-): DecidedWrite['idempotency'] {
-  if (!idempotency) return null;
-  if (idempotency.claim) return { kind: 'claimed', ...idempotency.claim, status: 201, body };
-  return { kind: 'fresh', request: idempotency.request, now, status: 201, body };
 }
 
 /** The answer, built from what is written (ids and times are ours), so no read-back is needed. */
@@ -204,52 +199,34 @@ function submissionEvents(
   ];
 }
 
-/** A guarantee-group member: one transaction under the group's lock, deciding the group when complete. */
+/** A guarantee-group member: under the group's lock, deciding the group when complete. */
 async function submitGroupMember(
-  deps: AppDeps,
+  tx: Db,
   ctx: CommandContext,
-  p: {
-    groupId: string;
-    merchant: MerchantRow;
-    request: LoanRequest;
-    input: (memberCount: number) => DecideInput;
-    applicationRow: (status: ApplicationInsert['status']) => ApplicationInsert;
-    idempotency: IdempotencyHandle | null;
-    policy: Awaited<ReturnType<AppDeps['policies']['forMerchant']>>;
-  },
+  s: Submission,
 ): Promise<ApplicationView> {
-  if (p.idempotency && !p.idempotency.claim) {
-    const replay = await p.idempotency.claimNow();
-    if (replay) throw replay;
+  const groupId = s.groupId as string;
+  const group = await lockGroup(tx, groupId);
+  if (group.status !== 'forming') throw groupNotForming(group.status);
+  await assertNotYetApplied(tx, groupId, s.merchant.id);
+  const decided = await decideAndReserve(tx, s.input(group.memberCount));
+  const [app] = await tx.insert(applications).values(s.applicationRow(decided.status)).returning();
+  const [decisionRow] = await tx.insert(decisions).values(decided.decisionRow).returning();
+  const offerRows = decided.offerRows.length
+    ? await tx.insert(offers).values(decided.offerRows).returning()
+    : [];
+  if (!app || !decisionRow) throw new Error('insert returned no row');
+  await tx
+    .insert(auditEvents)
+    .values(auditRows(ctx, submissionEvents(app.id, s.request, decided, s.policy)));
+  let finalApp = app;
+  let finalOffers = offerRows;
+  if (await resolveGroupIfComplete(tx, ctx, groupId, s.policy.compiled)) {
+    finalOffers = await tx.select().from(offers).where(eq(offers.applicationId, app.id));
+    const [reloaded] = await tx.select().from(applications).where(eq(applications.id, app.id));
+    if (reloaded) finalApp = reloaded;
   }
-  return deps.db.transaction(async (tx) => {
-    const group = await lockGroup(tx, p.groupId);
-    if (group.status !== 'forming') throw groupNotForming(group.status);
-    await assertNotYetApplied(tx, p.groupId, p.merchant.id);
-    const decided = await decideAndReserve(tx, p.input(group.memberCount));
-    const [app] = await tx
-      .insert(applications)
-      .values(p.applicationRow(decided.status))
-      .returning();
-    const [decisionRow] = await tx.insert(decisions).values(decided.decisionRow).returning();
-    const offerRows = decided.offerRows.length
-      ? await tx.insert(offers).values(decided.offerRows).returning()
-      : [];
-    if (!app || !decisionRow) throw new Error('insert returned no row');
-    await tx
-      .insert(auditEvents)
-      .values(auditRows(ctx, submissionEvents(app.id, p.request, decided, p.policy)));
-    let finalApp = app;
-    let finalOffers = offerRows;
-    if (await resolveGroupIfComplete(tx, ctx, p.groupId, p.policy.compiled)) {
-      finalOffers = await tx.select().from(offers).where(eq(offers.applicationId, app.id));
-      const [reloaded] = await tx.select().from(applications).where(eq(applications.id, app.id));
-      if (reloaded) finalApp = reloaded;
-    }
-    const view = applicationView(finalApp, decisionRow, finalOffers);
-    await p.idempotency?.complete(tx, 201, view);
-    return view;
-  });
+  return applicationView(finalApp, decisionRow, finalOffers);
 }
 
 async function assertNotYetApplied(tx: Db, groupId: string, merchantId: string) {

@@ -49,7 +49,11 @@ export async function decisionRoutes(app: FastifyInstance, deps: AppDeps) {
         response: { 200: replaySchema, 404: errorSchema, ...commonErrors },
       },
     },
-    async (request) =>
-      replayDecision(deps, request.principal, request.params.id, request.query.policy),
+    async (request, reply) =>
+      reply.command({
+        status: 200,
+        read: () =>
+          replayDecision(deps, request.principal, request.params.id, request.query.policy),
+      }),
   );
 }

@@ -29,16 +29,10 @@ export async function guaranteeGroupRoutes(app: FastifyInstance, deps: AppDeps) 
       },
     },
     async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await createGroup(
-            deps,
-            commandContext(request, deps.clock),
-            request.body,
-            request.idempotency,
-          ),
-        ),
+      reply.command({
+        status: 201,
+        run: (tx) => createGroup(commandContext(request, deps.clock), request.body, tx),
+      }),
   );
   r.get(
     '/v1/guarantee-groups/:id',

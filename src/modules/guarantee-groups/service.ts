@@ -14,7 +14,6 @@ import type { CommandContext } from '../../lib/command-context';
 import { AppError, conflict, notFound, unprocessable, validationFailed } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import type { Principal } from '../../lib/principal';
-import type { IdempotencyHandle } from '../../platform/idempotency';
 import { auditRows } from '../audit/repository';
 import { canSeeMerchant, canSeeMerchantRecord } from '../merchants/access';
 import { findMerchantsFor, type MerchantRow } from '../merchants/repository';
@@ -26,10 +25,9 @@ import type { CreateGroupBody, GroupView } from './schemas';
  * themself). A unique index enforces "one active group per merchant" under concurrency.
  */
 export async function createGroup(
-  deps: AppDeps,
   ctx: CommandContext,
   body: CreateGroupBody,
-  idempotency: IdempotencyHandle | null,
+  tx: Db,
 ): Promise<GroupView> {
   const memberIds = body.memberIds;
   if (new Set(memberIds).size !== memberIds.length) {
@@ -37,7 +35,7 @@ export async function createGroup(
       { path: 'body.memberIds', message: 'a merchant is listed twice', messageZh: '成员重复' },
     ]);
   }
-  const records = await findMerchantsFor(deps.db, memberIds, ctx.actor);
+  const records = await findMerchantsFor(tx, memberIds, ctx.actor);
   const visible = new Map(
     records
       .filter((r) => canSeeMerchantRecord(ctx.actor, r.merchant, r.link))
@@ -89,49 +87,45 @@ export async function createGroup(
   }
 
   const groupId = newId('grp');
+  const busy = await tx
+    .select({ merchantId: guaranteeGroupMembers.merchantId })
+    .from(guaranteeGroupMembers)
+    .where(
+      and(
+        inArray(guaranteeGroupMembers.merchantId, memberIds),
+        eq(guaranteeGroupMembers.active, true),
+      ),
+    );
+  if (busy.length) throw alreadyInGroup(busy.map((b) => b.merchantId));
   try {
-    await deps.db.transaction(async (tx) => {
-      const busy = await tx
-        .select({ merchantId: guaranteeGroupMembers.merchantId })
-        .from(guaranteeGroupMembers)
-        .where(
-          and(
-            inArray(guaranteeGroupMembers.merchantId, memberIds),
-            eq(guaranteeGroupMembers.active, true),
-          ),
-        );
-      if (busy.length) throw alreadyInGroup(busy.map((b) => b.merchantId));
-      await tx.insert(guaranteeGroups).values({
-        id: groupId,
-        marketId: body.marketId,
-        status: 'forming',
-        partnerId: ctx.actor.role === 'partner' ? ctx.actor.partnerId : null,
-        createdBy: ctx.actor.keyId,
-        createdAt: ctx.now,
-        updatedAt: ctx.now,
-      });
-      await tx
-        .insert(guaranteeGroupMembers)
-        .values(memberIds.map((merchantId) => ({ groupId, merchantId, active: true })));
-      await tx.insert(auditEvents).values(
-        auditRows(ctx, [
-          {
-            entityType: 'guarantee_group',
-            entityId: groupId,
-            action: 'guarantee_group.formed',
-            data: { memberIds },
-          },
-        ]),
-      );
-      const view = await groupView(tx, groupId);
-      await idempotency?.complete(tx, 201, view);
+    await tx.insert(guaranteeGroups).values({
+      id: groupId,
+      marketId: body.marketId,
+      status: 'forming',
+      partnerId: ctx.actor.role === 'partner' ? ctx.actor.partnerId : null,
+      createdBy: ctx.actor.keyId,
+      createdAt: ctx.now,
+      updatedAt: ctx.now,
     });
+    await tx
+      .insert(guaranteeGroupMembers)
+      .values(memberIds.map((merchantId) => ({ groupId, merchantId, active: true })));
   } catch (err) {
     // Two groups formed at once with a shared member: the unique index lets one through.
     if (isUniqueViolation(err)) throw alreadyInGroup([]);
     throw err;
   }
-  return groupView(deps.db, groupId);
+  await tx.insert(auditEvents).values(
+    auditRows(ctx, [
+      {
+        entityType: 'guarantee_group',
+        entityId: groupId,
+        action: 'guarantee_group.formed',
+        data: { memberIds },
+      },
+    ]),
+  );
+  return groupView(tx, groupId);
 }
 
 function alreadyInGroup(ids: string[]) {

@@ -42,13 +42,11 @@ export async function offerRoutes(app: FastifyInstance, deps: AppDeps) {
         response: { 200: offerSchema, ...stateErrors, ...commonErrors },
       },
     },
-    async (request) =>
-      acceptOffer(
-        deps,
-        commandContext(request, deps.clock),
-        request.params.id,
-        request.idempotency,
-      ),
+    async (request, reply) =>
+      reply.command({
+        status: 200,
+        run: (tx) => acceptOffer(tx, commandContext(request, deps.clock), request.params.id),
+      }),
   );
   r.post(
     '/v1/offers/:id/decline',
@@ -64,12 +62,10 @@ export async function offerRoutes(app: FastifyInstance, deps: AppDeps) {
         response: { 200: offerSchema, ...stateErrors, ...commonErrors },
       },
     },
-    async (request) =>
-      declineOffer(
-        deps,
-        commandContext(request, deps.clock),
-        request.params.id,
-        request.idempotency,
-      ),
+    async (request, reply) =>
+      reply.command({
+        status: 200,
+        run: (tx) => declineOffer(tx, commandContext(request, deps.clock), request.params.id),
+      }),
   );
 }

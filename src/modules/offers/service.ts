@@ -10,7 +10,7 @@ import {
 import type { AppDeps } from '../../deps';
 import type { CommandContext } from '../../lib/command-context';
 import { invalidState, notFound } from '../../lib/errors';
-import type { IdempotencyHandle } from '../../platform/idempotency';
+import { type Refusal, refuse } from '../../platform/command';
 import { assertOfferMove, type OfferStatus, OPEN_OFFER_STATUSES } from '../applications/lifecycle';
 import { type OfferRow, settleCapacity } from '../applications/repository';
 import { offerView } from '../applications/views';
@@ -93,19 +93,11 @@ async function closeApplicationIfSpent(
     });
 }
 
-async function finish(
-  tx: Db,
-  ctx: CommandContext,
-  audit: AuditEntry[],
-  offerId: string,
-  idempotency: IdempotencyHandle | null,
-) {
+async function finish(tx: Db, ctx: CommandContext, audit: AuditEntry[], offerId: string) {
   if (audit.length) await tx.insert(auditEvents).values(auditRows(ctx, audit));
   const [row] = await tx.select().from(offers).where(eq(offers.id, offerId));
   if (!row) throw notFound('Offer');
-  const view = offerView(row);
-  await idempotency?.complete(tx, 200, view);
-  return view;
+  return offerView(row);
 }
 
 function isExpired(offer: OfferRow, now: Date) {
@@ -115,74 +107,67 @@ function isExpired(offer: OfferRow, now: Date) {
 /**
  * Accepts an offer: its capacity reservation becomes use, the application's other offers are
  * withdrawn. A joint-guarantee member's acceptance waits for the others; the group's loans are
- * booked when the last member accepts. An expired offer is marked so and answers 409.
+ * booked when the last member accepts. An expired offer is marked so (that commits) and the
+ * acceptance is refused with 409.
  */
 export async function acceptOffer(
-  deps: AppDeps,
+  tx: Db,
   ctx: CommandContext,
   id: string,
-  idempotency: IdempotencyHandle | null,
-): Promise<OfferView> {
-  const expired = await deps.db.transaction(async (tx) => {
-    const { offer } = await lockOffer(tx, ctx, id);
-    if (!isExpired(offer, ctx.now)) return false;
+): Promise<OfferView | Refusal> {
+  const { offer, application } = await lockOffer(tx, ctx, id);
+  if (isExpired(offer, ctx.now)) {
     const audit: AuditEntry[] = [];
     await closeOffer(tx, ctx, offer, 'expired', audit);
     await endGroupOf(tx, ctx, offer, audit);
     await closeApplicationIfSpent(tx, ctx, offer.applicationId, audit);
     await tx.insert(auditEvents).values(auditRows(ctx, audit));
-    return true;
+    return refuse(invalidState('expired', 'accept'));
+  }
+  assertOfferMove(offer.status, 'accepted', 'accept');
+  // Members of one group accept one at a time (checked first: a pending offer never waits here).
+  if (offer.guaranteeGroupId) await lockGroup(tx, offer.guaranteeGroupId);
+  const audit: AuditEntry[] = [];
+
+  await tx
+    .update(offers)
+    .set({ status: 'accepted', updatedAt: ctx.now })
+    .where(eq(offers.id, offer.id));
+  if (offer.operatorId && offer.reservedAmount > 0)
+    await settleCapacity(tx, offer.operatorId, offer.reservedAmount, 'use');
+  audit.push({
+    entityType: 'offer',
+    entityId: offer.id,
+    action: 'offer.accepted',
+    data: { applicationId: application.id, amount: offer.amount },
   });
-  if (expired) throw invalidState('expired', 'accept');
 
-  return deps.db.transaction(async (tx) => {
-    const { offer, application } = await lockOffer(tx, ctx, id);
-    assertOfferMove(offer.status, 'accepted', 'accept');
-    // Members of one group accept one at a time (checked first: a pending offer never waits here).
-    if (offer.guaranteeGroupId) await lockGroup(tx, offer.guaranteeGroupId);
-    const audit: AuditEntry[] = [];
+  const others = await tx
+    .select()
+    .from(offers)
+    .where(
+      and(
+        eq(offers.applicationId, application.id),
+        ne(offers.id, offer.id),
+        inArray(offers.status, [...OPEN_OFFER_STATUSES]),
+      ),
+    )
+    .for('update');
+  for (const other of others) await closeOffer(tx, ctx, other, 'withdrawn', audit);
 
-    await tx
-      .update(offers)
-      .set({ status: 'accepted', updatedAt: ctx.now })
-      .where(eq(offers.id, offer.id));
-    if (offer.operatorId && offer.reservedAmount > 0)
-      await settleCapacity(tx, offer.operatorId, offer.reservedAmount, 'use');
-    audit.push({
-      entityType: 'offer',
-      entityId: offer.id,
-      action: 'offer.accepted',
-      data: { applicationId: application.id, amount: offer.amount },
-    });
-
-    const others = await tx
-      .select()
-      .from(offers)
-      .where(
-        and(
-          eq(offers.applicationId, application.id),
-          ne(offers.id, offer.id),
-          inArray(offers.status, [...OPEN_OFFER_STATUSES]),
-        ),
-      )
-      .for('update');
-    for (const other of others) await closeOffer(tx, ctx, other, 'withdrawn', audit);
-
-    await tx
-      .update(applications)
-      .set({ status: 'accepted', updatedAt: ctx.now })
-      .where(eq(applications.id, application.id));
-    audit.push({
-      entityType: 'application',
-      entityId: application.id,
-      action: 'application.accepted',
-      data: { offerId: offer.id },
-    });
-
-    if (offer.guaranteeGroupId)
-      await bookGroupIfAllAccepted(tx, ctx, offer.guaranteeGroupId, audit);
-    return finish(tx, ctx, audit, offer.id, idempotency);
+  await tx
+    .update(applications)
+    .set({ status: 'accepted', updatedAt: ctx.now })
+    .where(eq(applications.id, application.id));
+  audit.push({
+    entityType: 'application',
+    entityId: application.id,
+    action: 'application.accepted',
+    data: { offerId: offer.id },
   });
+
+  if (offer.guaranteeGroupId) await bookGroupIfAllAccepted(tx, ctx, offer.guaranteeGroupId, audit);
+  return finish(tx, ctx, audit, offer.id);
 }
 
 /** 联保: the group's loans are booked only when every member has accepted. */
@@ -219,24 +204,16 @@ async function bookGroupIfAllAccepted(
  * Declines an offer. In a guarantee group one member's refusal ends the group: every member's
  * group offer is withdrawn and the members are free to join another group.
  */
-export async function declineOffer(
-  deps: AppDeps,
-  ctx: CommandContext,
-  id: string,
-  idempotency: IdempotencyHandle | null,
-): Promise<OfferView> {
-  return deps.db.transaction(async (tx) => {
-    const { offer } = await lockOffer(tx, ctx, id);
-    const status = isExpired(offer, ctx.now) ? 'expired' : 'declined';
-    assertOfferMove(offer.status, status, 'decline');
-    if (offer.guaranteeGroupId) await lockGroup(tx, offer.guaranteeGroupId);
-    const audit: AuditEntry[] = [];
-    await closeOffer(tx, ctx, offer, status, audit);
-    if (offer.guaranteeGroupId)
-      await dissolveGroup(tx, ctx, offer.guaranteeGroupId, offer.id, audit);
-    await closeApplicationIfSpent(tx, ctx, offer.applicationId, audit);
-    return finish(tx, ctx, audit, offer.id, idempotency);
-  });
+export async function declineOffer(tx: Db, ctx: CommandContext, id: string): Promise<OfferView> {
+  const { offer } = await lockOffer(tx, ctx, id);
+  const status = isExpired(offer, ctx.now) ? 'expired' : 'declined';
+  assertOfferMove(offer.status, status, 'decline');
+  if (offer.guaranteeGroupId) await lockGroup(tx, offer.guaranteeGroupId);
+  const audit: AuditEntry[] = [];
+  await closeOffer(tx, ctx, offer, status, audit);
+  if (offer.guaranteeGroupId) await dissolveGroup(tx, ctx, offer.guaranteeGroupId, offer.id, audit);
+  await closeApplicationIfSpent(tx, ctx, offer.applicationId, audit);
+  return finish(tx, ctx, audit, offer.id);
 }
 
 /**
