@@ -14,9 +14,14 @@ export type {
 export { defaultPolicyDocument } from './default-policy';
 export { GRADES, type Grade, gradeAtLeast } from './grades';
 export {
+  type FormationProblem,
+  formationProblem,
+  type GroupCandidate,
   type GroupMemberInput,
   type GroupMemberResolution,
   type GroupResolution,
+  groupSizeProblem,
+  groupSizeRange,
   resolveGuaranteeGroup,
 } from './guarantee-group';
 export { instalmentCapacity, maxLoanForInstalment } from './limits';
@@ -50,13 +55,19 @@ export {
   scoreBinEdges,
 } from './monitoring';
 export {
+  applicationStatusOf,
+  type DecidedStatus,
+  offersToMake,
+  reviewOutcome,
+} from './origination';
+export {
   type CompiledPolicy,
   compilePolicy,
   type Outcome,
   type PointsLine,
   PolicyInvalidError,
 } from './policy-compile';
-export { type PolicyDocument, policyDocumentSchema } from './policy-schema';
+export { GROUP_SIZE_BOUNDS, type PolicyDocument, policyDocumentSchema } from './policy-schema';
 export {
   formatPath,
   type PolicyProblem,

@@ -95,6 +95,9 @@ const loanProduct = {
   method: z.enum(['equal_instalment', 'equal_principal']),
 };
 
+/** The group sizes any policy may allow; the policy itself says which (3-5 by default). */
+export const GROUP_SIZE_BOUNDS = { min: 2, max: 20 } as const;
+
 export const policyDocumentSchema = z.object({
   version: z.number().int().min(1),
   name: z.string().min(1),
@@ -138,8 +141,8 @@ export const policyDocumentSchema = z.object({
     joint_guarantee: z.object({
       ...loanProduct,
       perMemberCap: fen,
-      minGroupSize: z.number().int().min(2).max(20),
-      maxGroupSize: z.number().int().min(2).max(20),
+      minGroupSize: z.number().int().min(GROUP_SIZE_BOUNDS.min).max(GROUP_SIZE_BOUNDS.max),
+      maxGroupSize: z.number().int().min(GROUP_SIZE_BOUNDS.min).max(GROUP_SIZE_BOUNDS.max),
       /** Each member's contingent liability at most this multiple of its annual net profit. */
       contingentLiabilityMultiple: z.number().positive(),
     }),

@@ -1,5 +1,5 @@
 import type { AppDeps } from '../../../src/deps';
-import { expireDueOffers } from '../../../src/modules/offers/service';
+import { expireDueOffers } from '../../../src/modules/origination/expire-offers';
 import { seedDemo } from '../../helpers/fixtures';
 import { bearer, createTestApp, type TestApp } from '../../helpers/test-app';
 import {

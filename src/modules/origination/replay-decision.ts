@@ -1,4 +1,3 @@
-import { eq } from 'drizzle-orm';
 import {
   type Decision,
   type DecisionContext,
@@ -6,16 +5,16 @@ import {
   type LoanRequest,
   type Survey,
 } from '../../credit';
-import { applications, decisions } from '../../db/schema';
 import type { AppDeps } from '../../deps';
 import { notFound, validationFailed } from '../../lib/errors';
 import { diffDocuments } from '../../lib/json-document';
 import type { Principal } from '../../lib/principal';
 import { stableStringify } from '../../lib/stable-json';
 import { canSeeMerchant } from '../merchants/access';
+import { type ApplicationRow, decisionWithApplication } from './repository';
 
 /** The request as decide() saw it, rebuilt from the application row. */
-function loanRequestOf(app: typeof applications.$inferSelect): LoanRequest {
+function loanRequestOf(app: ApplicationRow): LoanRequest {
   return {
     product: app.product as LoanRequest['product'],
     amount: app.amount,
@@ -26,7 +25,7 @@ function loanRequestOf(app: typeof applications.$inferSelect): LoanRequest {
 }
 
 /**
- * Re-runs a stored decision's inputs (survey, request, context) through decide() with the stored
+ * POST /v1/decisions/:id/replay: re-runs a stored decision's inputs (survey, request, context) through decide() with the stored
  * policy version, or with another policy (`policyId`) to see what it would have decided. The
  * same version must give the same result byte for byte (compared as canonical JSON).
  */
@@ -36,11 +35,7 @@ export async function replayDecision(
   id: string,
   policyId?: string,
 ) {
-  const [row] = await deps.db
-    .select({ decision: decisions, application: applications })
-    .from(decisions)
-    .innerJoin(applications, eq(applications.id, decisions.applicationId))
-    .where(eq(decisions.id, id));
+  const row = await decisionWithApplication(deps.db, id);
   if (!row || !canSeeMerchant(principal, row.application)) throw notFound('Decision');
   const { decision, application } = row;
   let policy: Awaited<ReturnType<AppDeps['policies']['byId']>>;

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppDeps } from '../../deps';
-import { commandContext } from '../../lib/command-context';
-import { commonErrors, errorSchema, idParams, listQuery } from '../../platform/schemas';
-import * as queries from './queries';
-import { reviewApplication } from './review';
+import type { AppDeps } from '../../../deps';
+import { commandContext } from '../../../lib/command-context';
+import { commonErrors, errorSchema, idParams, listQuery } from '../../../platform/schemas';
+import * as queries from '../queries';
+import { reviewApplication } from '../review-application';
 import {
   applicationListSchema,
   applicationSchema,
@@ -13,8 +13,8 @@ import {
   listApplicationsQuery,
   reviewBody,
   submitApplicationBody,
-} from './schemas';
-import { submitApplication } from './submit';
+} from '../schemas';
+import { submitApplication } from '../submit-application';
 
 const idempotencyHeader = z.object({
   'idempotency-key': z

@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppDeps } from '../../deps';
-import { commandContext } from '../../lib/command-context';
-import { commonErrors, errorSchema, idParams } from '../../platform/schemas';
-import { offerSchema } from '../applications/schemas';
-import { acceptOffer, declineOffer, getOffer } from './service';
+import type { AppDeps } from '../../../deps';
+import { commandContext } from '../../../lib/command-context';
+import { commonErrors, errorSchema, idParams } from '../../../platform/schemas';
+import { acceptOffer } from '../accept-offer';
+import { declineOffer } from '../decline-offer';
+import { getOffer } from '../queries';
+import { offerSchema } from '../schemas';
 
 const stateErrors = { 404: errorSchema, 409: errorSchema, 422: errorSchema };
 const actors = { roles: ['officer', 'partner', 'admin'] as const };
@@ -25,7 +27,7 @@ export async function offerRoutes(app: FastifyInstance, deps: AppDeps) {
         response: { 200: offerSchema, 404: errorSchema, ...commonErrors },
       },
     },
-    async (request) => getOffer(deps, { actor: request.principal }, request.params.id),
+    async (request) => getOffer(deps, request.principal, request.params.id),
   );
   r.post(
     '/v1/offers/:id/accept',

@@ -1,6 +1,15 @@
 import type { Decision } from '../../credit';
-import type { ApplicationRow, DecisionRow, OfferRow } from './repository';
-import type { ApplicationView } from './schemas';
+import type {
+  ApplicationInsert,
+  ApplicationRow,
+  DecisionInsert,
+  DecisionRow,
+  GroupRow,
+  groupParts,
+  OfferInsert,
+  OfferRow,
+} from './repository';
+import type { ApplicationView, GroupView } from './schemas';
 
 export function decisionView(row: DecisionRow) {
   const result = row.result as Decision;
@@ -80,3 +89,43 @@ export function applicationView(
     updatedAt: row.updatedAt.toISOString(),
   };
 }
+
+/** The answer built from the rows as written (ids and times are ours), so no read-back is needed. */
+export function writtenView(
+  application: ApplicationInsert,
+  written: { decisionRow: DecisionInsert; offerRows: OfferInsert[] },
+): ApplicationView {
+  return applicationView(
+    application as ApplicationRow,
+    written.decisionRow as DecisionRow,
+    written.offerRows as OfferRow[],
+  );
+}
+
+export function groupView(
+  group: GroupRow,
+  parts: Awaited<ReturnType<typeof groupParts>>,
+): GroupView {
+  return {
+    id: group.id,
+    marketId: group.marketId,
+    status: group.status,
+    members: parts.members.map((m) => {
+      const app = parts.apps.find((a) => a.merchantId === m.merchantId);
+      const offer = parts.offers.find((o) => o.merchantId === m.merchantId);
+      return {
+        merchantId: m.merchantId,
+        name: m.name,
+        applicationId: app?.id ?? null,
+        applicationStatus: app?.status ?? null,
+        offerId: offer?.id ?? null,
+        offerStatus: offer?.status ?? null,
+      };
+    }),
+    decision: group.decision ?? null,
+    createdAt: group.createdAt.toISOString(),
+    updatedAt: group.updatedAt.toISOString(),
+  };
+}
+
+export type OfferView = ReturnType<typeof offerView>;

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../deps';
 import type { Principal } from '../../lib/principal';
-import { expireDueOffers } from './service';
+import { expireDueOffers } from './expire-offers';
 
 const EXPIRY_JOB: Principal = {
   keyId: 'system_offer_expiry',

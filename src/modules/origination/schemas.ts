@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loanRequestSchema, surveySchema } from '../../credit';
+import { GROUP_SIZE_BOUNDS, loanRequestSchema, surveySchema } from '../../credit';
 import { fen, isoDateTime, listOf } from '../../platform/schemas';
 import { scheduleRowSchema } from '../schedules/routes';
 
@@ -169,3 +169,109 @@ export const reviewBody = z
   })
   .meta({ id: 'ReviewRequest' });
 export type ReviewBody = z.infer<typeof reviewBody>;
+
+// Guarantee groups (联保小组)
+
+export const createGroupBody = z
+  .strictObject({
+    marketId: z.string().min(1).max(64),
+    memberIds: z
+      .array(z.string().min(1).max(64))
+      .min(GROUP_SIZE_BOUNDS.min)
+      .max(GROUP_SIZE_BOUNDS.max)
+      .describe(
+        "Merchants of the market (联保小组), as many as the active policy's products.joint_guarantee.minGroupSize-maxGroupSize (3-5 by default); another number is 400 naming body.memberIds",
+      ),
+  })
+  .meta({ id: 'GuaranteeGroupRequest' });
+export type CreateGroupBody = z.infer<typeof createGroupBody>;
+
+export const groupSchema = z
+  .object({
+    id: z.string(),
+    marketId: z.string(),
+    status: z.enum(['forming', 'offered', 'declined', 'active', 'dissolved']),
+    members: z.array(
+      z.object({
+        merchantId: z.string(),
+        name: z.string(),
+        applicationId: z.string().nullable(),
+        applicationStatus: z.string().nullable(),
+        offerId: z.string().nullable(),
+        offerStatus: z.string().nullable(),
+      }),
+    ),
+    decision: z
+      .unknown()
+      .describe(
+        'The group decision once every member has applied: reasons and contingent liabilities',
+      ),
+    createdAt: isoDateTime(),
+    updatedAt: isoDateTime(),
+  })
+  .meta({ id: 'GuaranteeGroup' });
+export type GroupView = z.infer<typeof groupSchema>;
+
+// Decision replay
+
+const replaySummary = z.object({
+  outcome: z.string(),
+  score: z.number(),
+  grade: z.string(),
+  pd: z.number(),
+  offers: z.number().int(),
+});
+export const replaySchema = z
+  .object({
+    decisionId: z.string(),
+    applicationId: z.string(),
+    storedPolicy: z.object({ id: z.string(), version: z.number().int() }),
+    replayPolicy: z.object({ id: z.string(), version: z.number().int() }),
+    identical: z
+      .boolean()
+      .describe('The replay equals the stored decision, byte for byte as canonical JSON'),
+    stored: replaySummary,
+    replayed: replaySummary,
+    differences: z.array(
+      z.object({
+        path: z.string(),
+        kind: z.enum(['added', 'removed', 'changed']),
+        before: z.unknown().optional(),
+        after: z.unknown().optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'DecisionReplay' });
+
+// Exposure
+
+export const exposureSchema = z
+  .object({
+    merchantId: z.string(),
+    loans: z.array(
+      z.object({
+        offerId: z.string(),
+        applicationId: z.string(),
+        product: z.string(),
+        amount: fen(),
+        termMonths: z.number().int(),
+        annualRateBps: z.number().int(),
+        status: z.string(),
+      }),
+    ),
+    cardLimits: z.array(z.object({ offerId: z.string(), limit: fen(), status: z.string() })),
+    guaranteesGiven: z
+      .array(
+        z.object({
+          groupId: z.string(),
+          borrowerMerchantId: z.string(),
+          offerId: z.string(),
+          amount: fen(),
+          status: z.string(),
+        }),
+      )
+      .describe("Group partners' loans this merchant guarantees (联保)"),
+    totals: z.object({ loans: fen(), cardLimits: fen(), guaranteesGiven: fen() }),
+  })
+  .meta({ id: 'MerchantExposure' });
+export type ExposureView = z.infer<typeof exposureSchema>;

@@ -8,9 +8,14 @@ import { invalidState } from '../../lib/errors';
  *              referred  -> approved | declined            (manual review)
  *              approved  -> accepted (an offer accepted) | closed (every offer declined or expired)
  *                           | withdrawn (its guarantee group fell through)
+ *              accepted  -> withdrawn (its guarantee group fell through before booking)
  * offer:       pending (joint-guarantee member, group undecided) -> offered | withdrawn
  *              offered -> accepted | declined | expired | withdrawn (another offer accepted)
  *              accepted -> booked (joint guarantee: once every member accepted)
+ *                          | withdrawn (its guarantee group fell through before booking)
+ * group (联保): forming -> offered | declined        (decided once every member applied)
+ *              offered -> active (every member accepted) | dissolved (a member refused or let
+ *                         its offer expire)
  */
 export type ApplicationStatus =
   | 'submitted'
@@ -29,12 +34,14 @@ export type OfferStatus =
   | 'expired'
   | 'withdrawn';
 
+export type GroupStatus = 'forming' | 'offered' | 'declined' | 'active' | 'dissolved';
+
 const APPLICATION_MOVES: Record<ApplicationStatus, readonly ApplicationStatus[]> = {
   submitted: ['approved', 'referred', 'declined'],
   referred: ['approved', 'declined'],
   approved: ['accepted', 'closed', 'withdrawn'],
   declined: [],
-  accepted: [],
+  accepted: ['withdrawn'],
   closed: [],
   withdrawn: [],
 };
@@ -42,11 +49,19 @@ const APPLICATION_MOVES: Record<ApplicationStatus, readonly ApplicationStatus[]>
 const OFFER_MOVES: Record<OfferStatus, readonly OfferStatus[]> = {
   pending: ['offered', 'withdrawn'],
   offered: ['accepted', 'declined', 'expired', 'withdrawn'],
-  accepted: ['booked'],
+  accepted: ['booked', 'withdrawn'],
   booked: [],
   declined: [],
   expired: [],
   withdrawn: [],
+};
+
+const GROUP_MOVES: Record<GroupStatus, readonly GroupStatus[]> = {
+  forming: ['offered', 'declined'],
+  offered: ['active', 'dissolved'],
+  declined: [],
+  active: [],
+  dissolved: [],
 };
 
 export function canMoveApplication(from: ApplicationStatus, to: ApplicationStatus): boolean {
@@ -70,5 +85,22 @@ export function assertOfferMove(from: OfferStatus, to: OfferStatus, action: stri
   if (!canMoveOffer(from, to)) throw invalidState(from, action);
 }
 
+export function assertGroupMove(from: GroupStatus, to: GroupStatus, action: string): void {
+  if (!GROUP_MOVES[from].includes(to)) throw invalidState(from, action);
+}
+
+/** The statuses from which `to` may be reached: the guard of a set-based update. */
+export function applicationsMovableTo(to: ApplicationStatus): ApplicationStatus[] {
+  return (Object.keys(APPLICATION_MOVES) as ApplicationStatus[]).filter((from) =>
+    canMoveApplication(from, to),
+  );
+}
+
+export function offersMovableTo(to: OfferStatus): OfferStatus[] {
+  return (Object.keys(OFFER_MOVES) as OfferStatus[]).filter((from) => canMoveOffer(from, to));
+}
+
 /** Offers still open to the merchant (they hold operator capacity while open). */
 export const OPEN_OFFER_STATUSES: readonly OfferStatus[] = ['pending', 'offered'];
+/** Offers the merchant took: a loan or a card limit. */
+export const TAKEN_OFFER_STATUSES: readonly OfferStatus[] = ['accepted', 'booked'];

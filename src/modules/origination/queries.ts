@@ -4,10 +4,16 @@ import { decodeCursor, page } from '../../lib/cursor';
 import { notFound } from '../../lib/errors';
 import type { Principal } from '../../lib/principal';
 import { listAuditEvents } from '../audit/repository';
-import { canSeeMerchant, visibleTo } from '../merchants/access';
+import { canSeeMerchant, canSeeMerchantRecord, visibleTo } from '../merchants/access';
+import { findMerchantFor } from '../merchants/repository';
 import * as repo from './repository';
-import type { ApplicationView } from './schemas';
-import { applicationView } from './views';
+import type { ApplicationView, ExposureView, GroupView } from './schemas';
+import { applicationView, groupView, type OfferView, offerView } from './views';
+
+/**
+ * Origination's reads: applications, their audit trail, offers, groups and exposure, each
+ * answering 404 for what the caller may not see exactly as for what does not exist.
+ */
 
 /** An application the caller may see, or 404 exactly as for one that does not exist. */
 export async function visibleApplication(
@@ -117,5 +123,79 @@ export async function applicationEvents(deps: AppDeps, principal: Principal, id:
       data: e.data,
       at: e.at.toISOString(),
     })),
+  };
+}
+
+export async function getOffer(
+  deps: AppDeps,
+  principal: Principal,
+  id: string,
+): Promise<OfferView> {
+  const row = await repo.findOfferWithApplication(deps.db, id);
+  if (!row || !canSeeMerchant(principal, row.application)) throw notFound('Offer');
+  return offerView(row.offer);
+}
+
+/** A group the caller may see: officers their markets, partners the groups they formed. */
+export async function getGroup(
+  deps: AppDeps,
+  principal: Principal,
+  id: string,
+): Promise<GroupView> {
+  const group = await repo.findGroup(deps.db, id);
+  if (!group || !canSeeMerchant(principal, group)) throw notFound('Guarantee group');
+  return groupView(group, await repo.groupParts(deps.db, id));
+}
+
+/**
+ * What a merchant owes and stands behind: its loans, its card limits, and the loans of its
+ * guarantee-group partners it guarantees (contingent liabilities, the links of a 担保链).
+ */
+export async function merchantExposure(
+  deps: AppDeps,
+  principal: Principal,
+  merchantId: string,
+): Promise<ExposureView> {
+  const record = await findMerchantFor(deps.db, merchantId, principal);
+  if (!record || !canSeeMerchantRecord(principal, record.merchant, record.link))
+    throw notFound('Merchant');
+  // A partner sees the lines of applications it submitted, never another tenant's.
+  const partnerId = principal.role === 'partner' ? (principal.partnerId ?? '') : null;
+  const own = await repo.takenOffersOf(deps.db, merchantId, partnerId);
+  const guaranteed = await repo.guaranteedOffersOf(deps.db, merchantId, partnerId);
+
+  const loans = own
+    .filter((o) => o.product !== 'credit_card')
+    .map((o) => ({
+      offerId: o.id,
+      applicationId: o.applicationId,
+      product: o.product,
+      amount: o.amount,
+      termMonths: o.termMonths,
+      annualRateBps: o.annualRateBps,
+      status: o.status,
+    }));
+  const cardLimits = own
+    .filter((o) => o.product === 'credit_card')
+    .map((o) => ({ offerId: o.id, limit: o.amount, status: o.status }));
+  const guaranteesGiven = guaranteed.map((o) => ({
+    groupId: o.guaranteeGroupId as string,
+    borrowerMerchantId: o.merchantId,
+    offerId: o.id,
+    amount: o.amount,
+    status: o.status,
+  }));
+  const sum = (xs: { amount?: number; limit?: number }[]) =>
+    xs.reduce((s, x) => s + (x.amount ?? x.limit ?? 0), 0);
+  return {
+    merchantId,
+    loans,
+    cardLimits,
+    guaranteesGiven,
+    totals: {
+      loans: sum(loans),
+      cardLimits: sum(cardLimits),
+      guaranteesGiven: sum(guaranteesGiven),
+    },
   };
 }

@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppDeps } from '../../deps';
-import { commandContext } from '../../lib/command-context';
-import { commonErrors, errorSchema, idParams } from '../../platform/schemas';
-import { createGroupBody, groupSchema } from './schemas';
-import { createGroup, getGroup } from './service';
+import type { AppDeps } from '../../../deps';
+import { commandContext } from '../../../lib/command-context';
+import { commonErrors, errorSchema, idParams } from '../../../platform/schemas';
+import { formGroup } from '../form-group';
+import { getGroup } from '../queries';
+import { createGroupBody, groupSchema } from '../schemas';
 
 export async function guaranteeGroupRoutes(app: FastifyInstance, deps: AppDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -16,7 +17,8 @@ export async function guaranteeGroupRoutes(app: FastifyInstance, deps: AppDeps) 
       schema: {
         tags: ['guarantee-groups'],
         operationId: 'createGuaranteeGroup',
-        summary: 'Form a joint-guarantee group (联保小组) of 3-5 merchants of one market',
+        summary:
+          'Form a joint-guarantee group (联保小组) of merchants of one market, as many as the policy allows (3-5 by default)',
         headers: z.object({ 'idempotency-key': z.string().min(1).max(255).optional() }),
         body: createGroupBody,
         response: {
@@ -29,10 +31,7 @@ export async function guaranteeGroupRoutes(app: FastifyInstance, deps: AppDeps) 
       },
     },
     async (request, reply) =>
-      reply.command({
-        status: 201,
-        run: (tx) => createGroup(commandContext(request, deps.clock), request.body, tx),
-      }),
+      reply.command(formGroup(deps, commandContext(request, deps.clock), request.body)),
   );
   r.get(
     '/v1/guarantee-groups/:id',
