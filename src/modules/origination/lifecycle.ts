@@ -1,8 +1,9 @@
 import { invalidState } from '../../lib/errors';
 
 /**
- * The loan lifecycle as explicit state machines (as Fineract does): every change of status
- * goes through `transition`, and an illegal one answers 409 naming the current state.
+ * The loan lifecycle as explicit state machines (as Fineract does): every change of status is
+ * checked here first (`assert*Move`; a set-based update guards with `applicationsMovableTo`),
+ * and an illegal one answers 409 naming the current state.
  *
  * application: submitted -> approved | referred | declined
  *              referred  -> approved | declined            (manual review)

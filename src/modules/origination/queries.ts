@@ -1,10 +1,9 @@
-import { applications } from '../../db/schema';
 import type { AppDeps } from '../../deps';
 import { decodeCursor, page } from '../../lib/cursor';
 import { notFound } from '../../lib/errors';
 import type { Principal } from '../../lib/principal';
 import { listAuditEvents } from '../audit/repository';
-import { canSeeMerchant, canSeeMerchantRecord, visibleTo } from '../merchants/access';
+import { canSeeMerchant, canSeeMerchantRecord } from '../merchants/access';
 import { findMerchantFor } from '../merchants/repository';
 import * as repo from './repository';
 import type { ApplicationView, ExposureView, GroupView } from './schemas';
@@ -62,10 +61,7 @@ export async function listApplications(
   const rows = await repo.listApplications(
     deps.db,
     {
-      visibility: visibleTo(principal, {
-        marketId: applications.marketId,
-        partnerId: applications.partnerId,
-      }),
+      visibleTo: principal,
       status: filter.status,
       marketId: filter.marketId,
       product: filter.product,

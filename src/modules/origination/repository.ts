@@ -2,7 +2,7 @@
  * All of origination's SQL: applications, decisions, offers, guarantee groups and the
  * exposure they add up to. Use cases call these functions and never build queries.
  */
-import { and, desc, eq, gte, inArray, lt, ne, or, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db, NamedStatement } from '../../db/connect';
 import { isUniqueViolation } from '../../db/database-errors';
 import { toRecord } from '../../db/records';
@@ -20,7 +20,9 @@ import {
 } from '../../db/schema';
 import type { StatementWriter } from '../../db/statement';
 import type { Cursor } from '../../lib/cursor';
+import type { Principal } from '../../lib/principal';
 import { AnswerPart, KeyTaken } from '../../platform/command';
+import { visibleTo } from '../merchants/access';
 import {
   type ApplicationStatus,
   type GroupStatus,
@@ -250,7 +252,8 @@ export async function decisionWithApplication(db: Db, decisionId: string) {
 }
 
 export interface ApplicationFilter {
-  visibility?: SQL;
+  /** Only what this caller may see (merchants/access.ts). */
+  visibleTo: Principal;
   status?: string;
   marketId?: string;
   product?: string;
@@ -264,7 +267,10 @@ export async function listApplications(
   after: Cursor | null,
 ) {
   const conditions = [
-    filter.visibility,
+    visibleTo(filter.visibleTo, {
+      marketId: applications.marketId,
+      partnerId: applications.partnerId,
+    }),
     filter.status ? eq(applications.status, filter.status as ApplicationStatus) : undefined,
     filter.marketId ? eq(applications.marketId, filter.marketId) : undefined,
     filter.product ? eq(applications.product, filter.product) : undefined,

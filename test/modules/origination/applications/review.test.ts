@@ -1,5 +1,5 @@
-import { seedDemo } from '../../helpers/fixtures';
-import { bearer, createTestApp, type TestApp } from '../../helpers/test-app';
+import { seedDemo } from '../../../helpers/fixtures';
+import { bearer, createTestApp, type TestApp } from '../../../helpers/test-app';
 import {
   type ApplicationBody,
   accept,

@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
-import { apiKeys, applications, idempotencyKeys } from '../../../src/db/schema';
-import { parseApiKey } from '../../../src/lib/api-key-secret';
-import { hashRequest } from '../../../src/platform/idempotency';
-import { seedDemo } from '../../helpers/fixtures';
-import { bearer, createTestApp, type TestApp } from '../../helpers/test-app';
+import { apiKeys, applications, idempotencyKeys } from '../../../../src/db/schema';
+import { parseApiKey } from '../../../../src/lib/api-key-secret';
+import { hashRequest } from '../../../../src/platform/idempotency';
+import { seedDemo } from '../../../helpers/fixtures';
+import { bearer, createTestApp, type TestApp } from '../../../helpers/test-app';
 import {
   type ApplicationBody,
   applicationBody,

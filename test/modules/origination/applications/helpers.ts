@@ -2,10 +2,10 @@
  * Shared helpers for the origination API tests (applications, offers, guarantee groups,
  * exposure, authorization). Not a test file: jest only runs *.test.ts.
  */
-import type { Survey } from '../../../src/credit';
-import { residentIdCheckChar } from '../../../src/lib/personal-data';
-import { sampleSurvey, strongSurvey } from '../../helpers/fixtures';
-import { bearer, type TestApp } from '../../helpers/test-app';
+import type { Survey } from '../../../../src/credit';
+import { residentIdCheckChar } from '../../../../src/lib/personal-data';
+import { sampleSurvey, strongSurvey } from '../../../helpers/fixtures';
+import { bearer, type TestApp } from '../../../helpers/test-app';
 
 export const MJY = 'mkt_demo_majiayan';
 export const KAI = 'mkt_demo_kaien';

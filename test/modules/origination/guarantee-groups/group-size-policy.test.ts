@@ -4,8 +4,8 @@
  * pairs or larger groups without a release.
  */
 
-import { seedDemo } from '../../helpers/fixtures';
-import { bearer, createTestApp, type TestApp } from '../../helpers/test-app';
+import { seedDemo } from '../../../helpers/fixtures';
+import { bearer, createTestApp, type TestApp } from '../../../helpers/test-app';
 import { createMerchant, MJY, paths } from '../applications/helpers';
 
 describe('group size read from the policy', () => {

@@ -1,7 +1,7 @@
-import type { AppDeps } from '../../../src/deps';
-import { expireDueOffers } from '../../../src/modules/origination/expire-offers';
-import { seedDemo } from '../../helpers/fixtures';
-import { bearer, createTestApp, type TestApp } from '../../helpers/test-app';
+import type { AppDeps } from '../../../../src/deps';
+import { expireDueOffers } from '../../../../src/modules/origination/expire-offers';
+import { seedDemo } from '../../../helpers/fixtures';
+import { bearer, createTestApp, type TestApp } from '../../../helpers/test-app';
 import {
   accept,
   decline,
