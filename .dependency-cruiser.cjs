@@ -44,6 +44,14 @@ module.exports = {
       to: { path: '^src/(modules/|app\\.ts|server\\.ts)' },
     },
     {
+      name: 'idempotency-belongs-to-the-platform',
+      severity: 'error',
+      comment:
+        'Use cases return views; the command runner (platform/command.ts) claims, stores and replays Idempotency-Keys.',
+      from: { path: '^src/', pathNot: '^src/(platform/|app\\.ts$)' },
+      to: { path: '^src/platform/idempotency(-releases)?\\.ts$' },
+    },
+    {
       name: 'nothing-imports-the-entry-points',
       severity: 'error',
       comment: 'app.ts and server.ts compose the service; nothing below may import them.',

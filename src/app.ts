@@ -8,22 +8,19 @@ import type { Database } from './db/connect';
 import type { AppDeps } from './deps';
 import { AppError } from './lib/errors';
 import { apiKeyRoutes } from './modules/api-keys/routes';
-import { applicationRoutes } from './modules/applications/routes';
-import { decisionRoutes } from './modules/decisions/routes';
-import { exposureRoutes } from './modules/exposure/routes';
-import { guaranteeGroupRoutes } from './modules/guarantee-groups/routes';
 import { marketRoutes } from './modules/markets/routes';
 import { merchantRoutes } from './modules/merchants/routes';
 import { monitoringRoutes } from './modules/monitoring/routes';
-import { startOfferExpiry } from './modules/offers/expiry-job';
-import { offerRoutes } from './modules/offers/routes';
 import { operatorRoutes } from './modules/operators/routes';
+import { startOfferExpiry } from './modules/origination/expiry-job';
+import { decisionRoutes, originationRoutes } from './modules/origination/routes';
 import { PolicyCache } from './modules/policies/active-policy';
 import { policyRoutes } from './modules/policies/routes';
 import { scheduleRoutes } from './modules/schedules/routes';
 import { simulationRoutes } from './modules/simulation/routes';
 import { auth } from './platform/auth';
 import { closingGate } from './platform/closing';
+import { commandRunner } from './platform/command';
 import { errorHandler, frameworkErrors } from './platform/error-handler';
 import { health } from './platform/health';
 import { httpServerOptions } from './platform/http-server';
@@ -133,6 +130,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     hashSecret: config.PII_DIGEST_KEY,
     inFlightMs: config.IDEMPOTENCY_IN_FLIGHT_MS,
   });
+  await app.register(commandRunner, { db: deps.db });
 
   await app.register(health, { ping: () => database.ping() });
   await app.register(apiKeyRoutes, deps);
@@ -142,10 +140,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(policyRoutes, deps);
   await app.register(simulationRoutes, deps);
   await app.register(scheduleRoutes);
-  await app.register(applicationRoutes, deps);
-  await app.register(offerRoutes, deps);
-  await app.register(guaranteeGroupRoutes, deps);
-  await app.register(exposureRoutes, deps);
+  await app.register(originationRoutes, deps);
   await app.register(monitoringRoutes, deps);
   await app.register(decisionRoutes, deps);
   if (config.OFFER_EXPIRY_INTERVAL_MS > 0)

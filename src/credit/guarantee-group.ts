@@ -93,3 +93,46 @@ export function resolveGuaranteeGroup(
     })),
   };
 }
+
+/** The group sizes the policy allows. */
+export function groupSizeRange(policy: CompiledPolicy): { min: number; max: number } {
+  const rules = policy.document.products.joint_guarantee;
+  return { min: rules.minGroupSize, max: rules.maxGroupSize };
+}
+
+/** A would-be member as formation sees it: its market and keyed digests of identity and phone. */
+export interface GroupCandidate {
+  merchantId: string;
+  marketId: string;
+  idNumberDigest: string;
+  phoneDigest: string;
+}
+
+export type FormationProblem =
+  | { code: 'GROUP_SIZE_OUT_OF_RANGE'; min: number; max: number }
+  | { code: 'GROUP_MARKETS_MIXED'; merchantIds: string[] }
+  | { code: 'GROUP_MEMBERS_RELATED'; shared: 'idNumber' | 'phone' };
+
+/** The number of members, before any is looked up. */
+export function groupSizeProblem(count: number, policy: CompiledPolicy): FormationProblem | null {
+  const { min, max } = groupSizeRange(policy);
+  return count < min || count > max ? { code: 'GROUP_SIZE_OUT_OF_RANGE', min, max } : null;
+}
+
+/**
+ * Whether these merchants may form a group in `marketId` (联保小组): all of that market, and no
+ * two the same person (a shared identity number or phone: one cannot guarantee oneself).
+ */
+export function formationProblem(
+  candidates: GroupCandidate[],
+  marketId: string,
+): FormationProblem | null {
+  const outside = candidates.filter((c) => c.marketId !== marketId).map((c) => c.merchantId);
+  if (outside.length) return { code: 'GROUP_MARKETS_MIXED', merchantIds: outside };
+  const distinct = (f: (c: GroupCandidate) => string) =>
+    new Set(candidates.map(f)).size === candidates.length;
+  if (!distinct((c) => c.idNumberDigest))
+    return { code: 'GROUP_MEMBERS_RELATED', shared: 'idNumber' };
+  if (!distinct((c) => c.phoneDigest)) return { code: 'GROUP_MEMBERS_RELATED', shared: 'phone' };
+  return null;
+}

@@ -14,9 +14,14 @@ export type {
 export { defaultPolicyDocument } from './default-policy';
 export { GRADES, type Grade, gradeAtLeast } from './grades';
 export {
+  type FormationProblem,
+  formationProblem,
+  type GroupCandidate,
   type GroupMemberInput,
   type GroupMemberResolution,
   type GroupResolution,
+  groupSizeProblem,
+  groupSizeRange,
   resolveGuaranteeGroup,
 } from './guarantee-group';
 export { instalmentCapacity, maxLoanForInstalment } from './limits';
@@ -49,6 +54,12 @@ export {
   type ScoredLoan,
   scoreBinEdges,
 } from './monitoring';
+export {
+  applicationStatusOf,
+  type DecidedStatus,
+  offersToMake,
+  reviewOutcome,
+} from './origination';
 export { checkPolicy, runPolicyTestCases, type TestCaseFailure } from './policy-check';
 export {
   type CompiledPolicy,
@@ -58,7 +69,7 @@ export {
   type PointsLine,
   PolicyInvalidError,
 } from './policy-compile';
-export { type PolicyDocument, policyDocumentSchema } from './policy-schema';
+export { GROUP_SIZE_BOUNDS, type PolicyDocument, policyDocumentSchema } from './policy-schema';
 export { decisionContextSchema, type PolicyTestCase } from './policy-test-cases';
 export {
   formatPath,

@@ -97,6 +97,9 @@ const loanProduct = {
   method: z.enum(['equal_instalment', 'equal_principal']),
 };
 
+/** The group sizes any policy may allow; the policy itself says which (3-5 by default). */
+export const GROUP_SIZE_BOUNDS = { min: 2, max: 20 } as const;
+
 /** Each product's rules, parsed one by one for validation: one broken product hides no other. */
 export const productSchemas = {
   /** Term also within the lease remaining and the operator agreement's maximum term. */
@@ -104,8 +107,8 @@ export const productSchemas = {
   joint_guarantee: z.strictObject({
     ...loanProduct,
     perMemberCap: fen,
-    minGroupSize: z.number().int().min(2).max(20),
-    maxGroupSize: z.number().int().min(2).max(20),
+    minGroupSize: z.number().int().min(GROUP_SIZE_BOUNDS.min).max(GROUP_SIZE_BOUNDS.max),
+    maxGroupSize: z.number().int().min(GROUP_SIZE_BOUNDS.min).max(GROUP_SIZE_BOUNDS.max),
     /** Each member's contingent liability at most this multiple of its annual net profit. */
     contingentLiabilityMultiple: z.number().positive(),
   }),

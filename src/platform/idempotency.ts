@@ -12,15 +12,15 @@ import { type Claim, PendingReleases } from './idempotency-releases';
 /**
  * Idempotency-Key, as Stripe and Fineract do it: the same key and request (method, path, query,
  * body) replay the stored answer; the same key with another request is 422; a duplicate while
- * the first is in flight is 409. Keys live 24 hours and are scoped to the API key. A service may
- * store its answer inside its own transaction (`complete`), so the change and the stored answer
- * commit together; otherwise the answer is stored once the response is sent.
+ * the first is in flight is 409. Keys live 24 hours and are scoped to the API key. This plugin
+ * checks the header and claims the key; the command runner (command.ts) stores the answer in the
+ * command's own transaction, so the change and the stored answer commit together.
  */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /**
  * Default for IDEMPOTENCY_IN_FLIGHT_MS: a claim without an answer this old may be taken over.
  * Taking over an attempt that is slow but alive is safe where the answer is stored in the
- * command's transaction: that attempt's `complete` finds the key no longer its own and rolls back.
+ * command's transaction: that attempt's stored answer finds the key no longer its own and rolls back.
  */
 export const IN_FLIGHT_STALE_MS = 10_000;
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -46,47 +46,49 @@ export interface KeyRequest {
 }
 
 /** An earlier attempt's stored answer, to send again as it was. */
-export class IdempotentReplay extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-  ) {
-    super('idempotent replay');
-  }
-
-  send(reply: FastifyReply) {
-    reply.header('idempotent-replayed', 'true');
-    return reply.status(this.status).send(this.body);
-  }
+export interface StoredAnswer {
+  status: number;
+  body: unknown;
 }
 
-export interface IdempotencyHandle {
-  key: string;
+export function sendReplay(reply: FastifyReply, answer: StoredAnswer) {
+  reply.header('idempotent-replayed', 'true');
+  return reply.status(answer.status).send(answer.body);
+}
+
+/**
+ * The platform's hold on a request's Idempotency-Key. Only src/platform sees it: the command
+ * runner claims, stores and frees through it; use cases never do.
+ */
+export interface KeyHandle {
   request: KeyRequest;
   /** This attempt's hold on the key; null on a deferred route until `claimNow`. */
   claim: Claim | null;
-  /**
-   * Claims the key now (a deferred route calls this when its own insert of the key collided):
-   * null when claimed; the earlier answer when there is one; 409 or 422 otherwise.
-   */
-  claimNow(): Promise<IdempotentReplay | null>;
+  /** Claims the key now: null when claimed; the earlier answer when there is one; 409 or 422 otherwise. */
+  claimNow(): Promise<StoredAnswer | null>;
   /** Stores the answer in the caller's transaction; fails if another attempt took the key over. */
-  complete(tx: Tx, statusCode: number, body: unknown): Promise<void>;
+  store(tx: Tx, statusCode: number, body: unknown): Promise<void>;
+  /** Frees the claim in the caller's transaction (a command that commits without an answer). */
+  free(tx: Pick<Db, 'delete'>): Promise<void>;
+  /** The answer is stored (or was replayed): nothing to free. */
   completed: boolean;
+  /** The key row a single-statement write inserts with its answer (no claim was made). */
+  freshRow(): typeof idempotencyKeys.$inferInsert;
   /** Frees the key after a failed attempt, unless an answer was stored. */
   release(): Promise<void>;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
-    idempotency: IdempotencyHandle | null;
+    /** Platform only (src/platform/command.ts): the request's Idempotency-Key, if it has one. */
+    idempotency: KeyHandle | null;
   }
   interface FastifyContextConfig {
     /** Required on every POST, PUT, PATCH and DELETE route (checked as routes register). */
     idempotency?: IdempotencyMode;
     /**
-     * The route writes the key together with its answer in its own statement, saving a round
-     * trip; it calls `claimNow` only when that insert finds the key taken.
+     * The key is not claimed before the handler: the route's single statement writes it with
+     * its answer (saving a round trip), and the runner claims it only when that insert collides.
      */
     idempotencyDeferred?: boolean;
   }
@@ -147,7 +149,7 @@ async function claimKey(
   req: KeyRequest,
   token: string,
   inFlightMs: number,
-): Promise<{ lockToken: string } | IdempotentReplay> {
+): Promise<{ lockToken: string } | StoredAnswer> {
   const expiresAt = new Date(now.getTime() + IDEMPOTENCY_TTL_MS);
   const claimed = await db
     .insert(idempotencyKeys)
@@ -183,7 +185,7 @@ async function claimKey(
     );
   }
   if (existing.responseStatus === null) throw inProgress();
-  return new IdempotentReplay(existing.responseStatus, existing.responseBody);
+  return { status: existing.responseStatus, body: existing.responseBody };
 }
 
 /** Which attempt holds a key: a stale attempt cannot store its answer over a newer one. */
@@ -201,13 +203,19 @@ const freeClaim = (db: Db) => async (c: Claim) => {
   await db.delete(idempotencyKeys).where(and(held(c), isNull(idempotencyKeys.responseStatus)));
 };
 
-function handleFor({ db, clock, inFlightMs, releases }: Keys, req: KeyRequest): IdempotencyHandle {
+export const takenOver = () =>
+  conflict(
+    'IDEMPOTENCY_KEY_IN_USE',
+    'This Idempotency-Key was taken over by a newer attempt',
+    '该幂等键已被新的请求占用',
+  );
+
+function handleFor({ db, clock, inFlightMs, releases }: Keys, req: KeyRequest): KeyHandle {
   const mine = () => {
     if (!handle.claim) throw new Error('idempotency key not claimed');
     return held(handle.claim);
   };
-  const handle: IdempotencyHandle = {
-    key: req.key,
+  const handle: KeyHandle = {
     request: req,
     claim: null,
     completed: false,
@@ -223,30 +231,35 @@ function handleFor({ db, clock, inFlightMs, releases }: Keys, req: KeyRequest): 
           releases.add({ apiKeyId: req.apiKeyId, key: req.key, lockToken: token });
         throw err;
       }
-      if (result instanceof IdempotentReplay) {
+      if (!('lockToken' in result)) {
         handle.completed = true;
         return result;
       }
       handle.claim = { apiKeyId: req.apiKeyId, key: req.key, lockToken: result.lockToken };
       return null;
     },
-    async complete(tx, statusCode, body) {
+    async store(tx, statusCode, body) {
       const updated = await tx
         .update(idempotencyKeys)
         .set({ responseStatus: statusCode, responseBody: body })
         .where(mine())
         .returning({ key: idempotencyKeys.key });
-      if (updated.length !== 1) {
-        throw conflict(
-          'IDEMPOTENCY_KEY_IN_USE',
-          'This Idempotency-Key was taken over by a newer attempt',
-          '该幂等键已被新的请求占用',
-        );
-      }
-      handle.completed = true;
+      if (updated.length !== 1) throw takenOver();
+    },
+    async free(tx) {
+      await tx.delete(idempotencyKeys).where(and(mine(), isNull(idempotencyKeys.responseStatus)));
+    },
+    freshRow() {
+      const now = clock();
+      return {
+        ...req,
+        lockToken: lockToken(),
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
+      };
     },
     async release() {
-      if (handle.claim) await releases.release(handle.claim);
+      if (handle.claim && !handle.completed) await releases.release(handle.claim);
     },
   };
   return handle;
@@ -331,25 +344,26 @@ export const idempotency = fp<IdempotencyOptions>(async (app: FastifyInstance, o
     });
     if (!config.idempotencyDeferred) {
       const replay = await handle.claimNow();
-      if (replay) return replay.send(reply);
+      if (replay) return sendReplay(reply, replay);
     }
     request.idempotency = handle;
   });
 
-  // Answers the service did not store itself: keep successes, release the key on failures.
+  // A failed attempt (its transaction rolled back) frees its key, so the client may retry it.
+  // Answers are stored by the command runner in the command's own transaction, never here.
   app.addHook('onSend', async (request, reply, payload) => {
     const handle = request.idempotency;
-    if (!handle) return payload;
+    if (!handle || handle.completed || !handle.claim) return payload;
+    if (reply.statusCode < 300)
+      request.log.error(
+        { route: request.routeOptions.url },
+        'a write route answered without the command runner: its Idempotency-Key is freed',
+      );
     try {
-      if (reply.statusCode >= 300) {
-        // Nothing was written (the transaction rolled back): let the client retry the same key.
-        await handle.release();
-      } else if (!handle.completed && typeof payload === 'string') {
-        await handle.complete(db, reply.statusCode, JSON.parse(payload));
-      }
+      await handle.release();
     } catch (err) {
       if (!(err instanceof AppError))
-        request.log.warn({ err }, 'could not store or release the idempotency key');
+        request.log.warn({ err }, 'could not release the idempotency key');
     }
     return payload;
   });

@@ -27,7 +27,7 @@ import { connect } from '../../src/db/connect';
 import { demoMerchants, demoOperators } from '../../src/db/demo-data';
 import { policies } from '../../src/db/schema';
 import { ensureDefaultPolicy, seedDemoData } from '../../src/db/seed';
-import { monthsUntil } from '../../src/modules/applications/decision-context';
+import { monthsUntil } from '../../src/modules/origination/decision-context';
 import { PolicyCache } from '../../src/modules/policies/active-policy';
 import { simulatePolicy } from '../../src/modules/simulation/service';
 import { sampleMerchants } from '../helpers/fixtures';

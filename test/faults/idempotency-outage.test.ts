@@ -3,7 +3,12 @@ import { seedDemo, strongSurvey } from '../helpers/fixtures';
 import { startTcpProxy, type TcpProxy, viaProxy } from '../helpers/tcp-proxy';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { usingPostgres } from '../helpers/test-database';
-import { accept, applicationBody, offerOf, submit } from '../modules/applications/helpers';
+import {
+  accept,
+  applicationBody,
+  offerOf,
+  submit,
+} from '../modules/origination/applications/helpers';
 
 /**
  * PostgreSQL vanishes right after an accept claimed its Idempotency-Key: the accept answers

@@ -13,7 +13,11 @@ import type { z } from 'zod';
 import { MAX_JSON_DEPTH } from '../../src/platform/input-guard';
 import { seedDemo, strongSurvey } from '../helpers/fixtures';
 import { bearer, createTestApp, type TestApp } from '../helpers/test-app';
-import { applicationBody, merchantBody, referSurvey } from '../modules/applications/helpers';
+import {
+  applicationBody,
+  merchantBody,
+  referSurvey,
+} from '../modules/origination/applications/helpers';
 import { errorShapeProblems, fingerprint, routeList } from '../security/support';
 import { hostileBody, hostileId } from './generators';
 

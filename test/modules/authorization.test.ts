@@ -17,7 +17,7 @@ import {
   strongSurvey,
   submit,
   submitOk,
-} from './applications/helpers';
+} from './origination/applications/helpers';
 
 type Caller =
   | 'admin'

@@ -14,7 +14,7 @@ import {
   offerOf,
   strongSurvey,
   submit,
-} from '../modules/applications/helpers';
+} from '../modules/origination/applications/helpers';
 
 /** What pg reports when the server went away mid-request. */
 const connectionLost = () =>

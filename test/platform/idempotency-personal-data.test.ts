@@ -16,7 +16,7 @@ import {
   merchantBody,
   strongSurvey,
   submit,
-} from '../modules/applications/helpers';
+} from '../modules/origination/applications/helpers';
 
 describe('stored idempotent answers hold no personal data', () => {
   let t: TestApp;

@@ -3,7 +3,7 @@ import { idempotencyKeys, operators } from '../../src/db/schema';
 import { hashRequest } from '../../src/platform/idempotency';
 import { seedDemo } from '../helpers/fixtures';
 import { bearer, createTestApp, type TestApp } from '../helpers/test-app';
-import { applicationBody, strongSurvey, submit } from '../modules/applications/helpers';
+import { applicationBody, strongSurvey, submit } from '../modules/origination/applications/helpers';
 
 const agreement = {
   capacity: 10_000_000_00,

@@ -7,7 +7,12 @@
 import { defaultPolicyDocument } from '../../src/credit';
 import { seedDemo } from '../helpers/fixtures';
 import { bearer, createTestApp, type TestApp } from '../helpers/test-app';
-import { MJY, merchantBody, referSurvey, submitOk } from '../modules/applications/helpers';
+import {
+  MJY,
+  merchantBody,
+  referSurvey,
+  submitOk,
+} from '../modules/origination/applications/helpers';
 
 const LONE_HIGH = '\ud800';
 const LONE_LOW = '\udc00';

@@ -11,7 +11,7 @@ import { loggerOptions } from '../../src/platform/logging';
 import { captureLogger } from '../helpers/capture-logger';
 import { seedDemo } from '../helpers/fixtures';
 import { bearer, createTestApp, type TestApp } from '../helpers/test-app';
-import { MJY, referSurvey, submitOk } from '../modules/applications/helpers';
+import { MJY, referSurvey, submitOk } from '../modules/origination/applications/helpers';
 
 const PHONE = '13912345678';
 

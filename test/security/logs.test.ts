@@ -16,7 +16,7 @@ import {
   MJY,
   residentId,
   strongSurvey,
-} from '../modules/applications/helpers';
+} from '../modules/origination/applications/helpers';
 
 /** A wrong check character: the same person's number, refused by validation. */
 const wrongCheck = (valid: string) => {

@@ -18,7 +18,7 @@ import {
   offerOf,
   referSurvey,
   strongSurvey,
-} from '../modules/applications/helpers';
+} from '../modules/origination/applications/helpers';
 import { errorShapeProblems, fingerprint, routeList, toOpenApiPath } from './support';
 
 jest.mock('fastify', () => require('./support').fastifyWithRouteCapture());
@@ -489,7 +489,7 @@ describe('OWASP API Security Top 10 (2023)', () => {
     // Elsewhere: capacity cannot be oversubscribed under parallel submissions and acceptances
     // (test/concurrency/origination.test.ts); four-eyes publish (test/modules/policies/
     // workflow.test.ts); self-review (test/modules/applications/review.test.ts); expiry at the
-    // boundary (test/modules/offers/expiry.test.ts); idempotent submissions
+    // boundary (test/modules/origination/offers/expiry.test.ts); idempotent submissions
     // (test/platform/idempotency.test.ts).
 
     it('whoever submitted an application may not review it (审贷分离), even an admin', async () => {

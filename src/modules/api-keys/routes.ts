@@ -54,6 +54,10 @@ export async function apiKeyRoutes(app: FastifyInstance, deps: AppDeps) {
         response: { 200: apiKeySchema, 404: errorSchema, ...commonErrors },
       },
     },
-    async (request) => service.revokeApiKey(deps, request.params.id),
+    async (request, reply) =>
+      reply.command({
+        status: 200,
+        run: (tx) => service.revokeApiKey(deps, request.params.id, tx),
+      }),
   );
 }

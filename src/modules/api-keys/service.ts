@@ -1,3 +1,4 @@
+import type { Db } from '../../db/connect';
 import type { AppDeps } from '../../deps';
 import { generateApiKey } from '../../lib/api-key-secret';
 import { decodeCursor, page } from '../../lib/cursor';
@@ -78,8 +79,8 @@ export async function listApiKeys(deps: AppDeps, limit: number, cursor?: string)
   return { data: data.map(toView), nextCursor };
 }
 
-export async function revokeApiKey(deps: AppDeps, id: string) {
-  const row = await repo.revokeApiKey(deps.db, id, deps.clock());
+export async function revokeApiKey(deps: AppDeps, id: string, tx: Db) {
+  const row = await repo.revokeApiKey(tx, id, deps.clock());
   if (!row) throw notFound('API key');
   deps.principals.forget(row.id);
   return toView(row);

@@ -24,16 +24,10 @@ export async function marketRoutes(app: FastifyInstance, deps: AppDeps) {
       },
     },
     async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await service.createMarket(
-            deps,
-            commandContext(request, deps.clock),
-            request.body,
-            request.idempotency,
-          ),
-        ),
+      reply.command({
+        status: 201,
+        run: (tx) => service.createMarket(commandContext(request, deps.clock), request.body, tx),
+      }),
   );
   r.get(
     '/v1/markets',

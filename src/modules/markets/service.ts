@@ -1,10 +1,10 @@
+import type { Db } from '../../db/connect';
 import type { AppDeps } from '../../deps';
 import type { CommandContext } from '../../lib/command-context';
 import { decodeCursor, page } from '../../lib/cursor';
 import { notFound, validationFailed } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import type { Principal } from '../../lib/principal';
-import type { IdempotencyHandle } from '../../platform/idempotency';
 import { appendAudit } from '../audit/repository';
 import { canSeeMarket } from './access';
 import * as repo from './repository';
@@ -22,47 +22,42 @@ export function toView(row: repo.MarketRow): MarketView {
 }
 
 export async function createMarket(
-  deps: AppDeps,
   ctx: CommandContext,
   body: CreateMarketBody,
-  idempotency: IdempotencyHandle | null = null,
+  tx: Db,
 ): Promise<MarketView> {
-  return deps.db.transaction(async (tx) => {
-    if (!(await repo.operatorExists(tx, body.operatorId))) {
-      throw validationFailed([
-        {
-          path: 'body.operatorId',
-          message: `unknown operator ${body.operatorId}`,
-          messageZh: `市场运营方 ${body.operatorId} 不存在`,
-        },
-      ]);
-    }
-    const row = await repo.insertMarket(tx, {
-      id: newId('mkt'),
-      name: body.name,
-      city: body.city,
-      category: body.category,
-      operatorId: body.operatorId,
-      createdAt: ctx.now,
-    });
-    await appendAudit(tx, ctx, [
+  if (!(await repo.operatorExists(tx, body.operatorId))) {
+    throw validationFailed([
       {
-        entityType: 'market',
-        entityId: row.id,
-        action: 'market.created',
-        data: {
-          name: row.name,
-          city: row.city,
-          category: row.category,
-          operatorId: row.operatorId,
-        },
+        path: 'body.operatorId',
+        message: `unknown operator ${body.operatorId}`,
+        messageZh: `市场运营方 ${body.operatorId} 不存在`,
       },
     ]);
-    const view = toView(row);
-    // The stored idempotent answer commits with the change, or neither does.
-    await idempotency?.complete(tx, 201, view);
-    return view;
+  }
+  const row = await repo.insertMarket(tx, {
+    id: newId('mkt'),
+    name: body.name,
+    city: body.city,
+    category: body.category,
+    operatorId: body.operatorId,
+    createdAt: ctx.now,
   });
+  await appendAudit(tx, ctx, [
+    {
+      entityType: 'market',
+      entityId: row.id,
+      action: 'market.created',
+      data: {
+        name: row.name,
+        city: row.city,
+        category: row.category,
+        operatorId: row.operatorId,
+      },
+    },
+  ]);
+  const view = toView(row);
+  return view;
 }
 
 /** Officers see only their markets; every other role sees all. */

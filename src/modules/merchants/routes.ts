@@ -30,16 +30,11 @@ export async function merchantRoutes(app: FastifyInstance, deps: AppDeps) {
       },
     },
     async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await service.createMerchant(
-            deps,
-            commandContext(request, deps.clock),
-            request.body,
-            request.idempotency,
-          ),
-        ),
+      reply.command({
+        status: 201,
+        run: (tx) =>
+          service.createMerchant(deps, commandContext(request, deps.clock), request.body, tx),
+      }),
   );
   r.get(
     '/v1/merchants',

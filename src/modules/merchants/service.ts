@@ -1,3 +1,4 @@
+import type { Db } from '../../db/connect';
 import type { AppDeps } from '../../deps';
 import type { CommandContext } from '../../lib/command-context';
 import { decodeCursor, page } from '../../lib/cursor';
@@ -5,7 +6,6 @@ import { AppError, conflict, notFound, validationFailed } from '../../lib/errors
 import { newId } from '../../lib/ids';
 import { isMainlandMobile, maskIdNumber, maskPhone, personalDigest } from '../../lib/personal-data';
 import type { Principal } from '../../lib/principal';
-import type { IdempotencyHandle } from '../../platform/idempotency';
 import { appendAudit } from '../audit/repository';
 import { canCreateMerchantIn, canSeeMerchantRecord } from './access';
 import * as repo from './repository';
@@ -66,7 +66,7 @@ export async function createMerchant(
   deps: AppDeps,
   ctx: CommandContext,
   body: CreateMerchantBody,
-  idempotency: IdempotencyHandle | null = null,
+  tx: Db,
 ): Promise<MerchantView> {
   const actor = ctx.actor;
   if (!canCreateMerchantIn(actor, body.marketId)) throw marketNotFound();
@@ -74,85 +74,80 @@ export async function createMerchant(
   const businessForm = body.businessForm ?? identifierKind(idNumber);
   const key = deps.config.PII_DIGEST_KEY;
   const idNumberDigest = personalDigest(key, idNumber);
-  return deps.db.transaction(async (tx) => {
-    await repo.lockIdentity(tx, body.marketId, idNumberDigest);
-    if (!(await repo.marketExists(tx, body.marketId))) {
-      throw validationFailed([
-        {
-          path: 'body.marketId',
-          message: `unknown market ${body.marketId}`,
-          messageZh: `市场 ${body.marketId} 不存在`,
-        },
-      ]);
-    }
-    const existing = await repo.findByIdentity(tx, body.marketId, idNumberDigest);
-    if (existing) {
-      const partnerId = actor.role === 'partner' ? actor.partnerId : null;
-      // The bank's own roles see every merchant of their markets: a plain duplicate. A partner
-      // learns nothing of who else banks the person: it gets its own link to the one record.
-      if (!partnerId || (await repo.findLink(tx, existing.id, partnerId)))
-        throw duplicateMerchant(existing.id);
-      const link = await repo.insertLink(tx, {
-        merchantId: existing.id,
-        partnerId,
-        createdBy: actor.keyId,
-        createdAt: ctx.now,
-      });
-      await appendAudit(tx, ctx, [
-        {
-          entityType: 'merchant',
-          entityId: existing.id,
-          action: 'merchant.linked',
-          data: { marketId: existing.marketId, partnerId },
-        },
-      ]);
-      const view = toView(existing, link);
-      await idempotency?.complete(tx, 201, view);
-      return view;
-    }
-    const row = await repo.insertMerchant(tx, {
-      id: newId('mer'),
-      name: body.name,
-      idNumberDigest,
-      idNumberMasked: maskIdNumber(idNumber),
-      phoneDigest: personalDigest(key, body.phone),
-      phoneMasked: maskPhone(body.phone),
-      businessForm,
-      marketId: body.marketId,
-      stallNo: body.stallNo,
-      leaseEndsOn: body.leaseEndsOn ?? null,
-      partnerId: actor.role === 'partner' ? actor.partnerId : null,
+  await repo.lockIdentity(tx, body.marketId, idNumberDigest);
+  if (!(await repo.marketExists(tx, body.marketId))) {
+    throw validationFailed([
+      {
+        path: 'body.marketId',
+        message: `unknown market ${body.marketId}`,
+        messageZh: `市场 ${body.marketId} 不存在`,
+      },
+    ]);
+  }
+  const existing = await repo.findByIdentity(tx, body.marketId, idNumberDigest);
+  if (existing) {
+    const partnerId = actor.role === 'partner' ? actor.partnerId : null;
+    // The bank's own roles see every merchant of their markets: a plain duplicate. A partner
+    // learns nothing of who else banks the person: it gets its own link to the one record.
+    if (!partnerId || (await repo.findLink(tx, existing.id, partnerId)))
+      throw duplicateMerchant(existing.id);
+    const link = await repo.insertLink(tx, {
+      merchantId: existing.id,
+      partnerId,
       createdBy: actor.keyId,
       createdAt: ctx.now,
     });
-    const link =
-      row.partnerId === null
-        ? null
-        : await repo.insertLink(tx, {
-            merchantId: row.id,
-            partnerId: row.partnerId,
-            createdBy: row.createdBy,
-            createdAt: row.createdAt,
-          });
     await appendAudit(tx, ctx, [
       {
         entityType: 'merchant',
-        entityId: row.id,
-        action: 'merchant.created',
-        // No personal data in the trail: the masked copies live on the row.
-        data: {
-          marketId: row.marketId,
-          stallNo: row.stallNo,
-          partnerId: row.partnerId,
-          businessForm,
-        },
+        entityId: existing.id,
+        action: 'merchant.linked',
+        data: { marketId: existing.marketId, partnerId },
       },
     ]);
-    const view = toView(row, link);
-    // The stored idempotent answer commits with the change, or neither does.
-    await idempotency?.complete(tx, 201, view);
+    const view = toView(existing, link);
     return view;
+  }
+  const row = await repo.insertMerchant(tx, {
+    id: newId('mer'),
+    name: body.name,
+    idNumberDigest,
+    idNumberMasked: maskIdNumber(idNumber),
+    phoneDigest: personalDigest(key, body.phone),
+    phoneMasked: maskPhone(body.phone),
+    businessForm,
+    marketId: body.marketId,
+    stallNo: body.stallNo,
+    leaseEndsOn: body.leaseEndsOn ?? null,
+    partnerId: actor.role === 'partner' ? actor.partnerId : null,
+    createdBy: actor.keyId,
+    createdAt: ctx.now,
   });
+  const link =
+    row.partnerId === null
+      ? null
+      : await repo.insertLink(tx, {
+          merchantId: row.id,
+          partnerId: row.partnerId,
+          createdBy: row.createdBy,
+          createdAt: row.createdAt,
+        });
+  await appendAudit(tx, ctx, [
+    {
+      entityType: 'merchant',
+      entityId: row.id,
+      action: 'merchant.created',
+      // No personal data in the trail: the masked copies live on the row.
+      data: {
+        marketId: row.marketId,
+        stallNo: row.stallNo,
+        partnerId: row.partnerId,
+        businessForm,
+      },
+    },
+  ]);
+  const view = toView(row, link);
+  return view;
 }
 
 /** An identity number or phone is looked up by its digest, as it is stored; else by text. */

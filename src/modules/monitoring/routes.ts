@@ -36,15 +36,11 @@ export async function monitoringRoutes(app: FastifyInstance, deps: AppDeps) {
         },
       },
     },
-    async (request, reply) => {
-      const { created, outcome } = await recordOutcome(
-        deps,
-        commandContext(request, deps.clock),
-        request.body,
-        request.idempotency,
-      );
-      return reply.status(created ? 201 : 200).send(outcome);
-    },
+    async (request, reply) =>
+      reply.command({
+        status: 201,
+        run: (tx) => recordOutcome(commandContext(request, deps.clock), request.body, tx),
+      }),
   );
 
   r.get(

@@ -8,11 +8,12 @@ import {
   type ScoredLoan,
   scoreBinEdges,
 } from '../../credit';
+import type { Db } from '../../db/connect';
 import type { AppDeps } from '../../deps';
 import type { CommandContext } from '../../lib/command-context';
 import { conflict, invalidState, notFound, validationFailed } from '../../lib/errors';
 import { newId } from '../../lib/ids';
-import type { IdempotencyHandle } from '../../platform/idempotency';
+import { Answer } from '../../platform/command';
 import { appendAudit } from '../audit/repository';
 import { canSeeMerchant } from '../merchants/access';
 import * as repo from './repository';
@@ -49,67 +50,62 @@ const badAsOf = (message: string, messageZh: string) =>
  * finds its row.
  */
 export async function recordOutcome(
-  deps: AppDeps,
   ctx: CommandContext,
   body: RecordOutcomeBody,
-  idempotency: IdempotencyHandle | null,
-): Promise<{ created: boolean; outcome: OutcomeView }> {
+  tx: Db,
+): Promise<Answer<OutcomeView>> {
   const today = utcDate(ctx.now);
   if (body.asOf > today)
     throw badAsOf(`must not be in the future (today is ${today} UTC)`, '日期不能晚于今天');
 
-  return deps.db.transaction(async (tx) => {
-    const offer = await repo.findOfferWithOwner(tx, body.offerId);
-    if (!offer || !canSeeMerchant(ctx.actor, offer)) throw notFound('Offer');
-    if (!(TAKEN as readonly string[]).includes(offer.status))
-      throw invalidState(offer.status, 'record an outcome (the offer must be accepted or booked)');
-    const offered = utcDate(offer.createdAt);
-    if (body.asOf < offered)
-      throw badAsOf(`must not be before the offer was made (${offered})`, '日期不能早于要约日期');
+  const offer = await repo.findOfferWithOwner(tx, body.offerId);
+  if (!offer || !canSeeMerchant(ctx.actor, offer)) throw notFound('Offer');
+  if (!(TAKEN as readonly string[]).includes(offer.status))
+    throw invalidState(offer.status, 'record an outcome (the offer must be accepted or booked)');
+  const offered = utcDate(offer.createdAt);
+  if (body.asOf < offered)
+    throw badAsOf(`must not be before the offer was made (${offered})`, '日期不能早于要约日期');
 
-    const inserted = await repo.insertOutcome(tx, {
-      id: newId('out'),
-      offerId: offer.id,
-      applicationId: offer.applicationId,
-      decisionId: offer.decisionId,
-      status: body.status,
-      asOf: body.asOf,
-      recordedBy: ctx.actor.keyId,
-      createdAt: ctx.now,
-    });
-    if (inserted) {
-      await appendAudit(tx, ctx, [
-        {
-          entityType: 'offer',
-          entityId: offer.id,
-          action: 'outcome.recorded',
-          data: {
-            outcomeId: inserted.id,
-            applicationId: offer.applicationId,
-            decisionId: offer.decisionId,
-            status: body.status,
-            asOf: body.asOf,
-          },
-        },
-      ]);
-      const view = outcomeView(inserted);
-      await idempotency?.complete(tx, 201, view);
-      return { created: true, outcome: view };
-    }
-
-    const existing = await repo.findOutcome(tx, offer.id, body.asOf);
-    if (!existing) throw new Error('outcome conflict without a stored row');
-    if (existing.status !== body.status)
-      throw conflict(
-        'OUTCOME_CONFLICT',
-        `Offer ${offer.id} already has outcome ${existing.status} as of ${body.asOf}`,
-        `该贷款在 ${body.asOf} 已记录为 ${existing.status}`,
-        [{ path: 'body.status', message: `recorded as ${existing.status}` }],
-      );
-    const view = outcomeView(existing);
-    await idempotency?.complete(tx, 200, view);
-    return { created: false, outcome: view };
+  const inserted = await repo.insertOutcome(tx, {
+    id: newId('out'),
+    offerId: offer.id,
+    applicationId: offer.applicationId,
+    decisionId: offer.decisionId,
+    status: body.status,
+    asOf: body.asOf,
+    recordedBy: ctx.actor.keyId,
+    createdAt: ctx.now,
   });
+  if (inserted) {
+    await appendAudit(tx, ctx, [
+      {
+        entityType: 'offer',
+        entityId: offer.id,
+        action: 'outcome.recorded',
+        data: {
+          outcomeId: inserted.id,
+          applicationId: offer.applicationId,
+          decisionId: offer.decisionId,
+          status: body.status,
+          asOf: body.asOf,
+        },
+      },
+    ]);
+    const view = outcomeView(inserted);
+    return new Answer(201, view);
+  }
+
+  const existing = await repo.findOutcome(tx, offer.id, body.asOf);
+  if (!existing) throw new Error('outcome conflict without a stored row');
+  if (existing.status !== body.status)
+    throw conflict(
+      'OUTCOME_CONFLICT',
+      `Offer ${offer.id} already has outcome ${existing.status} as of ${body.asOf}`,
+      `该贷款在 ${body.asOf} 已记录为 ${existing.status}`,
+      [{ path: 'body.status', message: `recorded as ${existing.status}` }],
+    );
+  const view = outcomeView(existing);
+  return new Answer(200, view);
 }
 
 const round = (x: number | null) => (x === null ? null : roundTo(x, DECIMALS));

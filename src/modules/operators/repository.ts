@@ -79,3 +79,28 @@ export async function updateOperator(
   if (!row) throw new Error('update returned no row');
   return row;
 }
+
+/**
+ * Guarantee capacity an offer held: `release` gives it back to available, `use` turns it into
+ * use (the loan was taken). Holding capacity is part of origination's one decision write
+ * (origination/repository.ts `recordDecision`), a conditional UPDATE inside that statement.
+ */
+export async function settleCapacity(
+  db: Db,
+  operatorId: string,
+  amount: number,
+  how: 'release' | 'use',
+) {
+  if (amount <= 0) return;
+  await db
+    .update(operators)
+    .set(
+      how === 'use'
+        ? {
+            reserved: sql`${operators.reserved} - ${amount}`,
+            used: sql`${operators.used} + ${amount}`,
+          }
+        : { reserved: sql`${operators.reserved} - ${amount}` },
+    )
+    .where(eq(operators.id, operatorId));
+}

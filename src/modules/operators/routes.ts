@@ -29,16 +29,10 @@ export async function operatorRoutes(app: FastifyInstance, deps: AppDeps) {
       },
     },
     async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await service.createOperator(
-            deps,
-            commandContext(request, deps.clock),
-            request.body,
-            request.idempotency,
-          ),
-        ),
+      reply.command({
+        status: 201,
+        run: (tx) => service.createOperator(commandContext(request, deps.clock), request.body, tx),
+      }),
   );
   r.get(
     '/v1/operators',
@@ -82,12 +76,16 @@ export async function operatorRoutes(app: FastifyInstance, deps: AppDeps) {
         response: { 200: operatorSchema, 404: errorSchema, 409: errorSchema, ...commonErrors },
       },
     },
-    async (request) =>
-      service.updateGuaranteeAgreement(
-        deps,
-        commandContext(request, deps.clock),
-        request.params.id,
-        request.body,
-      ),
+    async (request, reply) =>
+      reply.command({
+        status: 200,
+        run: (tx) =>
+          service.updateGuaranteeAgreement(
+            commandContext(request, deps.clock),
+            request.params.id,
+            request.body,
+            tx,
+          ),
+      }),
   );
 }

@@ -1,10 +1,10 @@
+import type { Db } from '../../db/connect';
 import type { AppDeps } from '../../deps';
 import type { CommandContext } from '../../lib/command-context';
 import { decodeCursor, page } from '../../lib/cursor';
 import { conflict, notFound, validationFailed } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import type { Principal } from '../../lib/principal';
-import type { IdempotencyHandle } from '../../platform/idempotency';
 import { appendAudit } from '../audit/repository';
 import * as repo from './repository';
 import type { CreateOperatorBody, OperatorView, UpdateGuaranteeAgreementBody } from './schemas';
@@ -30,36 +30,31 @@ export function toView(row: repo.OperatorRow): OperatorView {
 const agreementOf = (row: repo.OperatorRow) => toView(row).guaranteeAgreement;
 
 export async function createOperator(
-  deps: AppDeps,
   ctx: CommandContext,
   body: CreateOperatorBody,
-  idempotency: IdempotencyHandle | null = null,
+  tx: Db,
 ): Promise<OperatorView> {
   const a = body.guaranteeAgreement;
-  return deps.db.transaction(async (tx) => {
-    const row = await repo.insertOperator(tx, {
-      id: newId('opr'),
-      name: body.name,
-      capacity: a.capacity,
-      perMerchantCap: a.perMerchantCap,
-      maxTermMonths: a.maxTermMonths,
-      depositRatioBps: a.depositRatioBps,
-      agreementStatus: a.status,
-      createdAt: ctx.now,
-    });
-    await appendAudit(tx, ctx, [
-      {
-        entityType: 'operator',
-        entityId: row.id,
-        action: 'operator.created',
-        data: { name: row.name, guaranteeAgreement: agreementOf(row) },
-      },
-    ]);
-    const view = toView(row);
-    // The stored idempotent answer commits with the change, or neither does.
-    await idempotency?.complete(tx, 201, view);
-    return view;
+  const row = await repo.insertOperator(tx, {
+    id: newId('opr'),
+    name: body.name,
+    capacity: a.capacity,
+    perMerchantCap: a.perMerchantCap,
+    maxTermMonths: a.maxTermMonths,
+    depositRatioBps: a.depositRatioBps,
+    agreementStatus: a.status,
+    createdAt: ctx.now,
   });
+  await appendAudit(tx, ctx, [
+    {
+      entityType: 'operator',
+      entityId: row.id,
+      action: 'operator.created',
+      data: { name: row.name, guaranteeAgreement: agreementOf(row) },
+    },
+  ]);
+  const view = toView(row);
+  return view;
 }
 
 export async function listOperators(
@@ -92,55 +87,53 @@ export async function getOperator(
  * slip between the check and the write: capacity never drops below used + reserved.
  */
 export async function updateGuaranteeAgreement(
-  deps: AppDeps,
   ctx: CommandContext,
   id: string,
   body: UpdateGuaranteeAgreementBody,
+  tx: Db,
 ): Promise<OperatorView> {
-  return deps.db.transaction(async (tx) => {
-    const before = await repo.findOperator(tx, id, { forUpdate: true });
-    if (!before) throw notFound('Operator');
-    const capacity = body.capacity ?? before.capacity;
-    const perMerchantCap = body.perMerchantCap ?? before.perMerchantCap;
-    const committed = before.used + before.reserved;
-    if (capacity < committed) {
-      throw conflict(
-        'CAPACITY_EXCEEDED',
-        `capacity ${capacity} is below the ${committed} fen already used or reserved`,
-        `担保总额度不能低于已使用和已预留的额度（${committed} 分）`,
-        [
-          {
-            path: 'body.capacity',
-            message: `must be at least used + reserved = ${committed}`,
-            messageZh: `不能低于已使用与已预留之和 ${committed}`,
-          },
-        ],
-      );
-    }
-    if (perMerchantCap > capacity) {
-      throw validationFailed([
+  const before = await repo.findOperator(tx, id, { forUpdate: true });
+  if (!before) throw notFound('Operator');
+  const capacity = body.capacity ?? before.capacity;
+  const perMerchantCap = body.perMerchantCap ?? before.perMerchantCap;
+  const committed = before.used + before.reserved;
+  if (capacity < committed) {
+    throw conflict(
+      'CAPACITY_EXCEEDED',
+      `capacity ${capacity} is below the ${committed} fen already used or reserved`,
+      `担保总额度不能低于已使用和已预留的额度（${committed} 分）`,
+      [
         {
-          path: body.perMerchantCap !== undefined ? 'body.perMerchantCap' : 'body.capacity',
-          message: `perMerchantCap ${perMerchantCap} must not exceed capacity ${capacity}`,
-          messageZh: '单户担保上限不能超过担保总额度',
+          path: 'body.capacity',
+          message: `must be at least used + reserved = ${committed}`,
+          messageZh: `不能低于已使用与已预留之和 ${committed}`,
         },
-      ]);
-    }
-    const row = await repo.updateOperator(tx, id, {
-      capacity,
-      perMerchantCap,
-      maxTermMonths: body.maxTermMonths ?? before.maxTermMonths,
-      depositRatioBps: body.depositRatioBps ?? before.depositRatioBps,
-      agreementStatus: body.status ?? before.agreementStatus,
-    });
-    await appendAudit(tx, ctx, [
+      ],
+    );
+  }
+  if (perMerchantCap > capacity) {
+    throw validationFailed([
       {
-        entityType: 'operator',
-        entityId: id,
-        action: 'operator.guarantee_agreement_updated',
-        data: { before: agreementOf(before), after: agreementOf(row), change: body },
+        path: body.perMerchantCap !== undefined ? 'body.perMerchantCap' : 'body.capacity',
+        message: `perMerchantCap ${perMerchantCap} must not exceed capacity ${capacity}`,
+        messageZh: '单户担保上限不能超过担保总额度',
       },
     ]);
-    return toView(row);
+  }
+  const row = await repo.updateOperator(tx, id, {
+    capacity,
+    perMerchantCap,
+    maxTermMonths: body.maxTermMonths ?? before.maxTermMonths,
+    depositRatioBps: body.depositRatioBps ?? before.depositRatioBps,
+    agreementStatus: body.status ?? before.agreementStatus,
   });
+  await appendAudit(tx, ctx, [
+    {
+      entityType: 'operator',
+      entityId: id,
+      action: 'operator.guarantee_agreement_updated',
+      data: { before: agreementOf(before), after: agreementOf(row), change: body },
+    },
+  ]);
+  return toView(row);
 }

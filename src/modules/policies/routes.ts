@@ -51,16 +51,10 @@ export async function policyRoutes(app: FastifyInstance, deps: AppDeps) {
       },
     },
     async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await service.createDraft(
-            deps,
-            commandContext(request, deps.clock),
-            request.body,
-            request.idempotency,
-          ),
-        ),
+      reply.command({
+        status: 201,
+        run: (tx) => service.createDraft(commandContext(request, deps.clock), request.body, tx),
+      }),
   );
   r.get(
     '/v1/policies',
@@ -104,13 +98,17 @@ export async function policyRoutes(app: FastifyInstance, deps: AppDeps) {
         response: { 200: policySchema, ...stateErrors, ...commonErrors },
       },
     },
-    async (request) =>
-      service.updateDraft(
-        deps,
-        commandContext(request, deps.clock),
-        request.params.id,
-        request.body.document,
-      ),
+    async (request, reply) =>
+      reply.command({
+        status: 200,
+        run: (tx) =>
+          service.updateDraft(
+            commandContext(request, deps.clock),
+            request.params.id,
+            request.body.document,
+            tx,
+          ),
+      }),
   );
   r.get(
     '/v1/policies/:id/diff',
@@ -139,7 +137,8 @@ export async function policyRoutes(app: FastifyInstance, deps: AppDeps) {
         response: { 200: validationResultSchema, 404: errorSchema, ...commonErrors },
       },
     },
-    async (request) => service.validateStored(deps, request.params.id),
+    async (request, reply) =>
+      reply.command({ status: 200, read: () => service.validateStored(deps, request.params.id) }),
   );
   r.post(
     '/v1/policies/:id/publish',
@@ -154,8 +153,11 @@ export async function policyRoutes(app: FastifyInstance, deps: AppDeps) {
         response: { 200: policySchema, ...stateErrors, ...commonErrors },
       },
     },
-    async (request) =>
-      service.publish(deps, commandContext(request, deps.clock), request.params.id),
+    async (request, reply) =>
+      reply.command({
+        status: 200,
+        run: (tx) => service.publish(commandContext(request, deps.clock), request.params.id, tx),
+      }),
   );
   r.post(
     '/v1/policies/:id/activate',
@@ -170,8 +172,18 @@ export async function policyRoutes(app: FastifyInstance, deps: AppDeps) {
         response: { 200: policySchema, ...stateErrors, ...commonErrors },
       },
     },
-    async (request) =>
-      service.activate(deps, commandContext(request, deps.clock), request.params.id, request.body),
+    async (request, reply) =>
+      reply.command({
+        status: 200,
+        run: (tx) =>
+          service.activate(
+            commandContext(request, deps.clock),
+            request.params.id,
+            request.body,
+            tx,
+          ),
+        afterCommit: () => deps.policies.invalidate(),
+      }),
   );
   r.post(
     '/v1/policies/:id/deactivate',
@@ -185,7 +197,11 @@ export async function policyRoutes(app: FastifyInstance, deps: AppDeps) {
         response: { 200: policySchema, ...stateErrors, ...commonErrors },
       },
     },
-    async (request) =>
-      service.deactivate(deps, commandContext(request, deps.clock), request.params.id),
+    async (request, reply) =>
+      reply.command({
+        status: 200,
+        run: (tx) => service.deactivate(commandContext(request, deps.clock), request.params.id, tx),
+        afterCommit: () => deps.policies.invalidate(),
+      }),
   );
 }

@@ -1,4 +1,5 @@
 import { checkPolicy } from '../../credit';
+import type { Db } from '../../db/connect';
 import type { AppDeps } from '../../deps';
 import type { CommandContext } from '../../lib/command-context';
 import { decodeCursor, page } from '../../lib/cursor';
@@ -12,7 +13,6 @@ import {
 } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import { diffDocuments, mergePatch } from '../../lib/json-document';
-import type { IdempotencyHandle } from '../../platform/idempotency';
 import { appendAudit } from '../audit/repository';
 import * as repo from './repository';
 import type { ActivateBody, CreatePolicyBody, PolicyView } from './schemas';
@@ -113,17 +113,12 @@ export async function listPolicies(
  * A new draft, from a whole document or as a clone of another policy with a JSON merge patch.
  * The draft takes the next version number, written into its document too.
  */
-export async function createDraft(
-  deps: AppDeps,
-  ctx: CommandContext,
-  body: CreatePolicyBody,
-  idempotency: IdempotencyHandle | null,
-) {
+export async function createDraft(ctx: CommandContext, body: CreatePolicyBody, tx: Db) {
   let document: unknown = body.document;
   // A clone of a draft carries that draft's unreviewed writing, so its authors come along.
   let inherited: string[] = [];
   if (body.cloneOf) {
-    const source = await repo.findPolicy(deps.db, body.cloneOf);
+    const source = await repo.findPolicy(tx, body.cloneOf);
     if (!source)
       throw validationFailed([
         {
@@ -144,59 +139,48 @@ export async function createDraft(
       },
     ]);
   }
-  return deps.db.transaction(async (tx) => {
-    await repo.lockActivations(tx);
-    const version = await repo.nextVersion(tx);
-    const row = await repo.insertPolicy(tx, {
-      id: newId('pol'),
-      version,
-      status: 'draft',
-      ...checkedDocument({ ...(document as Document), version }),
-      createdBy: ctx.actor.keyId,
-      authors: withAuthor(inherited, ctx.actor.owner),
-      createdAt: ctx.now,
-    });
-    await appendAudit(tx, ctx, [
-      {
-        entityType: 'policy',
-        entityId: row.id,
-        action: 'policy.drafted',
-        data: { version, cloneOf: body.cloneOf ?? null, changes: body.changes ?? null },
-      },
-    ]);
-    const view = toView(row, new Map());
-    await idempotency?.complete(tx, 201, view);
-    return view;
+  await repo.lockActivations(tx);
+  const version = await repo.nextVersion(tx);
+  const row = await repo.insertPolicy(tx, {
+    id: newId('pol'),
+    version,
+    status: 'draft',
+    ...checkedDocument({ ...(document as Document), version }),
+    createdBy: ctx.actor.keyId,
+    authors: withAuthor(inherited, ctx.actor.owner),
+    createdAt: ctx.now,
   });
+  await appendAudit(tx, ctx, [
+    {
+      entityType: 'policy',
+      entityId: row.id,
+      action: 'policy.drafted',
+      data: { version, cloneOf: body.cloneOf ?? null, changes: body.changes ?? null },
+    },
+  ]);
+  const view = toView(row, new Map());
+  return view;
 }
 
-export async function updateDraft(
-  deps: AppDeps,
-  ctx: CommandContext,
-  id: string,
-  document: Document,
-) {
-  return deps.db.transaction(async (tx) => {
-    const row = await repo.findPolicyForUpdate(tx, id);
-    if (!row) throw notFound('Policy');
-    if (row.status !== 'draft')
-      throw invalidState(row.status, 'change a policy that is not a draft');
-    const changes = diffDocuments(row.document, { ...document, version: row.version });
-    // Whoever changes a draft is one of its authors from now on (the row is locked).
-    const updated = await repo.updatePolicy(tx, id, {
-      ...checkedDocument({ ...document, version: row.version }),
-      authors: withAuthor(row.authors, ctx.actor.owner),
-    });
-    await appendAudit(tx, ctx, [
-      {
-        entityType: 'policy',
-        entityId: id,
-        action: 'policy.updated',
-        data: { changes: changes.map((c) => c.path) },
-      },
-    ]);
-    return toView(updated, new Map());
+export async function updateDraft(ctx: CommandContext, id: string, document: Document, tx: Db) {
+  const row = await repo.findPolicyForUpdate(tx, id);
+  if (!row) throw notFound('Policy');
+  if (row.status !== 'draft') throw invalidState(row.status, 'change a policy that is not a draft');
+  const changes = diffDocuments(row.document, { ...document, version: row.version });
+  // Whoever changes a draft is one of its authors from now on (the row is locked).
+  const updated = await repo.updatePolicy(tx, id, {
+    ...checkedDocument({ ...document, version: row.version }),
+    authors: withAuthor(row.authors, ctx.actor.owner),
   });
+  await appendAudit(tx, ctx, [
+    {
+      entityType: 'policy',
+      entityId: id,
+      action: 'policy.updated',
+      data: { changes: changes.map((c) => c.path) },
+    },
+  ]);
+  return toView(updated, new Map());
 }
 
 export async function validateStored(deps: AppDeps, id: string) {
@@ -232,141 +216,128 @@ export async function diffPolicies(deps: AppDeps, id: string, againstId: string)
  * who changed it, with whichever key), and only if valid. The creating key is checked too, for
  * drafts whose authors were inferred when owners were introduced.
  */
-export async function publish(deps: AppDeps, ctx: CommandContext, id: string) {
-  return deps.db.transaction(async (tx) => {
-    const row = await repo.findPolicyForUpdate(tx, id);
-    if (!row) throw notFound('Policy');
-    if (row.authors.includes(ctx.actor.owner) || row.createdBy === ctx.actor.keyId)
-      throw forbidden(
-        'An author of a draft (whoever created or changed it) may not publish it; a risk user who wrote none of it must (four eyes)',
-        '策略草稿的作者（创建或修改过它的人）不得发布该草稿，须由未参与编写的另一名风险人员发布（四眼原则）',
-      );
-    if (row.status !== 'draft') throw invalidState(row.status, 'publish');
-    const problems = problemsOf(row.document);
-    if (problems.length) {
-      throw unprocessable(
-        'POLICY_INVALID',
-        'The policy does not validate; fix every problem before publishing',
-        '策略校验未通过，请修正后再发布',
-        problems.map((p) => ({ ...p, path: `document.${p.path}` })),
-      );
-    }
-    const updated = await repo.updatePolicy(tx, id, {
-      status: 'published',
-      publishedBy: ctx.actor.keyId,
-      publishedAt: ctx.now,
-    });
-    await appendAudit(tx, ctx, [
-      {
-        entityType: 'policy',
-        entityId: id,
-        action: 'policy.published',
-        data: { version: row.version, author: row.createdBy, authors: row.authors },
-      },
-    ]);
-    return toView(updated, new Map());
+export async function publish(ctx: CommandContext, id: string, tx: Db) {
+  const row = await repo.findPolicyForUpdate(tx, id);
+  if (!row) throw notFound('Policy');
+  if (row.authors.includes(ctx.actor.owner) || row.createdBy === ctx.actor.keyId)
+    throw forbidden(
+      'An author of a draft (whoever created or changed it) may not publish it; a risk user who wrote none of it must (four eyes)',
+      '策略草稿的作者（创建或修改过它的人）不得发布该草稿，须由未参与编写的另一名风险人员发布（四眼原则）',
+    );
+  if (row.status !== 'draft') throw invalidState(row.status, 'publish');
+  const problems = problemsOf(row.document);
+  if (problems.length) {
+    throw unprocessable(
+      'POLICY_INVALID',
+      'The policy does not validate; fix every problem before publishing',
+      '策略校验未通过，请修正后再发布',
+      problems.map((p) => ({ ...p, path: `document.${p.path}` })),
+    );
+  }
+  const updated = await repo.updatePolicy(tx, id, {
+    status: 'published',
+    publishedBy: ctx.actor.keyId,
+    publishedAt: ctx.now,
   });
+  await appendAudit(tx, ctx, [
+    {
+      entityType: 'policy',
+      entityId: id,
+      action: 'policy.published',
+      data: { version: row.version, author: row.createdBy, authors: row.authors },
+    },
+  ]);
+  return toView(updated, new Map());
 }
 
 /**
  * Rollout: one champion, optionally one challenger taking a share of traffic (chosen from the
  * merchant id). A new champion retires the old one; a champion cannot also be the challenger.
  */
-export async function activate(deps: AppDeps, ctx: CommandContext, id: string, body: ActivateBody) {
-  const view = await deps.db.transaction(async (tx) => {
-    await repo.lockActivations(tx);
-    const row = await repo.findPolicyForUpdate(tx, id);
-    if (!row) throw notFound('Policy');
-    if (row.status !== 'published')
-      throw invalidState(row.status, 'activate a policy that is not published');
-    const current = new Map((await repo.findActivations(tx)).map((a) => [a.role, a]));
-    if (body.role === 'champion') {
-      const old = current.get('champion');
-      if (old?.policy.id === id)
-        throw conflict(
-          'ALREADY_ACTIVE',
-          'This policy is already the champion',
-          '该策略已是冠军策略',
-        );
-      if (current.get('challenger')?.policy.id === id)
-        await repo.removeActivation(tx, 'challenger');
-      await repo.setActivation(tx, 'champion', id, 10_000, ctx.actor.keyId, ctx.now);
-      if (old) await repo.updatePolicy(tx, old.policy.id, { status: 'retired' });
-      await appendAudit(tx, ctx, [
-        {
-          entityType: 'policy',
-          entityId: id,
-          action: 'policy.activated',
-          data: { role: 'champion', replaced: old?.policy.id ?? null },
-        },
-        ...(old
-          ? [
-              {
-                entityType: 'policy',
-                entityId: old.policy.id,
-                action: 'policy.retired',
-                data: { replacedBy: id },
-              },
-            ]
-          : []),
-      ]);
-    } else {
-      if (current.get('champion')?.policy.id === id)
-        throw conflict(
-          'ALREADY_ACTIVE',
-          'The champion cannot also be the challenger',
-          '冠军策略不能同时作为挑战者',
-        );
-      const shareBps = Math.round((body.share ?? 0.1) * 10_000);
-      await repo.setActivation(tx, 'challenger', id, shareBps, ctx.actor.keyId, ctx.now);
-      await appendAudit(tx, ctx, [
-        {
-          entityType: 'policy',
-          entityId: id,
-          action: 'policy.activated',
-          data: {
-            role: 'challenger',
-            shareBps,
-            replaced: current.get('challenger')?.policy.id ?? null,
-          },
-        },
-      ]);
-    }
-    const fresh = await repo.findPolicy(tx, id);
-    return toView(
-      fresh ?? row,
-      new Map((await repo.findActivations(tx)).map((a) => [a.policy.id, a])),
-    );
-  });
-  deps.policies.invalidate();
-  return view;
-}
-
-/** Stops the challenger: all traffic goes back to the champion. */
-export async function deactivate(deps: AppDeps, ctx: CommandContext, id: string) {
-  const view = await deps.db.transaction(async (tx) => {
-    await repo.lockActivations(tx);
-    const row = await repo.findPolicy(tx, id);
-    if (!row) throw notFound('Policy');
-    const current = (await repo.findActivations(tx)).find((a) => a.policy.id === id);
-    if (!current) throw invalidState('inactive', 'deactivate');
-    if (current.role === 'champion')
-      throw conflict(
-        'CHAMPION_REQUIRED',
-        'The champion cannot be deactivated; activate another champion instead',
-        '冠军策略不能停用，请启用新的冠军策略',
-      );
-    await repo.removeActivation(tx, 'challenger');
+export async function activate(ctx: CommandContext, id: string, body: ActivateBody, tx: Db) {
+  await repo.lockActivations(tx);
+  const row = await repo.findPolicyForUpdate(tx, id);
+  if (!row) throw notFound('Policy');
+  if (row.status !== 'published')
+    throw invalidState(row.status, 'activate a policy that is not published');
+  const current = new Map((await repo.findActivations(tx)).map((a) => [a.role, a]));
+  if (body.role === 'champion') {
+    const old = current.get('champion');
+    if (old?.policy.id === id)
+      throw conflict('ALREADY_ACTIVE', 'This policy is already the champion', '该策略已是冠军策略');
+    if (current.get('challenger')?.policy.id === id) await repo.removeActivation(tx, 'challenger');
+    await repo.setActivation(tx, 'champion', id, 10_000, ctx.actor.keyId, ctx.now);
+    if (old) await repo.updatePolicy(tx, old.policy.id, { status: 'retired' });
     await appendAudit(tx, ctx, [
       {
         entityType: 'policy',
         entityId: id,
-        action: 'policy.deactivated',
-        data: { role: 'challenger' },
+        action: 'policy.activated',
+        data: { role: 'champion', replaced: old?.policy.id ?? null },
+      },
+      ...(old
+        ? [
+            {
+              entityType: 'policy',
+              entityId: old.policy.id,
+              action: 'policy.retired',
+              data: { replacedBy: id },
+            },
+          ]
+        : []),
+    ]);
+  } else {
+    if (current.get('champion')?.policy.id === id)
+      throw conflict(
+        'ALREADY_ACTIVE',
+        'The champion cannot also be the challenger',
+        '冠军策略不能同时作为挑战者',
+      );
+    const shareBps = Math.round((body.share ?? 0.1) * 10_000);
+    await repo.setActivation(tx, 'challenger', id, shareBps, ctx.actor.keyId, ctx.now);
+    await appendAudit(tx, ctx, [
+      {
+        entityType: 'policy',
+        entityId: id,
+        action: 'policy.activated',
+        data: {
+          role: 'challenger',
+          shareBps,
+          replaced: current.get('challenger')?.policy.id ?? null,
+        },
       },
     ]);
-    return toView(row, new Map());
-  });
-  deps.policies.invalidate();
+  }
+  const fresh = await repo.findPolicy(tx, id);
+  const view = toView(
+    fresh ?? row,
+    new Map((await repo.findActivations(tx)).map((a) => [a.policy.id, a])),
+  );
+  return view;
+}
+
+/** Stops the challenger: all traffic goes back to the champion. */
+export async function deactivate(ctx: CommandContext, id: string, tx: Db) {
+  await repo.lockActivations(tx);
+  const row = await repo.findPolicy(tx, id);
+  if (!row) throw notFound('Policy');
+  const current = (await repo.findActivations(tx)).find((a) => a.policy.id === id);
+  if (!current) throw invalidState('inactive', 'deactivate');
+  if (current.role === 'champion')
+    throw conflict(
+      'CHAMPION_REQUIRED',
+      'The champion cannot be deactivated; activate another champion instead',
+      '冠军策略不能停用，请启用新的冠军策略',
+    );
+  await repo.removeActivation(tx, 'challenger');
+  await appendAudit(tx, ctx, [
+    {
+      entityType: 'policy',
+      entityId: id,
+      action: 'policy.deactivated',
+      data: { role: 'challenger' },
+    },
+  ]);
+  const view = toView(row, new Map());
   return view;
 }

@@ -41,9 +41,13 @@ export async function scheduleRoutes(app: FastifyInstance) {
         response: { 200: quoteResponse, ...commonErrors },
       },
     },
-    async (request) => {
-      const { schedule, totalInterest } = buildSchedule(request.body);
-      return { schedule, totalInterest };
-    },
+    async (request, reply) =>
+      reply.command({
+        status: 200,
+        read: async () => {
+          const { schedule, totalInterest } = buildSchedule(request.body);
+          return { schedule, totalInterest };
+        },
+      }),
   );
 }

@@ -44,6 +44,10 @@ export async function simulationRoutes(app: FastifyInstance, deps: AppDeps) {
         },
       },
     },
-    async (request) => simulatePolicy(deps, request.params.id, request.body),
+    async (request, reply) =>
+      reply.command({
+        status: 200,
+        read: () => simulatePolicy(deps, request.params.id, request.body),
+      }),
   );
 }

@@ -3,7 +3,7 @@ import { merchantPartnerLinks, merchants } from '../../../src/db/schema';
 import { residentIdCheckChar } from '../../../src/lib/personal-data';
 import { seedDemo, strongSurvey } from '../../helpers/fixtures';
 import { bearer, createTestApp, type TestApp } from '../../helpers/test-app';
-import { applicationBody } from '../applications/helpers';
+import { applicationBody } from '../origination/applications/helpers';
 
 /**
  * One person is one customer of the bank whoever onboards them (issue #10, finding 4): a

@@ -11,7 +11,7 @@ import {
   applicationBody,
   freshKey,
   submit,
-} from '../applications/helpers';
+} from '../origination/applications/helpers';
 
 /** A clock the test moves: every request reads it once. */
 export function movableClock(start: string) {

@@ -2,7 +2,7 @@ import { policies } from '../../../src/db/schema';
 import { seedDemo } from '../../helpers/fixtures';
 import { bearer, createTestApp, type TestApp } from '../../helpers/test-app';
 import { usingPostgres } from '../../helpers/test-database';
-import { paths } from '../applications/helpers';
+import { paths } from '../origination/applications/helpers';
 import {
   apply,
   type Loan,

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { outcomes } from '../../../src/db/schema';
 import { seedDemo } from '../../helpers/fixtures';
 import { bearer, createTestApp, type TestApp } from '../../helpers/test-app';
-import { events, freshKey, paths } from '../applications/helpers';
+import { events, freshKey, paths } from '../origination/applications/helpers';
 import {
   apply,
   type Loan,

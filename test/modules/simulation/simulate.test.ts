@@ -19,7 +19,7 @@ import {
   referSurvey,
   strongSurvey,
   submitOk,
-} from '../applications/helpers';
+} from '../origination/applications/helpers';
 
 interface Result {
   policy: { id: string; version: number };

@@ -3,7 +3,7 @@ import { applications, decisions } from '../../../src/db/schema';
 import { storedInputs } from '../../../src/modules/simulation/repository';
 import { seedDemo } from '../../helpers/fixtures';
 import { createTestApp, type TestApp } from '../../helpers/test-app';
-import { KAI, MJY, referSurvey, strongSurvey, submitOk } from '../applications/helpers';
+import { KAI, MJY, referSurvey, strongSurvey, submitOk } from '../origination/applications/helpers';
 
 /** The keyset pages the simulation streams stored applications in. */
 describe('storedInputs', () => {

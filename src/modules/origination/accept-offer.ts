@@ -1,0 +1,70 @@
+import type { Db } from '../../db/connect';
+import type { CommandContext } from '../../lib/command-context';
+import { invalidState, notFound } from '../../lib/errors';
+import { type Refusal, refuse } from '../../platform/command';
+import { type AuditEntry, appendAudit } from '../audit/repository';
+import { settleCapacity } from '../operators/repository';
+import { assertApplicationMove, assertOfferMove } from './lifecycle';
+import * as repo from './repository';
+import {
+  bookGroupIfAllAccepted,
+  closeApplicationIfSpent,
+  closeOffer,
+  endGroupOf,
+  isExpired,
+  lockGroup,
+  lockOffer,
+} from './transitions';
+import { type OfferView, offerView } from './views';
+
+/**
+ * POST /v1/offers/:id/accept: the offer's capacity reservation becomes use and the
+ * application's other offers are withdrawn. A joint-guarantee member's acceptance waits for the
+ * others; the group's loans are booked when the last member accepts. An expired offer is marked
+ * so (that commits) and the acceptance refused with 409.
+ */
+export async function acceptOffer(
+  tx: Db,
+  ctx: CommandContext,
+  id: string,
+): Promise<OfferView | Refusal> {
+  const { offer, application } = await lockOffer(tx, ctx, id);
+  const audit: AuditEntry[] = [];
+  if (isExpired(offer, ctx.now)) {
+    await closeOffer(tx, ctx, offer, 'expired', audit);
+    await endGroupOf(tx, ctx, offer, audit);
+    await closeApplicationIfSpent(tx, ctx, offer.applicationId, audit);
+    await appendAudit(tx, ctx, audit);
+    return refuse(invalidState('expired', 'accept'));
+  }
+  assertOfferMove(offer.status, 'accepted', 'accept');
+  // Members of one group accept one at a time (checked first: a pending offer never waits here).
+  const group = offer.guaranteeGroupId ? await lockGroup(tx, offer.guaranteeGroupId) : null;
+
+  await repo.setOfferStatus(tx, offer.id, 'accepted', ctx.now);
+  if (offer.operatorId && offer.reservedAmount > 0)
+    await settleCapacity(tx, offer.operatorId, offer.reservedAmount, 'use');
+  audit.push({
+    entityType: 'offer',
+    entityId: offer.id,
+    action: 'offer.accepted',
+    data: { applicationId: application.id, amount: offer.amount },
+  });
+  for (const other of await repo.openOffersOf(tx, application.id, offer.id))
+    await closeOffer(tx, ctx, other, 'withdrawn', audit);
+
+  assertApplicationMove(application.status, 'accepted', 'accept an offer');
+  await repo.moveApplications(tx, [application.id], 'accepted', [application.status], ctx.now);
+  audit.push({
+    entityType: 'application',
+    entityId: application.id,
+    action: 'application.accepted',
+    data: { offerId: offer.id },
+  });
+  if (group) await bookGroupIfAllAccepted(tx, ctx, group, audit);
+  await appendAudit(tx, ctx, audit);
+  // Read back: the last member's acceptance has booked the group's loans meanwhile.
+  const after = await repo.findOffer(tx, offer.id);
+  if (!after) throw notFound('Offer');
+  return offerView(after);
+}

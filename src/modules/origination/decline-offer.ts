@@ -1,0 +1,35 @@
+import type { Db } from '../../db/connect';
+import type { CommandContext } from '../../lib/command-context';
+import { notFound } from '../../lib/errors';
+import { type AuditEntry, appendAudit } from '../audit/repository';
+import { assertOfferMove } from './lifecycle';
+import * as repo from './repository';
+import {
+  closeApplicationIfSpent,
+  closeOffer,
+  dissolveGroup,
+  isExpired,
+  lockGroup,
+  lockOffer,
+} from './transitions';
+import { type OfferView, offerView } from './views';
+
+/**
+ * POST /v1/offers/:id/decline, releasing any capacity the offer held. In a guarantee group one
+ * member's refusal ends the group: every member's group offer is withdrawn and the members are
+ * free to join another group. An offer past its date ends as expired.
+ */
+export async function declineOffer(tx: Db, ctx: CommandContext, id: string): Promise<OfferView> {
+  const { offer } = await lockOffer(tx, ctx, id);
+  const status = isExpired(offer, ctx.now) ? 'expired' : 'declined';
+  assertOfferMove(offer.status, status, 'decline');
+  const group = offer.guaranteeGroupId ? await lockGroup(tx, offer.guaranteeGroupId) : null;
+  const audit: AuditEntry[] = [];
+  await closeOffer(tx, ctx, offer, status, audit);
+  if (group) await dissolveGroup(tx, ctx, group, offer.id, audit);
+  await closeApplicationIfSpent(tx, ctx, offer.applicationId, audit);
+  await appendAudit(tx, ctx, audit);
+  const after = await repo.findOffer(tx, offer.id);
+  if (!after) throw notFound('Offer');
+  return offerView(after);
+}

@@ -1,0 +1,33 @@
+import type { AppDeps } from '../../deps';
+import type { CommandContext } from '../../lib/command-context';
+import { type AuditEntry, appendAudit } from '../audit/repository';
+import * as repo from './repository';
+import { closeApplicationIfSpent, closeOffer, endGroupOf } from './transitions';
+
+/**
+ * Expires open offers past their date and frees their capacity (run by a timer, and in tests),
+ * one application per transaction, locking as every other offer command does. Returns how many
+ * offers expired.
+ */
+export async function expireDueOffers(
+  deps: AppDeps,
+  ctx: CommandContext,
+  batch = 500,
+): Promise<number> {
+  let expired = 0;
+  for (const applicationId of await repo.applicationsWithDueOffers(deps.db, ctx.now, batch)) {
+    expired += await deps.db.transaction(async (tx) => {
+      await repo.findApplication(tx, applicationId, { forUpdate: true });
+      const due = await repo.dueOffersOf(tx, applicationId, ctx.now);
+      const audit: AuditEntry[] = [];
+      for (const offer of due) {
+        await closeOffer(tx, ctx, offer, 'expired', audit);
+        await endGroupOf(tx, ctx, offer, audit);
+      }
+      await closeApplicationIfSpent(tx, ctx, applicationId, audit);
+      await appendAudit(tx, ctx, audit);
+      return due.length;
+    });
+  }
+  return expired;
+}

@@ -1,0 +1,197 @@
+import type { AppDeps } from '../../deps';
+import { decodeCursor, page } from '../../lib/cursor';
+import { notFound } from '../../lib/errors';
+import type { Principal } from '../../lib/principal';
+import { listAuditEvents } from '../audit/repository';
+import { canSeeMerchant, canSeeMerchantRecord } from '../merchants/access';
+import { findMerchantFor } from '../merchants/repository';
+import * as repo from './repository';
+import type { ApplicationView, ExposureView, GroupView } from './schemas';
+import { applicationView, groupView, type OfferView, offerView } from './views';
+
+/**
+ * Origination's reads: applications, their audit trail, offers, groups and exposure, each
+ * answering 404 for what the caller may not see exactly as for what does not exist.
+ */
+
+/** An application the caller may see, or 404 exactly as for one that does not exist. */
+export async function visibleApplication(
+  deps: AppDeps,
+  principal: Principal,
+  id: string,
+): Promise<repo.ApplicationRow> {
+  const row = await repo.findApplication(deps.db, id);
+  if (!row || !canSeeMerchant(principal, row)) throw notFound('Application');
+  return row;
+}
+
+export async function getApplication(
+  deps: AppDeps,
+  principal: Principal,
+  id: string,
+): Promise<ApplicationView> {
+  const row = await visibleApplication(deps, principal, id);
+  return assemble(deps, row);
+}
+
+export async function assemble(deps: AppDeps, row: repo.ApplicationRow): Promise<ApplicationView> {
+  const [decisions, offerRows] = await Promise.all([
+    repo.latestDecisions(deps.db, [row.id]),
+    repo.offersOf(deps.db, [row.id]),
+  ]);
+  const decision = decisions.get(row.id);
+  if (!decision) throw new Error(`application ${row.id} has no decision`);
+  return applicationView(row, decision, offerRows);
+}
+
+export interface ListFilter {
+  status?: repo.ApplicationRow['status'];
+  marketId?: string;
+  product?: string;
+  since?: string;
+}
+
+export async function listApplications(
+  deps: AppDeps,
+  principal: Principal,
+  filter: ListFilter,
+  limit: number,
+  cursor?: string,
+) {
+  const rows = await repo.listApplications(
+    deps.db,
+    {
+      visibleTo: principal,
+      status: filter.status,
+      marketId: filter.marketId,
+      product: filter.product,
+      since: filter.since ? new Date(filter.since) : undefined,
+    },
+    limit + 1,
+    decodeCursor(cursor),
+  );
+  const { data, nextCursor } = page(rows, limit);
+  const decisions = await repo.latestDecisions(
+    deps.db,
+    data.map((r) => r.id),
+  );
+  return {
+    data: data.map((r) => {
+      const d = decisions.get(r.id);
+      return {
+        id: r.id,
+        status: r.status,
+        merchantId: r.merchantId,
+        marketId: r.marketId,
+        request: {
+          product: r.product,
+          amount: r.amount,
+          termMonths: r.termMonths,
+          purpose: r.purpose,
+          guaranteeGroupId: r.guaranteeGroupId,
+        },
+        outcome: d?.outcome ?? 'refer',
+        score: d?.score ?? 0,
+        grade: d?.grade ?? 'E',
+        createdAt: r.createdAt.toISOString(),
+        updatedAt: r.updatedAt.toISOString(),
+      };
+    }),
+    nextCursor,
+  };
+}
+
+/** The audit trail of an application, its decisions and its offers, oldest first. */
+export async function applicationEvents(deps: AppDeps, principal: Principal, id: string) {
+  const row = await visibleApplication(deps, principal, id);
+  const offerRows = await repo.offersOf(deps.db, [row.id]);
+  const events = await listAuditEvents(deps.db, [row.id, ...offerRows.map((o) => o.id)]);
+  return {
+    data: events.map((e) => ({
+      id: e.id,
+      entityType: e.entityType,
+      entityId: e.entityId,
+      action: e.action,
+      actorKeyId: e.actorKeyId,
+      actorRole: e.actorRole,
+      actorOwner: e.actorOwner,
+      requestId: e.requestId,
+      data: e.data,
+      at: e.at.toISOString(),
+    })),
+  };
+}
+
+export async function getOffer(
+  deps: AppDeps,
+  principal: Principal,
+  id: string,
+): Promise<OfferView> {
+  const row = await repo.findOfferWithApplication(deps.db, id);
+  if (!row || !canSeeMerchant(principal, row.application)) throw notFound('Offer');
+  return offerView(row.offer);
+}
+
+/** A group the caller may see: officers their markets, partners the groups they formed. */
+export async function getGroup(
+  deps: AppDeps,
+  principal: Principal,
+  id: string,
+): Promise<GroupView> {
+  const group = await repo.findGroup(deps.db, id);
+  if (!group || !canSeeMerchant(principal, group)) throw notFound('Guarantee group');
+  return groupView(group, await repo.groupParts(deps.db, id));
+}
+
+/**
+ * What a merchant owes and stands behind: its loans, its card limits, and the loans of its
+ * guarantee-group partners it guarantees (contingent liabilities, the links of a 担保链).
+ */
+export async function merchantExposure(
+  deps: AppDeps,
+  principal: Principal,
+  merchantId: string,
+): Promise<ExposureView> {
+  const record = await findMerchantFor(deps.db, merchantId, principal);
+  if (!record || !canSeeMerchantRecord(principal, record.merchant, record.link))
+    throw notFound('Merchant');
+  // A partner sees the lines of applications it submitted, never another tenant's.
+  const partnerId = principal.role === 'partner' ? (principal.partnerId ?? '') : null;
+  const own = await repo.takenOffersOf(deps.db, merchantId, partnerId);
+  const guaranteed = await repo.guaranteedOffersOf(deps.db, merchantId, partnerId);
+
+  const loans = own
+    .filter((o) => o.product !== 'credit_card')
+    .map((o) => ({
+      offerId: o.id,
+      applicationId: o.applicationId,
+      product: o.product,
+      amount: o.amount,
+      termMonths: o.termMonths,
+      annualRateBps: o.annualRateBps,
+      status: o.status,
+    }));
+  const cardLimits = own
+    .filter((o) => o.product === 'credit_card')
+    .map((o) => ({ offerId: o.id, limit: o.amount, status: o.status }));
+  const guaranteesGiven = guaranteed.map((o) => ({
+    groupId: o.guaranteeGroupId as string,
+    borrowerMerchantId: o.merchantId,
+    offerId: o.id,
+    amount: o.amount,
+    status: o.status,
+  }));
+  const sum = (xs: { amount?: number; limit?: number }[]) =>
+    xs.reduce((s, x) => s + (x.amount ?? x.limit ?? 0), 0);
+  return {
+    merchantId,
+    loans,
+    cardLimits,
+    guaranteesGiven,
+    totals: {
+      loans: sum(loans),
+      cardLimits: sum(cardLimits),
+      guaranteesGiven: sum(guaranteesGiven),
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppDeps } from '../../../deps';
+import { commandContext } from '../../../lib/command-context';
+import { commonErrors, errorSchema, idParams } from '../../../platform/schemas';
+import { formGroup } from '../form-group';
+import { getGroup } from '../queries';
+import { createGroupBody, groupSchema } from '../schemas';
+
+export async function guaranteeGroupRoutes(app: FastifyInstance, deps: AppDeps) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.post(
+    '/v1/guarantee-groups',
+    {
+      config: { roles: ['officer', 'partner', 'admin'], idempotency: 'optional' },
+      schema: {
+        tags: ['guarantee-groups'],
+        operationId: 'createGuaranteeGroup',
+        summary:
+          'Form a joint-guarantee group (联保小组) of merchants of one market, as many as the policy allows (3-5 by default)',
+        headers: z.object({ 'idempotency-key': z.string().min(1).max(255).optional() }),
+        body: createGroupBody,
+        response: {
+          201: groupSchema,
+          404: errorSchema,
+          409: errorSchema,
+          422: errorSchema,
+          ...commonErrors,
+        },
+      },
+    },
+    async (request, reply) =>
+      reply.command(formGroup(deps, commandContext(request, deps.clock), request.body)),
+  );
+  r.get(
+    '/v1/guarantee-groups/:id',
+    {
+      schema: {
+        tags: ['guarantee-groups'],
+        operationId: 'getGuaranteeGroup',
+        summary: "A group, its members' applications and offers, and its decision",
+        params: idParams,
+        response: { 200: groupSchema, 404: errorSchema, ...commonErrors },
+      },
+    },
+    async (request) => getGroup(deps, request.principal, request.params.id),
+  );
+}

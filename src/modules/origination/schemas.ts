@@ -1,0 +1,278 @@
+import { z } from 'zod';
+import { GROUP_SIZE_BOUNDS, loanRequestSchema, surveySchema } from '../../credit';
+import { PRODUCTS } from '../../credit/survey';
+import { fen, isoDateTime, listOf } from '../../platform/schemas';
+import { scheduleRowSchema } from '../schedules/routes';
+
+export const submitApplicationBody = z
+  .strictObject({
+    merchantId: z.string().min(1).max(64),
+    survey: surveySchema.describe('The standard merchant survey; money in fen'),
+    request: loanRequestSchema.describe('What the merchant asks for; amount in fen'),
+  })
+  .meta({ id: 'ApplicationRequest' });
+export type SubmitApplicationBody = z.infer<typeof submitApplicationBody>;
+
+const reasonSchema = z
+  .object({
+    code: z.string().describe('Stable reason code'),
+    kind: z.enum(['knockout', 'data', 'characteristic', 'product']),
+    textZh: z.string(),
+    textEn: z.string(),
+  })
+  .meta({ id: 'Reason' });
+
+export const decisionSchema = z
+  .object({
+    id: z.string(),
+    outcome: z.enum(['approve', 'refer', 'decline']),
+    score: z.number().int(),
+    grade: z.enum(['A', 'B', 'C', 'D', 'E']),
+    pd: z.number().describe('Probability of default implied by the score'),
+    reasons: z.array(reasonSchema).describe('At most four principal reasons, knock-outs first'),
+    knockouts: z.array(z.string()),
+    metrics: z
+      .record(z.string(), z.number())
+      .describe('Cash-flow metrics; money in fen, ratios plain numbers'),
+    points: z.array(
+      z.object({
+        characteristic: z.string(),
+        value: z.union([z.number(), z.string()]),
+        bin: z.string(),
+        points: z.number(),
+        maxPoints: z.number(),
+      }),
+    ),
+    productResults: z.array(
+      z.object({ product: z.string(), eligible: z.boolean(), reasons: z.array(reasonSchema) }),
+    ),
+    policyId: z.string(),
+    policyVersion: z.number().int(),
+    arm: z.enum(['champion', 'challenger']),
+    source: z.enum(['model', 'review']),
+    note: z.string().nullable(),
+    decidedAt: isoDateTime(),
+  })
+  .meta({ id: 'Decision' });
+
+export const offerSchema = z
+  .object({
+    id: z.string(),
+    applicationId: z.string(),
+    merchantId: z.string(),
+    product: z.enum(PRODUCTS),
+    amount: fen().describe('Loan amount, or the card limit, in fen'),
+    termMonths: z.number().int(),
+    annualRateBps: z.number().int(),
+    method: z.enum(['equal_instalment', 'equal_principal', 'revolving']),
+    schedule: z.array(scheduleRowSchema),
+    totalInterest: fen(),
+    operatorId: z.string().nullable(),
+    guaranteeGroupId: z.string().nullable(),
+    expiresAt: isoDateTime(),
+    status: z.enum([
+      'pending',
+      'offered',
+      'accepted',
+      'booked',
+      'declined',
+      'expired',
+      'withdrawn',
+    ]),
+  })
+  .meta({ id: 'Offer' });
+
+export const applicationSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum([
+      'submitted',
+      'approved',
+      'referred',
+      'declined',
+      'accepted',
+      'closed',
+      'withdrawn',
+    ]),
+    merchantId: z.string(),
+    marketId: z.string(),
+    request: z.object({
+      product: z.string(),
+      amount: fen(),
+      termMonths: z.number().int(),
+      purpose: z.string(),
+      guaranteeGroupId: z.string().nullable(),
+    }),
+    decision: decisionSchema,
+    offers: z.array(offerSchema),
+    createdAt: isoDateTime(),
+    updatedAt: isoDateTime(),
+  })
+  .meta({ id: 'Application' });
+export type ApplicationView = z.infer<typeof applicationSchema>;
+
+export const applicationSummarySchema = applicationSchema
+  .omit({ decision: true, offers: true })
+  .extend({
+    outcome: z.enum(['approve', 'refer', 'decline']),
+    score: z.number().int(),
+    grade: z.string(),
+  })
+  .meta({ id: 'ApplicationSummary' });
+
+export const applicationListSchema = listOf(applicationSummarySchema).meta({
+  id: 'ApplicationList',
+});
+
+export const listApplicationsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+  status: z
+    .enum(['submitted', 'approved', 'referred', 'declined', 'accepted', 'closed', 'withdrawn'])
+    .optional(),
+  marketId: z.string().max(64).optional(),
+  product: z.enum([...PRODUCTS, 'any']).optional(),
+  since: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe('Only applications created at or after this instant'),
+});
+
+export const auditEventSchema = z
+  .object({
+    id: z.string(),
+    entityType: z.string(),
+    entityId: z.string(),
+    action: z.string(),
+    actorKeyId: z.string().nullable(),
+    actorRole: z.string().nullable(),
+    actorOwner: z
+      .string()
+      .nullable()
+      .describe('The person behind the key (null on older events whose key is unknown)'),
+    requestId: z.string().nullable(),
+    data: z.unknown(),
+    at: isoDateTime(),
+  })
+  .meta({ id: 'AuditEvent' });
+
+export const reviewBody = z
+  .strictObject({
+    action: z.enum(['approve', 'decline']),
+    note: z.string().trim().min(1, 'a review note is required').max(2000),
+    amount: z
+      .number()
+      .int()
+      .positive()
+      .max(Number.MAX_SAFE_INTEGER)
+      .optional()
+      .describe('Approve at most this amount (fen)'),
+  })
+  .meta({ id: 'ReviewRequest' });
+export type ReviewBody = z.infer<typeof reviewBody>;
+
+// Guarantee groups (联保小组)
+
+export const createGroupBody = z
+  .strictObject({
+    marketId: z.string().min(1).max(64),
+    memberIds: z
+      .array(z.string().min(1).max(64))
+      .min(GROUP_SIZE_BOUNDS.min)
+      .max(GROUP_SIZE_BOUNDS.max)
+      .describe(
+        "Merchants of the market (联保小组), as many as the active policy's products.joint_guarantee.minGroupSize-maxGroupSize (3-5 by default); another number is 400 naming body.memberIds",
+      ),
+  })
+  .meta({ id: 'GuaranteeGroupRequest' });
+export type CreateGroupBody = z.infer<typeof createGroupBody>;
+
+export const groupSchema = z
+  .object({
+    id: z.string(),
+    marketId: z.string(),
+    status: z.enum(['forming', 'offered', 'declined', 'active', 'dissolved']),
+    members: z.array(
+      z.object({
+        merchantId: z.string(),
+        name: z.string(),
+        applicationId: z.string().nullable(),
+        applicationStatus: z.string().nullable(),
+        offerId: z.string().nullable(),
+        offerStatus: z.string().nullable(),
+      }),
+    ),
+    decision: z
+      .unknown()
+      .describe(
+        'The group decision once every member has applied: reasons and contingent liabilities',
+      ),
+    createdAt: isoDateTime(),
+    updatedAt: isoDateTime(),
+  })
+  .meta({ id: 'GuaranteeGroup' });
+export type GroupView = z.infer<typeof groupSchema>;
+
+// Decision replay
+
+const replaySummary = z.object({
+  outcome: z.string(),
+  score: z.number(),
+  grade: z.string(),
+  pd: z.number(),
+  offers: z.number().int(),
+});
+export const replaySchema = z
+  .object({
+    decisionId: z.string(),
+    applicationId: z.string(),
+    storedPolicy: z.object({ id: z.string(), version: z.number().int() }),
+    replayPolicy: z.object({ id: z.string(), version: z.number().int() }),
+    identical: z
+      .boolean()
+      .describe('The replay equals the stored decision, byte for byte as canonical JSON'),
+    stored: replaySummary,
+    replayed: replaySummary,
+    differences: z.array(
+      z.object({
+        path: z.string(),
+        kind: z.enum(['added', 'removed', 'changed']),
+        before: z.unknown().optional(),
+        after: z.unknown().optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'DecisionReplay' });
+
+// Exposure
+
+export const exposureSchema = z
+  .object({
+    merchantId: z.string(),
+    loans: z.array(
+      z.object({
+        offerId: z.string(),
+        applicationId: z.string(),
+        product: z.string(),
+        amount: fen(),
+        termMonths: z.number().int(),
+        annualRateBps: z.number().int(),
+        status: z.string(),
+      }),
+    ),
+    cardLimits: z.array(z.object({ offerId: z.string(), limit: fen(), status: z.string() })),
+    guaranteesGiven: z
+      .array(
+        z.object({
+          groupId: z.string(),
+          borrowerMerchantId: z.string(),
+          offerId: z.string(),
+          amount: fen(),
+          status: z.string(),
+        }),
+      )
+      .describe("Group partners' loans this merchant guarantees (联保)"),
+    totals: z.object({ loans: fen(), cardLimits: fen(), guaranteesGiven: fen() }),
+  })
+  .meta({ id: 'MerchantExposure' });
+export type ExposureView = z.infer<typeof exposureSchema>;

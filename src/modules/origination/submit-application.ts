@@ -1,0 +1,237 @@
+import { decide, type LoanRequest } from '../../credit';
+import type { Db } from '../../db/connect';
+import { alone, within } from '../../db/statement';
+import type { AppDeps } from '../../deps';
+import type { CommandContext } from '../../lib/command-context';
+import { AppError, conflict, validationFailed } from '../../lib/errors';
+import { newId } from '../../lib/ids';
+import type { Command } from '../../platform/command';
+import type { AuditEntry } from '../audit/repository';
+import { canSeeMerchantRecord } from '../merchants/access';
+import type { ArmPolicy } from '../policies/active-policy';
+import { decisionContext } from './decision-context';
+import { type Decided, type DecideInput, decideAndRecord, type Recording } from './record-decision';
+import * as repo from './repository';
+import { resolveGroupIfComplete } from './resolve-group';
+import type { ApplicationView, SubmitApplicationBody } from './schemas';
+import { lockGroup } from './transitions';
+import { applicationView, writtenView } from './views';
+
+/**
+ * POST /v1/applications, the hot path: score the survey and answer with the decision and
+ * offers in the same request. A single merchant's application, decision, offers, capacity
+ * reservation, audit events and answer are one statement (ADR 0001); a guarantee-group
+ * member's are one transaction under the group's lock, which decides the group once every
+ * member has applied.
+ */
+export function submitApplication(
+  deps: AppDeps,
+  ctx: CommandContext,
+  body: SubmitApplicationBody,
+): Command<ApplicationView> {
+  const groupId = body.request.guaranteeGroupId ?? null;
+  checkGroupRequest(body.request.product, groupId);
+  let loaded: Promise<Submission> | null = null;
+  const load = () => {
+    loaded ??= loadSubmission(deps, ctx, body);
+    return loaded;
+  };
+  if (groupId)
+    return {
+      status: 201,
+      prepare: async () => void (await load()),
+      run: async (tx) => submitGroupMember(tx, ctx, await load(), groupId),
+    };
+  return {
+    status: 201,
+    write: async (answer) => {
+      const written = await decideAndRecord(alone(deps.database), ctx, {
+        ...(await load()).recording(0),
+        answer: { part: answer, status: 201 },
+      });
+      return 'view' in written ? written.view : written;
+    },
+  };
+}
+
+interface Submission {
+  merchantId: string;
+  policy: ArmPolicy & { arm: 'champion' | 'challenger' };
+  recording: (memberCount: number) => Recording<ApplicationView>;
+}
+
+/** The merchant (404 unless the caller may see it), its operator, group and policy. */
+async function loadSubmission(
+  deps: AppDeps,
+  ctx: CommandContext,
+  body: SubmitApplicationBody,
+): Promise<Submission> {
+  const { survey, request } = body;
+  const groupId = request.guaranteeGroupId ?? null;
+  const partnerId = ctx.actor.role === 'partner' ? ctx.actor.partnerId : null;
+  const applicant = await repo.loadApplicant(deps.db, body.merchantId, groupId, partnerId);
+  const link = applicant?.linkedPartnerId ? { partnerId: applicant.linkedPartnerId } : null;
+  if (!applicant || !canSeeMerchantRecord(ctx.actor, applicant.merchant, link)) {
+    throw new AppError(404, 'NOT_FOUND', 'Merchant not found', '未找到该商户', [
+      { path: 'body.merchantId', message: 'no such merchant', messageZh: '商户不存在' },
+    ]);
+  }
+  if (groupId && (!applicant.groupStatus || !applicant.memberActive)) throw notFoundInGroup();
+  if (groupId && applicant.groupStatus !== 'forming')
+    throw groupNotForming(applicant.groupStatus ?? 'unknown');
+
+  const { merchant } = applicant;
+  const policy = await deps.policies.forMerchant(merchant.id);
+  const applicationId = newId('app');
+  const input = (memberCount: number): DecideInput => ({
+    applicationId,
+    merchantId: merchant.id,
+    marketId: merchant.marketId,
+    policy,
+    source: 'model',
+    operator: applicant.operator,
+    buildContext: (operator) =>
+      decisionContext({
+        operator,
+        leaseEndsOn: merchant.leaseEndsOn,
+        group: groupId ? { id: groupId, memberCount } : null,
+        now: ctx.now,
+      }),
+    decideWith: (context) => decide(survey, request, policy.compiled, context),
+    groupId,
+    now: ctx.now,
+    decidedBy: 'model',
+  });
+  return {
+    merchantId: merchant.id,
+    policy,
+    recording: (memberCount) => ({
+      input: input(memberCount),
+      application: (decided) => ({
+        id: applicationId,
+        merchantId: merchant.id,
+        marketId: merchant.marketId,
+        partnerId: partnerId ?? merchant.partnerId,
+        submittedBy: ctx.actor.keyId,
+        status: decided.status,
+        product: request.product,
+        amount: request.amount,
+        termMonths: request.termMonths,
+        purpose: request.purpose,
+        guaranteeGroupId: groupId,
+        survey,
+        createdAt: ctx.now,
+        updatedAt: ctx.now,
+      }),
+      events: (decided) => submissionEvents(applicationId, request, decided, policy),
+      view: (decided, application) => writtenView(application, decided),
+    }),
+  };
+}
+
+/** A guarantee-group member: under the group's lock, deciding the group when it is complete. */
+async function submitGroupMember(
+  tx: Db,
+  ctx: CommandContext,
+  s: Submission,
+  groupId: string,
+): Promise<ApplicationView> {
+  const group = await lockGroup(tx, groupId);
+  if (group.status !== 'forming') throw groupNotForming(group.status);
+  if (await repo.hasAppliedInGroup(tx, groupId, s.merchantId)) {
+    throw conflict(
+      'ALREADY_APPLIED',
+      'This merchant has already applied in this guarantee group',
+      '该商户已在此联保小组中提交过申请',
+    );
+  }
+  const written = await decideAndRecord(within(tx), ctx, s.recording(group.memberCount));
+  if (!('view' in written)) throw new Error('a transaction write found its key taken');
+  if (!(await resolveGroupIfComplete(tx, ctx, group, s.policy.compiled))) return written.view;
+  // The group was decided now: the member's application and offers moved with it.
+  const [application, offerRows] = await Promise.all([
+    repo.findApplication(tx, written.application.id),
+    repo.offersOf(tx, [written.application.id]),
+  ]);
+  if (!application) throw new Error('application vanished');
+  return applicationView(application, written.decided.decisionRow as repo.DecisionRow, offerRows);
+}
+
+function submissionEvents(
+  applicationId: string,
+  request: LoanRequest,
+  decided: Decided,
+  policy: { version: number; arm: string },
+): AuditEntry[] {
+  return [
+    {
+      entityType: 'application',
+      entityId: applicationId,
+      action: 'application.submitted',
+      data: { product: request.product, amount: request.amount },
+    },
+    {
+      entityType: 'application',
+      entityId: applicationId,
+      action: `application.${decided.status}`,
+      data: {
+        decisionId: decided.decisionRow.id,
+        outcome: decided.decision.outcome,
+        score: decided.decision.score,
+        policyVersion: policy.version,
+        arm: policy.arm,
+      },
+    },
+    ...decided.offerRows.map((o) => ({
+      entityType: 'offer',
+      entityId: o.id as string,
+      action: `offer.${o.status}`,
+      data: { applicationId, product: o.product, amount: o.amount },
+    })),
+  ];
+}
+
+function checkGroupRequest(product: string, groupId: string | null) {
+  if (product === 'joint_guarantee' && !groupId) {
+    throw validationFailed([
+      {
+        path: 'body.request.guaranteeGroupId',
+        message: 'a joint_guarantee request names its guarantee group',
+        messageZh: '联保贷款申请需要填写联保小组编号',
+      },
+    ]);
+  }
+  if (product !== 'joint_guarantee' && groupId) {
+    throw validationFailed([
+      {
+        path: 'body.request.guaranteeGroupId',
+        message: 'only joint_guarantee requests name a guarantee group',
+        messageZh: '只有联保贷款申请可以填写联保小组编号',
+      },
+    ]);
+  }
+}
+
+function groupNotForming(status: string) {
+  return conflict(
+    'GROUP_NOT_FORMING',
+    `Guarantee group is ${status}; it no longer takes applications`,
+    '该联保小组已不再接受申请',
+  );
+}
+
+function notFoundInGroup() {
+  return new AppError(
+    404,
+    'NOT_FOUND',
+    'Guarantee group not found for this merchant',
+    '未找到该商户所在的联保小组',
+    [
+      {
+        path: 'body.request.guaranteeGroupId',
+        message: 'no such group, or the merchant is not an active member',
+        messageZh: '联保小组不存在或商户不是其成员',
+      },
+    ],
+  );
+}

@@ -1,0 +1,131 @@
+import type { Decision } from '../../credit';
+import type {
+  ApplicationInsert,
+  ApplicationRow,
+  DecisionInsert,
+  DecisionRow,
+  GroupRow,
+  groupParts,
+  OfferInsert,
+  OfferRow,
+} from './repository';
+import type { ApplicationView, GroupView } from './schemas';
+
+export function decisionView(row: DecisionRow) {
+  const result = row.result as Decision;
+  return {
+    id: row.id,
+    outcome: row.outcome,
+    score: row.score,
+    grade: result.grade,
+    pd: result.pd,
+    reasons: result.reasons,
+    knockouts: result.knockouts,
+    metrics: result.metrics as unknown as Record<string, number>,
+    points: result.points,
+    productResults: result.productResults,
+    policyId: row.policyId,
+    policyVersion: row.policyVersion,
+    arm: row.arm,
+    source: row.source,
+    note: row.note,
+    decidedAt: row.createdAt.toISOString(),
+  };
+}
+
+export function offerView(row: OfferRow) {
+  return {
+    id: row.id,
+    applicationId: row.applicationId,
+    merchantId: row.merchantId,
+    product: row.product,
+    amount: row.amount,
+    termMonths: row.termMonths,
+    annualRateBps: row.annualRateBps,
+    method: row.method as 'equal_instalment' | 'equal_principal' | 'revolving',
+    schedule: row.schedule as ApplicationView['offers'][number]['schedule'],
+    totalInterest: row.totalInterest,
+    operatorId: row.operatorId,
+    guaranteeGroupId: row.guaranteeGroupId,
+    expiresAt: row.expiresAt.toISOString(),
+    status: row.status,
+  };
+}
+
+export function requestView(row: ApplicationRow) {
+  return {
+    product: row.product,
+    amount: row.amount,
+    termMonths: row.termMonths,
+    purpose: row.purpose,
+    guaranteeGroupId: row.guaranteeGroupId,
+  };
+}
+
+export function applicationView(
+  row: ApplicationRow,
+  decision: DecisionRow,
+  offerRows: OfferRow[],
+): ApplicationView {
+  // The model ranks its offers (the requested product first); rows share one timestamp, so
+  // keep the decision's order rather than the ids' random one: POST and GET answer alike.
+  const rank = ((decision.result as Decision).offers ?? []).map((o) => o.product);
+  const position = (o: OfferRow) => {
+    const i = rank.indexOf(o.product);
+    return i < 0 ? rank.length : i;
+  };
+  const ordered = [...offerRows].sort(
+    (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || position(a) - position(b),
+  );
+  return {
+    id: row.id,
+    status: row.status,
+    merchantId: row.merchantId,
+    marketId: row.marketId,
+    request: requestView(row),
+    decision: decisionView(decision),
+    offers: ordered.map(offerView),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** The answer built from the rows as written (ids and times are ours), so no read-back is needed. */
+export function writtenView(
+  application: ApplicationInsert,
+  written: { decisionRow: DecisionInsert; offerRows: OfferInsert[] },
+): ApplicationView {
+  return applicationView(
+    application as ApplicationRow,
+    written.decisionRow as DecisionRow,
+    written.offerRows as OfferRow[],
+  );
+}
+
+export function groupView(
+  group: GroupRow,
+  parts: Awaited<ReturnType<typeof groupParts>>,
+): GroupView {
+  return {
+    id: group.id,
+    marketId: group.marketId,
+    status: group.status,
+    members: parts.members.map((m) => {
+      const app = parts.apps.find((a) => a.merchantId === m.merchantId);
+      const offer = parts.offers.find((o) => o.merchantId === m.merchantId);
+      return {
+        merchantId: m.merchantId,
+        name: m.name,
+        applicationId: app?.id ?? null,
+        applicationStatus: app?.status ?? null,
+        offerId: offer?.id ?? null,
+        offerStatus: offer?.status ?? null,
+      };
+    }),
+    decision: group.decision ?? null,
+    createdAt: group.createdAt.toISOString(),
+    updatedAt: group.updatedAt.toISOString(),
+  };
+}
+
+export type OfferView = ReturnType<typeof offerView>;

@@ -1,0 +1,195 @@
+/**
+ * `npx tsx test/bench/write-cost.ts`: what one application writes in PostgreSQL. Submits the
+ * survey sample's 200 merchants (in-process app, one connection) in rounds on a scratch
+ * database and prints, per application: WAL bytes (the server's LSN before and after a round:
+ * the server is shared, so the least of the rounds is the figure, the others show the noise),
+ * rows inserted and updated per table, and index entries written (per index: a row inserted,
+ * or updated without HOT, adds one entry to each index whose predicate it meets). Not a test.
+ */
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import sample from '../../fixtures/survey-sample.json';
+import { buildApp } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { connect } from '../../src/db/connect';
+import { demoMarkets } from '../../src/db/demo-data';
+import { merchants } from '../../src/db/schema';
+import { ensureDefaultPolicy, seedDemoData } from '../../src/db/seed';
+
+const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const ROUNDS = Number(process.env.ROUNDS ?? 5);
+const ADMIN_KEY = `cost-admin-${randomBytes(12).toString('hex')}`;
+
+const dbUrl = (name: string) => {
+  const u = new URL(BASE_URL);
+  u.pathname = `/${name}`;
+  return u.toString();
+};
+
+async function query<T>(url: string, text: string): Promise<T[]> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query(text)).rows as T[];
+  } finally {
+    await c.end();
+  }
+}
+
+interface TableStat {
+  relname: string;
+  ins: number;
+  upd: number;
+  hot: number;
+}
+
+async function tableStats(url: string): Promise<Map<string, TableStat>> {
+  // Counters reach the statistics a moment after the transactions that made them.
+  await new Promise((r) => setTimeout(r, 1500));
+  const rows = await query<TableStat>(
+    url,
+    'select relname, n_tup_ins::int as ins, n_tup_upd::int as upd, n_tup_hot_upd::int as hot from pg_stat_user_tables',
+  );
+  return new Map(rows.map((r) => [r.relname, r]));
+}
+
+/** Index entries a round added: per index, rows inserted or moved (non-HOT) meeting its predicate. */
+async function indexEntries(
+  url: string,
+  before: Map<string, TableStat>,
+  after: Map<string, TableStat>,
+) {
+  const indexes = await query<{ table: string; index: string; predicate: string | null }>(
+    url,
+    `select t.relname as table, i.relname as index, pg_get_expr(x.indpred, x.indrelid) as predicate
+     from pg_index x join pg_class i on i.oid = x.indexrelid join pg_class t on t.oid = x.indrelid
+     join pg_namespace n on n.oid = t.relnamespace where n.nspname = 'public'`,
+  );
+  let total = 0;
+  const perTable = new Map<string, number>();
+  for (const ix of indexes) {
+    const a = after.get(ix.table);
+    const b = before.get(ix.table);
+    if (!a || !b) continue;
+    const moved = a.ins - b.ins + (a.upd - a.hot - (b.upd - b.hot));
+    if (moved === 0) continue;
+    // A partial index: assume the share of the table's rows meeting the predicate.
+    let share = 1;
+    if (ix.predicate) {
+      const [r] = await query<{ meet: number; all: number }>(
+        url,
+        `select count(*) filter (where ${ix.predicate})::int as meet, count(*)::int as all from ${ix.table}`,
+      );
+      share = r && r.all > 0 ? r.meet / r.all : 0;
+    }
+    total += moved * share;
+    perTable.set(ix.table, (perTable.get(ix.table) ?? 0) + moved * share);
+  }
+  return { total, perTable };
+}
+
+async function main() {
+  const name = `mla_write_cost_${process.pid}`;
+  await query(BASE_URL, `create database ${name}`);
+  const url = dbUrl(name);
+  try {
+    const database = await connect({ url, poolMax: 1 });
+    await database.migrate();
+    await ensureDefaultPolicy(database.db, new Date());
+    await seedDemoData(database.db, {
+      clock: () => new Date(),
+      piiDigestKey: 'cost-digest-key-0123',
+      demoKeys: false,
+    });
+    await database.db.insert(merchants).values(
+      sample.merchants.map((m, i) => ({
+        id: `mer_cost_${i}`,
+        name: `Cost merchant ${i}`,
+        idNumberDigest: `cost-id-${i}`,
+        idNumberMasked: '5001**********0000',
+        phoneDigest: `cost-phone-${i}`,
+        phoneMasked: '139****0000',
+        marketId:
+          m.market === 'majiayan' ? (demoMarkets[0]?.id as string) : (demoMarkets[1]?.id as string),
+        stallNo: `C-${i}`,
+        leaseEndsOn: '2030-12-31',
+        createdAt: new Date(),
+      })),
+    );
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      ADMIN_API_KEY: ADMIN_KEY,
+      RATE_LIMIT_MAX: '100000000',
+      OFFER_EXPIRY_INTERVAL_MS: '0',
+    });
+    const app = await buildApp({ config, database });
+    await app.ready();
+    const auth = { authorization: `Bearer ${ADMIN_KEY}` };
+    const bodies = sample.merchants.map((m, i) => ({
+      merchantId: `mer_cost_${i}`,
+      survey: m.survey,
+      request: m.request ?? {
+        product: 'any',
+        amount: 20_000_000,
+        termMonths: 12,
+        purpose: 'short_term_turnover',
+      },
+    }));
+
+    const wal: number[] = [];
+    let rowsLine = '';
+    let indexLine = '';
+    let statuses = new Map<number, number>();
+    for (let round = 1; round <= ROUNDS; round++) {
+      const before = await tableStats(url);
+      const [lsn0] = await query<{ lsn: string }>(url, 'select pg_current_wal_insert_lsn() as lsn');
+      statuses = new Map();
+      for (const [i, body] of bodies.entries()) {
+        const res = await app.inject({
+          method: 'POST',
+          url: '/v1/applications',
+          headers: { ...auth, 'idempotency-key': `cost-${round}-${i}` },
+          payload: body,
+        });
+        statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+      }
+      const [w] = await query<{ bytes: string }>(
+        url,
+        `select pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '${lsn0?.lsn}') as bytes`,
+      );
+      wal.push(Number(w?.bytes) / bodies.length);
+      const after = await tableStats(url);
+      const per = (x: number) => (x / bodies.length).toFixed(2);
+      let rows = 0;
+      const parts: string[] = [];
+      for (const [table, a] of after) {
+        const b = before.get(table);
+        const n = a.ins - (b?.ins ?? 0) + (a.upd - (b?.upd ?? 0));
+        if (n === 0) continue;
+        rows += n;
+        parts.push(`${table} ${per(n)}`);
+      }
+      rowsLine = `${per(rows)} (${parts.join(', ')})`;
+      const entries = await indexEntries(url, before, after);
+      indexLine = `${per(entries.total)} (${[...entries.perTable].map(([t, n]) => `${t} ${per(n)}`).join(', ')})`;
+    }
+    await app.close();
+    await database.close();
+    const sorted = [...wal].sort((a, b) => a - b);
+    console.log(`applications per round: ${bodies.length}, rounds: ${ROUNDS}`);
+    console.log(`answers: ${[...statuses].map(([s, n]) => `${s} x${n}`).join(', ')}`);
+    console.log(
+      `WAL bytes per application: least ${sorted[0]?.toFixed(0)}, median ${sorted[Math.floor(sorted.length / 2)]?.toFixed(0)} (all: ${wal.map((x) => x.toFixed(0)).join(', ')})`,
+    );
+    console.log(`rows written per application: ${rowsLine}`);
+    console.log(`index entries per application: ${indexLine}`);
+  } finally {
+    await query(BASE_URL, `drop database if exists ${name} with (force)`);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
