@@ -9,11 +9,12 @@ export function yuanToFen(text: string): number | null {
   return Number.isSafeInteger(fen) ? fen : null;
 }
 
-/** fen → "1,234.56" (元). */
-export function fenToYuan(fen: number): string {
+/** fen → "1,234.56" (元); whole amounts without ".00" unless `cents` (table columns). */
+export function fenToYuan(fen: number, cents = false): string {
   const yuan = Math.floor(fen / 100);
   const rest = fen % 100;
-  return `${yuan.toLocaleString('en-US')}${rest ? `.${String(rest).padStart(2, '0')}` : ''}`;
+  const tail = rest || cents ? `.${String(rest).padStart(2, '0')}` : '';
+  return `${yuan.toLocaleString('en-US')}${tail}`;
 }
 
 /** basis points → "7.20%". */
