@@ -4,6 +4,7 @@ import { ApiError, api, newKey, session } from '../shared/api';
 import { fieldErrors } from '../shared/form';
 import { Header } from '../shared/header';
 import { onLangChange, tr } from '../shared/i18n';
+import { SignIn } from '../shared/sign-in';
 import {
   type ApplicationView,
   buildBody,
@@ -17,7 +18,6 @@ import {
 } from './drafts';
 import { MarketPicker, MerchantFinder, RegisterMerchant } from './merchants';
 import { Result } from './result';
-import { SignIn } from './sign-in';
 import { SurveyForm } from './survey';
 import type { Market, Merchant } from './types';
 

@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { ApiError, api, NetworkError, session } from '../shared/api';
-import { TextField } from '../shared/form';
-import { ScreenHeading } from '../shared/heading';
-import { tr } from '../shared/i18n';
+import { ApiError, api, NetworkError, session } from './api';
+import { TextField } from './form';
+import { ScreenHeading } from './heading';
+import { tr } from './i18n';
 
 /** The API key goes to session storage (gone when the tab closes), never into the URL. */
 export function SignIn(props: { onSignedIn: () => void; title?: string; check?: string }) {
