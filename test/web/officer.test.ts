@@ -164,6 +164,39 @@ describeInBrowser('officer app (browser)', () => {
     await context.close();
   });
 
+  it('forms a joint-guarantee group and follows its members as they apply', async () => {
+    const { page, problems, context } = await phonePage(s);
+    await signIn(page, s.base, officer);
+    await page.getByRole('button', { name: /马家岩/ }).click();
+    await page.getByRole('button', { name: '组建联保小组' }).click();
+    for (const name of ['黄记五金', '重庆吴氏涂料有限公司', '重庆鑫达建材有限公司'])
+      await page.getByLabel(new RegExp(name)).check();
+    await page.getByRole('button', { name: '组建', exact: true }).click();
+    await page.getByRole('heading', { name: /联保小组/ }).waitFor();
+    expect(await page.getByRole('button', { name: '填写调查' }).count()).toBe(3);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: '填写调查' }).first().click();
+    await page.getByRole('heading', { name: /经营调查/ }).waitFor();
+    expect(await page.locator('#product').inputValue()).toBe('joint_guarantee');
+    await fillSurvey(page);
+    await page.getByRole('button', { name: '提交申请' }).click();
+    await page.getByTestId('outcome').waitFor();
+    await page.getByRole('button', { name: '返回商户列表' }).click();
+    await page.getByRole('button', { name: /^小组 1/ }).click();
+    await page.getByRole('list', { name: '成员' }).locator('.badge').first().waitFor();
+    expect(await page.getByRole('button', { name: '填写调查' }).count()).toBe(2);
+    await screenshot(page, 'officer-group');
+    const groupId = await page.evaluate<string>(
+      "JSON.parse(localStorage.getItem('mlk.groups'))[0]",
+    );
+    const group = await s.t.http.get(`/v1/guarantee-groups/${groupId}`).set(bearer(officer));
+    expect(
+      group.body.members.filter((m: { applicationId: string | null }) => m.applicationId),
+    ).toHaveLength(1);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('registers a new merchant, with the server naming a bad field in the page language', async () => {
     const { page, problems, context } = await phonePage(s, { width: 360, height: 780 });
     await signIn(page, s.base, officer);

@@ -16,6 +16,7 @@ import {
   saveDraft,
   send,
 } from './drafts';
+import { FormGroup, GroupDetail, rememberedGroups } from './groups';
 import { MarketPicker, MerchantFinder, RegisterMerchant } from './merchants';
 import { Result } from './result';
 import { SurveyForm } from './survey';
@@ -25,6 +26,8 @@ type View =
   | { name: 'markets' }
   | { name: 'merchants' }
   | { name: 'register' }
+  | { name: 'form-group' }
+  | { name: 'group'; groupId: string }
   | { name: 'survey'; draftId: string }
   | { name: 'result'; draftId: string };
 
@@ -162,8 +165,9 @@ export function App() {
     setView({ name: 'markets' });
   }
 
-  const startSurvey = (m: Merchant) => {
+  const startSurvey = (m: Merchant, groupId?: string) => {
     const d = newDraft(m);
+    if (groupId) d.values = { ...d.values, product: 'joint_guarantee', guaranteeGroupId: groupId };
     saveDraft(d);
     refresh();
     openDraft(d);
@@ -199,6 +203,35 @@ export function App() {
         onDone={startSurvey}
       />
     );
+  else if (view.name === 'form-group')
+    body = (
+      <FormGroup
+        market={market}
+        onCancel={() => setView({ name: 'merchants' })}
+        onFormed={(g) => setView({ name: 'group', groupId: g.id })}
+      />
+    );
+  else if (view.name === 'group')
+    body = (
+      <GroupDetail
+        id={view.groupId}
+        onBack={() => setView({ name: 'merchants' })}
+        onSurvey={(m, g) =>
+          startSurvey(
+            {
+              id: m.merchantId,
+              name: m.name,
+              marketId: g.marketId,
+              businessForm: null,
+              stallNo: '',
+              idNumber: '',
+              phone: '',
+            },
+            g.id,
+          )
+        }
+      />
+    );
   else if (view.name === 'merchants')
     body = (
       <MerchantFinder
@@ -207,6 +240,9 @@ export function App() {
         onPick={startSurvey}
         onOpenDraft={openDraft}
         onRegister={() => setView({ name: 'register' })}
+        groups={rememberedGroups()}
+        onFormGroup={() => setView({ name: 'form-group' })}
+        onOpenGroup={(groupId) => setView({ name: 'group', groupId })}
         onChangeMarket={() => setView({ name: 'markets' })}
       />
     );

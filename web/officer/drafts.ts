@@ -167,6 +167,7 @@ export function buildBody(
         amount,
         termMonths: Number(v.termMonths),
         purpose: v.purpose,
+        ...(v.guaranteeGroupId ? { guaranteeGroupId: v.guaranteeGroupId } : {}),
       },
     },
   };

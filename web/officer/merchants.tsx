@@ -55,6 +55,9 @@ export function MerchantFinder(props: {
   onOpenDraft: (d: Draft) => void;
   onRegister: () => void;
   onChangeMarket: () => void;
+  groups: string[];
+  onFormGroup: () => void;
+  onOpenGroup: (id: string) => void;
 }) {
   const [merchants, setMerchants] = useState<Merchant[] | null>(null);
   const [query, setQuery] = useState('');
@@ -84,7 +87,24 @@ export function MerchantFinder(props: {
           <button type="button" class="primary" onClick={props.onRegister}>
             {tr('登记新商户', 'Register a merchant')}
           </button>
+          <button type="button" onClick={props.onFormGroup}>
+            {tr('组建联保小组', 'Form a joint-guarantee group')}
+          </button>
         </div>
+        {props.groups.length > 0 && (
+          <>
+            <h3>{tr('我的联保小组', 'My joint-guarantee groups')}</h3>
+            <ul class="plain">
+              {props.groups.map((id, i) => (
+                <li key={id}>
+                  <button type="button" onClick={() => props.onOpenGroup(id)}>
+                    {tr('小组', 'Group')} {props.groups.length - i} · {id}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
       </section>
       {open.length > 0 && (
         <section class="card" aria-labelledby="drafts-title">

@@ -68,14 +68,6 @@ export function SurveyForm(props: {
           )}
         </p>
       </section>
-      {props.notice && (
-        <p
-          class={`notice ${props.notice.kind}`}
-          role={props.notice.kind === 'error' ? 'alert' : 'status'}
-        >
-          {props.notice.text}
-        </p>
-      )}
       <fieldset class="card">
         <legend>{tr('经营情况', 'The business')}</legend>
         <div class="grid2">
@@ -165,6 +157,20 @@ export function SurveyForm(props: {
           ])}
         </div>
       </fieldset>
+      {/* Next to the button just pressed, where the officer is looking. */}
+      {props.notice && (
+        <p
+          class={`notice ${props.notice.kind}`}
+          role={props.notice.kind === 'error' ? 'alert' : 'status'}
+        >
+          {props.notice.text}
+        </p>
+      )}
+      {draft.values.guaranteeGroupId && (
+        <p class="hint">
+          {tr('联保小组', 'Joint-guarantee group')} {draft.values.guaranteeGroupId}
+        </p>
+      )}
       <div class="row">
         <button type="button" onClick={props.onBack}>
           {tr('返回', 'Back')}
