@@ -53,6 +53,7 @@ describe('web pages at /app/', () => {
   it('loads nothing from elsewhere: no CDN, no external font, no inline script in the HTML', async () => {
     for (const path of ['/app/', '/app/risk/']) {
       const html = (await t.http.get(path)).text;
+      expect(html).toMatch(/<script type="module" crossorigin src="\/app\/assets\//);
       expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
       expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
       expect(html).not.toMatch(/<style|style="/);

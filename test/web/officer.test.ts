@@ -5,6 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import { bearer } from '../helpers/test-app';
+import { createMerchant } from '../modules/applications/helpers';
 import {
   axeViolations,
   describeInBrowser,
@@ -164,6 +165,33 @@ describeInBrowser('officer app (browser)', () => {
     await context.close();
   });
 
+  it('a tab closed while a submission was pending resends it, with its key, at the next sign-in', async () => {
+    const merchantId = await createMerchant(s.t, officer, MJY, { name: '关页测试商户' });
+    const { page, context } = await phonePage(s);
+    await signIn(page, s.base, officer);
+    await openMerchant(page, '关页测试');
+    await fillSurvey(page);
+    await page.route('**/v1/applications', async (route) => {
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await page.getByRole('button', { name: '提交申请' }).click();
+    await page
+      .getByText(/待发送/)
+      .first()
+      .waitFor();
+    await page.close();
+    // A new tab: the key is gone with the old one (session storage), the draft is not.
+    const next = await context.newPage();
+    await signIn(next, s.base, officer);
+    await next.getByRole('heading', { name: '选择市场' }).waitFor();
+    await next.waitForFunction(
+      "JSON.parse(localStorage.getItem('mlk.drafts')).every((d) => d.state === 'submitted')",
+    );
+    expect(await applicationsOf(merchantId)).toHaveLength(1);
+    await context.close();
+  });
+
   it('forms a joint-guarantee group and follows its members as they apply', async () => {
     const { page, problems, context } = await phonePage(s);
     await signIn(page, s.base, officer);
@@ -172,7 +200,7 @@ describeInBrowser('officer app (browser)', () => {
     for (const name of ['黄记五金', '重庆吴氏涂料有限公司', '重庆鑫达建材有限公司'])
       await page.getByLabel(new RegExp(name)).check();
     await page.getByRole('button', { name: '组建', exact: true }).click();
-    await page.getByRole('heading', { name: /联保小组/ }).waitFor();
+    await page.getByRole('list', { name: '成员' }).waitFor();
     expect(await page.getByRole('button', { name: '填写调查' }).count()).toBe(3);
     expect(await axeViolations(page)).toEqual([]);
     await page.getByRole('button', { name: '填写调查' }).first().click();
