@@ -1,11 +1,12 @@
 # syntax=docker/dockerfile:1
-# Build stage: all dependencies, compile TypeScript to dist/.
+# Build stage: all dependencies, compile TypeScript to dist/ and the web pages to dist/web/.
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY web ./web
 RUN npm run build
 
 # Runtime stage: production dependencies and the compiled service only.

@@ -30,6 +30,7 @@ import { loggerOptions } from './platform/logging';
 import { metrics } from './platform/metrics';
 import { openapi } from './platform/openapi';
 import { PrincipalCache } from './platform/principal-cache';
+import { CONTENT_SECURITY_POLICY, webApp } from './platform/web-app';
 
 export interface BuildAppOptions {
   config: Config;
@@ -85,7 +86,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(errorHandler);
   await app.register(closingGate);
-  await app.register(helmet, { contentSecurityPolicy: false });
+  // The CSP is the web pages' (src/platform/web-app.ts); on JSON answers it is harmless.
+  await app.register(helmet, { contentSecurityPolicy: CONTENT_SECURITY_POLICY });
   await app.register(inputGuard);
   await app.register(openapi);
   await app.register(metrics);
@@ -143,6 +145,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(originationRoutes, deps);
   await app.register(monitoringRoutes, deps);
   await app.register(decisionRoutes, deps);
+  await app.register(webApp);
   if (config.OFFER_EXPIRY_INTERVAL_MS > 0)
     startOfferExpiry(app, deps, config.OFFER_EXPIRY_INTERVAL_MS);
   return app;

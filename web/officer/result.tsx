@@ -1,0 +1,161 @@
+import { ScreenHeading } from '../shared/heading';
+import { tr } from '../shared/i18n';
+import { methodName, outcomeName, productName, statusName } from '../shared/labels';
+import { bpsToPercent, dueDate, fenToYuan } from '../shared/money';
+import type { ApplicationView, OfferView } from './drafts';
+
+/** The decision, its reasons, and each offer with its schedule; accepting one withdraws the rest. */
+export function Result(props: {
+  application: ApplicationView;
+  merchantName: string;
+  acceptPending: string | undefined;
+  notice: string | null;
+  onAccept: (offer: OfferView) => void;
+  onDone: () => void;
+}) {
+  const { application: a } = props;
+  const d = a.decision;
+  const accepted = a.offers.find((o) => o.status === 'accepted' || o.status === 'booked');
+  return (
+    <>
+      <section class="card">
+        <ScreenHeading>
+          {tr('评估结果', 'Decision')} · {props.merchantName}
+        </ScreenHeading>
+        <p>
+          <span class={`badge ${d.outcome}`} data-testid="outcome">
+            {outcomeName(d.outcome)}
+          </span>{' '}
+          {tr('评分', 'Score')} {d.score} · {tr('等级', 'Grade')} {d.grade} ·{' '}
+          {tr('申请状态', 'Status')}: <span data-testid="status">{statusName(a.status)}</span>
+        </p>
+        {d.reasons.length > 0 && (
+          <>
+            <h3>{tr('主要原因', 'Reasons')}</h3>
+            <ul>
+              {d.reasons.map((r) => (
+                <li key={r.code}>{tr(r.textZh, r.textEn)}</li>
+              ))}
+            </ul>
+          </>
+        )}
+      </section>
+      {props.notice && (
+        <p class="notice pending" role="status">
+          {props.notice}
+        </p>
+      )}
+      {accepted && (
+        <p class="notice ok" role="status" data-testid="accepted">
+          {tr('已接受', 'Accepted')}: {productName(accepted.product)} {fenToYuan(accepted.amount)}{' '}
+          {tr('元', 'yuan')}
+        </p>
+      )}
+      {a.offers.length === 0 && <p class="notice info">{tr('没有可接受的方案', 'No offer')}</p>}
+      {a.offers.map((o) => {
+        const limits = d.productResults.find((p) => p.product === o.product)?.reasons ?? [];
+        return (
+          <section class="card offer" key={o.id} aria-labelledby={`offer-${o.id}`}>
+            <h3 id={`offer-${o.id}`}>
+              {productName(o.product)}{' '}
+              <span class={`badge ${o.status}`}>{statusName(o.status)}</span>
+            </h3>
+            <dl class="facts">
+              <dt>{tr('额度', 'Amount')}</dt>
+              <dd>
+                {fenToYuan(o.amount)} {tr('元', 'yuan')}
+              </dd>
+              <dt>{tr('年利率', 'Annual rate')}</dt>
+              <dd>{bpsToPercent(o.annualRateBps)}</dd>
+              <dt>{tr('期限', 'Term')}</dt>
+              <dd>
+                {o.termMonths} {tr('个月', 'months')} · {methodName(o.method)}
+              </dd>
+              <dt>{tr('总利息', 'Total interest')}</dt>
+              <dd>
+                {fenToYuan(o.totalInterest)} {tr('元', 'yuan')}
+              </dd>
+              <dt>{tr('有效期至', 'Valid until')}</dt>
+              <dd>{o.expiresAt.slice(0, 10)}</dd>
+            </dl>
+            {limits.length > 0 && (
+              <>
+                <h4>{tr('额度说明', 'What set the limit')}</h4>
+                <ul>
+                  {limits.map((r) => (
+                    <li key={r.code}>{tr(r.textZh, r.textEn)}</li>
+                  ))}
+                </ul>
+              </>
+            )}
+            {o.schedule.length > 0 && (
+              <details>
+                <summary>{tr('还款计划', 'Repayment schedule')}</summary>
+                {/* Focusable, so a keyboard can scroll the table sideways on a phone (WCAG 2.1.1). */}
+                <section
+                  class="scroll"
+                  aria-label={tr('还款计划表', 'Schedule table')}
+                  // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take focus
+                  tabIndex={0}
+                >
+                  <table>
+                    <caption class="visually-hidden">
+                      {tr('还款计划（元）', 'Repayment schedule (yuan)')}
+                    </caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">{tr('期', 'No.')}</th>
+                        <th scope="col">{tr('应还日', 'Due')}</th>
+                        <th scope="col">{tr('还款', 'Payment')}</th>
+                        <th scope="col">{tr('本金', 'Principal')}</th>
+                        <th scope="col">{tr('利息', 'Interest')}</th>
+                        <th scope="col">{tr('余额', 'Balance')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {o.schedule.map((row) => (
+                        <tr key={row.period}>
+                          <td>{row.period}</td>
+                          <td>{dueDate(a.createdAt, row.period)}</td>
+                          <td>{fenToYuan(row.payment, true)}</td>
+                          <td>{fenToYuan(row.principal, true)}</td>
+                          <td>{fenToYuan(row.interest, true)}</td>
+                          <td>{fenToYuan(row.balance, true)}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </section>
+                <p class="hint">
+                  {tr(
+                    '应还日按申请日起每月同日计算，以放款日为准。',
+                    'Due dates count monthly from the application date; the booking date governs.',
+                  )}
+                </p>
+              </details>
+            )}
+            {o.status === 'offered' && !accepted && (
+              <p>
+                <button
+                  type="button"
+                  class="primary"
+                  disabled={props.acceptPending !== undefined}
+                  onClick={() => props.onAccept(o)}
+                >
+                  {props.acceptPending === o.id
+                    ? tr('接受中（待发送）', 'Accepting (pending)')
+                    : tr('接受此方案', 'Accept this offer')}
+                </button>
+              </p>
+            )}
+          </section>
+        );
+      })}
+      <p>
+        <button type="button" onClick={props.onDone}>
+          {tr('返回商户列表', 'Back to merchants')}
+        </button>
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,183 @@
+/**
+ * Hand-made SVG charts from the API's figures: no library, nothing fetched, text labels in
+ * the SVG and a table alternative for screen readers (role="img" with a summary).
+ */
+import { tr } from '../shared/i18n';
+
+interface Bar {
+  label: string;
+  value: number;
+  /** CSS colour of the bar. */
+  color?: string;
+}
+
+const W = 360;
+const H = 180;
+const PAD = { top: 14, right: 8, bottom: 32, left: 48 };
+
+/** Vertical bars with an optional marker line at `markAt` (an index between bars). */
+export function BarChart(props: {
+  title: string;
+  bars: Bar[];
+  format?: (v: number) => string;
+  markAt?: { index: number; label: string };
+  testId?: string;
+}) {
+  const { bars } = props;
+  const fmt = props.format ?? ((v: number) => String(v));
+  const max = Math.max(1, ...bars.map((b) => b.value));
+  const innerW = W - PAD.left - PAD.right;
+  const innerH = H - PAD.top - PAD.bottom;
+  const step = bars.length ? innerW / bars.length : innerW;
+  const summary = bars.map((b) => `${b.label}: ${fmt(b.value)}`).join('; ');
+  const every = Math.max(1, Math.ceil(bars.length / 8));
+  return (
+    <figure class="chart-figure">
+      <figcaption>
+        <strong>{props.title}</strong>
+      </figcaption>
+      <svg
+        class="chart"
+        viewBox={`0 0 ${W} ${H}`}
+        role="img"
+        aria-label={`${props.title}: ${summary}`}
+        data-testid={props.testId}
+      >
+        <line
+          x1={PAD.left}
+          y1={PAD.top + innerH}
+          x2={W - PAD.right}
+          y2={PAD.top + innerH}
+          stroke="#4a5360"
+        />
+        <text x={PAD.left - 4} y={PAD.top + 4} text-anchor="end">
+          {fmt(max)}
+        </text>
+        <text x={PAD.left - 4} y={PAD.top + innerH} text-anchor="end">
+          0
+        </text>
+        {bars.map((b, i) => {
+          const h = (b.value / max) * innerH;
+          const x = PAD.left + i * step;
+          return (
+            <g key={b.label}>
+              <rect
+                x={x + step * 0.1}
+                y={PAD.top + innerH - h}
+                width={step * 0.8}
+                height={h}
+                fill={b.color ?? '#0b57a4'}
+              >
+                <title>{`${b.label}: ${fmt(b.value)}`}</title>
+              </rect>
+              {i % every === 0 && (
+                <text x={x + step / 2} y={H - PAD.bottom + 14} text-anchor="middle">
+                  {b.label}
+                </text>
+              )}
+            </g>
+          );
+        })}
+        {props.markAt && (
+          <g>
+            <line
+              x1={PAD.left + props.markAt.index * step}
+              x2={PAD.left + props.markAt.index * step}
+              y1={PAD.top - 6}
+              y2={PAD.top + innerH}
+              stroke="#a8151b"
+              stroke-width="2"
+              stroke-dasharray="4 3"
+            />
+            <text x={PAD.left + props.markAt.index * step + 4} y={PAD.top + 4} fill="#a8151b">
+              {props.markAt.label}
+            </text>
+          </g>
+        )}
+      </svg>
+    </figure>
+  );
+}
+
+/** Two series side by side per category (candidate against champion, or expected and actual). */
+export function PairChart(props: {
+  title: string;
+  categories: string[];
+  a: { name: string; values: number[] };
+  b: { name: string; values: number[] };
+  format: (v: number) => string;
+}) {
+  const max = Math.max(1e-9, ...props.a.values, ...props.b.values);
+  const innerW = W - PAD.left - PAD.right;
+  const innerH = H - PAD.top - PAD.bottom;
+  const step = props.categories.length ? innerW / props.categories.length : innerW;
+  const summary = props.categories
+    .map(
+      (c, i) =>
+        `${c}: ${props.a.name} ${props.format(props.a.values[i] ?? 0)}, ${props.b.name} ${props.format(props.b.values[i] ?? 0)}`,
+    )
+    .join('; ');
+  return (
+    <figure class="chart-figure">
+      <figcaption>
+        <strong>{props.title}</strong>
+        <span class="legend">
+          <span>
+            <span class="swatch sw-a" />
+            {props.a.name}
+          </span>
+          <span>
+            <span class="swatch sw-b" />
+            {props.b.name}
+          </span>
+        </span>
+      </figcaption>
+      <svg
+        class="chart"
+        viewBox={`0 0 ${W} ${H}`}
+        role="img"
+        aria-label={`${props.title}: ${summary}`}
+      >
+        <line
+          x1={PAD.left}
+          y1={PAD.top + innerH}
+          x2={W - PAD.right}
+          y2={PAD.top + innerH}
+          stroke="#4a5360"
+        />
+        <text x={PAD.left - 4} y={PAD.top + 4} text-anchor="end">
+          {props.format(max)}
+        </text>
+        {props.categories.map((c, i) => {
+          const x = PAD.left + i * step;
+          const ha = ((props.a.values[i] ?? 0) / max) * innerH;
+          const hb = ((props.b.values[i] ?? 0) / max) * innerH;
+          return (
+            <g key={c}>
+              <rect
+                x={x + step * 0.1}
+                y={PAD.top + innerH - ha}
+                width={step * 0.38}
+                height={ha}
+                fill="#0b57a4"
+              />
+              <rect
+                x={x + step * 0.52}
+                y={PAD.top + innerH - hb}
+                width={step * 0.38}
+                height={hb}
+                fill="#b3261e"
+              />
+              <text x={x + step / 2} y={H - PAD.bottom + 14} text-anchor="middle">
+                {c}
+              </text>
+            </g>
+          );
+        })}
+      </svg>
+    </figure>
+  );
+}
+
+export const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+export const noData = () => tr('暂无数据', 'No data yet');

@@ -1,0 +1,576 @@
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, api } from '../shared/api';
+import { TextField } from '../shared/form';
+import { ScreenHeading } from '../shared/heading';
+import { tr } from '../shared/i18n';
+import { productName, statusName } from '../shared/labels';
+import { fenToYuan } from '../shared/money';
+import { BarChart, noData, PairChart, pct } from './charts';
+import type { Diff, Monitoring, Policy, Problem, Simulation } from './types';
+
+const errorText = (e: unknown) =>
+  e instanceof ApiError ? e.text() : tr('无法连接服务', 'Cannot reach the service');
+
+const approveCutoff = (doc: Record<string, unknown> | undefined): number | undefined =>
+  (doc?.outcomes as { approveMinScore?: number } | undefined)?.approveMinScore;
+
+export function PolicyDetail(props: {
+  id: string;
+  champion: Policy | undefined;
+  policies: Policy[];
+  onChanged: (selectId?: string) => void;
+}) {
+  const [p, setP] = useState<Policy | null>(null);
+  const [text, setText] = useState('');
+  const [problems, setProblems] = useState<Problem[] | null>(null);
+  const [notice, setNotice] = useState<{ kind: 'error' | 'ok' | 'info'; text: string } | null>(
+    null,
+  );
+  const [against, setAgainst] = useState<string>(props.champion?.id ?? '');
+  const [diff, setDiff] = useState<Diff | null>(null);
+  const [sim, setSim] = useState<{ candidate: Simulation; champion: Simulation | null } | null>(
+    null,
+  );
+  const [busy, setBusy] = useState(false);
+  const [secondKey, setSecondKey] = useState('');
+  const [role, setRole] = useState<'challenger' | 'champion'>('challenger');
+  const [share, setShare] = useState('10');
+  const [mon, setMon] = useState<Monitoring | null>(null);
+  const [peeked, setPeeked] = useState<string | null>(null);
+  const [since, setSince] = useState(() => dayOffset(-90));
+  const [until, setUntil] = useState(() => dayOffset(1));
+
+  const load = async () => {
+    const policy = await api<Policy>(`/v1/policies/${props.id}`);
+    setP(policy);
+    setText(JSON.stringify(policy.document, null, 2));
+  };
+  useEffect(() => {
+    load().catch((e) => setNotice({ kind: 'error', text: errorText(e) }));
+  }, [props.id]);
+
+  const run = async (what: () => Promise<void>) => {
+    setBusy(true);
+    setNotice(null);
+    try {
+      await what();
+    } catch (e) {
+      setNotice({ kind: 'error', text: errorText(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!p) return <p>{notice?.text ?? tr('加载中…', 'Loading…')}</p>;
+  const draft = p.status === 'draft';
+
+  const clone = () =>
+    run(async () => {
+      const created = await api<Policy>('/v1/policies', {
+        method: 'POST',
+        body: { cloneOf: p.id },
+      });
+      props.onChanged(created.id);
+    });
+
+  const save = () =>
+    run(async () => {
+      let document: unknown;
+      try {
+        document = JSON.parse(text);
+      } catch (e) {
+        setProblems([{ path: '$', message: `JSON: ${(e as Error).message}` }]);
+        return;
+      }
+      try {
+        await api(`/v1/policies/${p.id}`, { method: 'PUT', body: { document } });
+      } catch (e) {
+        // Refused as it stands: its problems at their paths, as the service names them.
+        if (!(e instanceof ApiError) || e.details.length === 0) throw e;
+        setProblems(
+          e.details.map((d) => ({
+            path: d.path,
+            message: tr(d.messageZh ?? d.message, d.message),
+          })),
+        );
+        setNotice({ kind: 'error', text: e.text() });
+        return;
+      }
+      const v = await api<{ valid: boolean; problems: Problem[] }>(
+        `/v1/policies/${p.id}/validate`,
+        {
+          method: 'POST',
+        },
+      );
+      setProblems(v.problems);
+      setNotice(
+        v.valid
+          ? { kind: 'ok', text: tr('已保存，校验通过', 'Saved; the document is valid') }
+          : { kind: 'error', text: tr('已保存，但有问题需要修正', 'Saved, with problems to fix') },
+      );
+      await load();
+      props.onChanged();
+    });
+
+  const setCutoff = (value: string) => {
+    try {
+      const doc = JSON.parse(text) as { outcomes?: Record<string, unknown> };
+      doc.outcomes = { ...doc.outcomes, approveMinScore: value === '' ? value : Number(value) };
+      setText(JSON.stringify(doc, null, 2));
+    } catch {
+      // The text is not JSON right now: the cutoff field waits until it is.
+    }
+  };
+
+  const showDiff = () =>
+    run(async () => {
+      setDiff(await api<Diff>(`/v1/policies/${p.id}/diff?against=${encodeURIComponent(against)}`));
+    });
+
+  const simulate = () =>
+    run(async () => {
+      const candidate = await api<Simulation>(`/v1/policies/${p.id}/simulate`, {
+        method: 'POST',
+        body: {},
+      });
+      const champion =
+        props.champion && props.champion.id !== p.id
+          ? await api<Simulation>(`/v1/policies/${props.champion.id}/simulate`, {
+              method: 'POST',
+              body: {},
+            })
+          : null;
+      setSim({ candidate, champion });
+    });
+
+  const publish = () =>
+    run(async () => {
+      await api(`/v1/policies/${p.id}/publish`, { method: 'POST', apiKey: secondKey.trim() });
+      setSecondKey('');
+      setNotice({ kind: 'ok', text: tr('已发布', 'Published') });
+      await load();
+      props.onChanged();
+    });
+
+  const activate = () =>
+    run(async () => {
+      const body = role === 'champion' ? { role } : { role, share: Number(share) / 100 };
+      await api(`/v1/policies/${p.id}/activate`, { method: 'POST', body });
+      setNotice({ kind: 'ok', text: tr('已启用', 'Activated') });
+      await load();
+      props.onChanged();
+    });
+
+  /** An application of the swap set, read through the API with the session's key. */
+  const peek = (id: string) =>
+    run(async () => {
+      const a = await api<{
+        id: string;
+        status: string;
+        decision: { outcome: string; score: number; grade: string };
+      }>(`/v1/applications/${id}`);
+      setPeeked(
+        `${a.id}: ${statusName(a.status)} · ${a.decision.outcome} · ${a.decision.score} · ${a.decision.grade}`,
+      );
+    });
+
+  const monitor = () =>
+    run(async () => {
+      const q = `since=${encodeURIComponent(since)}&until=${encodeURIComponent(until)}`;
+      setMon(await api<Monitoring>(`/v1/policies/${p.id}/monitoring?${q}`));
+    });
+
+  const cutoff = approveCutoff(p.document);
+  const hist = sim?.candidate.scoreHistogram ?? [];
+  // Where the cutoff falls along the bins (a fraction of the way through the bin holding it).
+  const markIndex = cutoff === undefined || hist.length === 0 ? -1 : cutoffPosition(hist, cutoff);
+  const total = hist.reduce((a, b) => a + b.count, 0);
+  // Share of scores at or above each bin's lower edge: what an approve cutoff there would pass
+  // on score alone (knock-outs and data checks come on top).
+  const atOrAbove = hist.map((b, i) => ({
+    label: String(b.from),
+    value: total ? hist.slice(i).reduce((a, x) => a + x.count, 0) / total : 0,
+  }));
+
+  return (
+    <section class="card" aria-labelledby="policy-title">
+      <ScreenHeading>
+        <span id="policy-title">
+          v{p.version} {p.name ?? ''} · {statusName(p.status)}
+        </span>
+      </ScreenHeading>
+      {notice && (
+        <p class={`notice ${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'}>
+          {notice.text}
+        </p>
+      )}
+      <p class="row">
+        <button type="button" onClick={clone} disabled={busy}>
+          {tr('复制为新草稿', 'Clone into a new draft')}
+        </button>
+      </p>
+
+      {draft && (
+        <>
+          <h3>{tr('编辑草稿', 'Edit the draft')}</h3>
+          <TextField
+            id="approveMinScore"
+            label={tr('批准分数线', 'Approve cutoff')}
+            unit={tr('分', 'points')}
+            inputMode="numeric"
+            value={String(approveCutoff(safeParse(text)) ?? '')}
+            onInput={setCutoff}
+          />
+          <label for="document">{tr('策略文档（JSON）', 'Policy document (JSON)')}</label>
+          <textarea
+            id="document"
+            spellcheck={false}
+            value={text}
+            aria-invalid={problems?.length ? 'true' : undefined}
+            aria-describedby={problems?.length ? 'problems' : undefined}
+            onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)}
+          />
+          <p>
+            <button type="button" class="primary" onClick={save} disabled={busy}>
+              {tr('保存并校验', 'Save and validate')}
+            </button>
+          </p>
+          {problems && problems.length > 0 && (
+            <ul id="problems" class="notice error">
+              {problems.map((x) => (
+                <li key={x.path + x.message}>
+                  <code>{x.path}</code>: {x.message}
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+
+      <h3>{tr('版本对比', 'Diff')}</h3>
+      <div class="row">
+        <div>
+          <label for="against">{tr('对比版本', 'Compare with')}</label>
+          <select
+            id="against"
+            value={against}
+            onChange={(e) => setAgainst((e.currentTarget as HTMLSelectElement).value)}
+          >
+            {props.policies
+              .filter((x) => x.id !== p.id)
+              .map((x) => (
+                <option key={x.id} value={x.id}>
+                  v{x.version} · {statusName(x.status)}
+                </option>
+              ))}
+          </select>
+        </div>
+        <button type="button" onClick={showDiff} disabled={busy || !against}>
+          {tr('对比', 'Show diff')}
+        </button>
+      </div>
+      {diff && (
+        <div class="scroll">
+          <table data-testid="diff">
+            <caption class="visually-hidden">{tr('差异', 'Differences')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{tr('路径', 'Path')}</th>
+                <th scope="col">{tr('变化', 'Change')}</th>
+                <th scope="col">{tr('原值', 'Before')}</th>
+                <th scope="col">{tr('新值', 'After')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {diff.changes.length === 0 && (
+                <tr>
+                  <td colSpan={4}>{tr('没有差异', 'No difference')}</td>
+                </tr>
+              )}
+              {diff.changes.map((c) => (
+                <tr key={c.path}>
+                  <td>
+                    <code>{c.path}</code>
+                  </td>
+                  <td>{c.kind}</td>
+                  <td>{short(c.before)}</td>
+                  <td>{short(c.after)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      <h3>{tr('模拟（历史申请）', 'Simulation over stored applications')}</h3>
+      <p>
+        <button type="button" onClick={simulate} disabled={busy}>
+          {tr('运行模拟', 'Run the simulation')}
+        </button>
+      </p>
+      {sim && (
+        <div data-testid="simulation">
+          <p>
+            {tr('申请数', 'Applications')} {sim.candidate.count} · {tr('预期损失', 'Expected loss')}{' '}
+            {fenToYuan(sim.candidate.expectedLoss)} {tr('元', 'yuan')}
+            {sim.champion && (
+              <>
+                {' '}
+                ({tr('冠军', 'champion')} {fenToYuan(sim.champion.expectedLoss)} {tr('元', 'yuan')})
+              </>
+            )}
+          </p>
+          {sim.candidate.count === 0 && <p class="notice info">{noData()}</p>}
+          <div class="charts">
+            <BarChart
+              testId="score-histogram"
+              title={tr('评分分布', 'Score histogram')}
+              bars={hist.map((b) => ({ label: String(b.from), value: b.count }))}
+              markAt={
+                markIndex >= 0 ? { index: markIndex, label: tr('批准线', 'cutoff') } : undefined
+              }
+            />
+            <BarChart
+              title={tr('分数线以上占比（按分数线）', 'Share at or above each cutoff')}
+              bars={atOrAbove}
+              format={pct}
+              markAt={markIndex >= 0 ? { index: markIndex, label: String(cutoff) } : undefined}
+            />
+            <PairChart
+              title={tr('决策结果', 'Outcomes')}
+              categories={(['approve', 'refer', 'decline'] as const).map((o) =>
+                o === 'approve'
+                  ? tr('批准', 'approve')
+                  : o === 'refer'
+                    ? tr('转人工', 'refer')
+                    : tr('拒绝', 'decline'),
+              )}
+              a={{
+                name: tr('本版本', 'this version'),
+                values: (['approve', 'refer', 'decline'] as const).map(
+                  (o) => sim.candidate.outcomes[o].rate,
+                ),
+              }}
+              b={{
+                name: tr('冠军', 'champion'),
+                values: (['approve', 'refer', 'decline'] as const).map(
+                  (o) => sim.champion?.outcomes[o].rate ?? 0,
+                ),
+              }}
+              format={pct}
+            />
+            <PairChart
+              title={tr('等级分布', 'Grade mix')}
+              categories={['A', 'B', 'C', 'D', 'E']}
+              a={{
+                name: tr('本版本', 'this version'),
+                values: (['A', 'B', 'C', 'D', 'E'] as const).map((g) => sim.candidate.gradeMix[g]),
+              }}
+              b={{
+                name: tr('冠军', 'champion'),
+                values: (['A', 'B', 'C', 'D', 'E'] as const).map(
+                  (g) => sim.champion?.gradeMix[g] ?? 0,
+                ),
+              }}
+              format={(v) => String(Math.round(v))}
+            />
+            <BarChart
+              title={tr('产品结构（批准数）', 'Product mix (approved)')}
+              bars={sim.candidate.productMix.map((m) => ({
+                label: productName(m.product).slice(0, 8),
+                value: m.count,
+              }))}
+            />
+          </div>
+          <h4>{tr('变化的申请（相对冠军）', 'Swap set (against the champion)')}</h4>
+          <table>
+            <caption class="visually-hidden">{tr('变化的申请', 'Swap set')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{tr('变化', 'Swap')}</th>
+                <th scope="col">{tr('数量', 'Count')}</th>
+                <th scope="col">{tr('申请（示例）', 'Applications (sample)')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {Object.entries(sim.candidate.swaps).map(([kind, s]) => (
+                <tr key={kind}>
+                  <td>{kind}</td>
+                  <td>{s.count}</td>
+                  <td>
+                    {s.sample.map((id) => (
+                      <button key={id} type="button" class="link" onClick={() => void peek(id)}>
+                        {id}
+                      </button>
+                    ))}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {peeked && (
+            <p class="notice info" role="status">
+              {peeked}
+            </p>
+          )}
+        </div>
+      )}
+
+      {draft && (
+        <>
+          <h3>{tr('发布（四眼原则）', 'Publish (four eyes)')}</h3>
+          <p class="hint">
+            {tr(
+              '作者不能发布自己的草稿。作者：',
+              'No author may publish their own draft. Authors: ',
+            )}
+            {p.authors.join(', ') || '—'}
+            {tr(
+              '。请另一位风险人员输入自己的密钥。',
+              '. Another risk team member enters their own key.',
+            )}
+          </p>
+          <TextField
+            id="secondKey"
+            type="password"
+            label={tr('第二位风险人员的 API 密钥', "Second risk member's API key")}
+            hint={tr('只用于这一次发布，不保存', 'Used for this one publish, never kept')}
+            value={secondKey}
+            onInput={setSecondKey}
+          />
+          <p>
+            <button
+              type="button"
+              class="primary"
+              onClick={publish}
+              disabled={busy || !secondKey.trim() || !p.valid}
+            >
+              {tr('发布', 'Publish')}
+            </button>
+          </p>
+        </>
+      )}
+
+      {(p.status === 'published' || p.status === 'active') && (
+        <>
+          <h3>{tr('启用', 'Activate')}</h3>
+          <div class="row">
+            <div>
+              <label for="role">{tr('角色', 'Arm')}</label>
+              <select
+                id="role"
+                value={role}
+                onChange={(e) =>
+                  setRole((e.currentTarget as HTMLSelectElement).value as 'champion')
+                }
+              >
+                <option value="challenger">{tr('挑战者', 'Challenger')}</option>
+                <option value="champion">
+                  {tr('冠军（替换现任）', 'Champion (replaces the current one)')}
+                </option>
+              </select>
+            </div>
+            {role === 'challenger' && (
+              <TextField
+                id="share"
+                label={tr('流量占比', 'Share of traffic')}
+                unit="%"
+                inputMode="numeric"
+                value={share}
+                onInput={setShare}
+              />
+            )}
+          </div>
+          <p>
+            <button type="button" class="primary" onClick={activate} disabled={busy}>
+              {tr('启用', 'Activate')}
+            </button>
+          </p>
+        </>
+      )}
+
+      <h3>{tr('监控', 'Monitoring')}</h3>
+      <div class="row">
+        <TextField
+          id="since"
+          type="date"
+          label={tr('起始日', 'From')}
+          value={since}
+          onInput={setSince}
+        />
+        <TextField
+          id="until"
+          type="date"
+          label={tr('截止日（不含）', 'Until (exclusive)')}
+          value={until}
+          onInput={setUntil}
+        />
+      </div>
+      <p>
+        <button type="button" onClick={monitor} disabled={busy}>
+          {tr('查看监控', 'Show monitoring')}
+        </button>
+      </p>
+      {mon && (
+        <div data-testid="monitoring">
+          <dl class="facts">
+            <dt>{tr('期间', 'Period')}</dt>
+            <dd>
+              {mon.period.since} – {mon.period.until}
+            </dd>
+            <dt>{tr('有表现的贷款', 'Loans with outcomes')}</dt>
+            <dd>{mon.count}</dd>
+            <dt>{tr('坏账率', 'Bad rate')}</dt>
+            <dd>{mon.badRate === null ? '—' : pct(mon.badRate)}</dd>
+            <dt>Gini</dt>
+            <dd>{mon.gini === null ? '—' : mon.gini.toFixed(3)}</dd>
+            <dt>KS</dt>
+            <dd>{mon.ks === null ? '—' : mon.ks.toFixed(3)}</dd>
+            <dt>PSI</dt>
+            <dd>{mon.psi.value === null ? '—' : mon.psi.value.toFixed(3)}</dd>
+          </dl>
+          <BarChart
+            title={tr('各等级坏账率', 'Bad rate by grade')}
+            bars={mon.badRateByGrade.map((g) => ({ label: g.grade, value: g.badRate }))}
+            format={pct}
+          />
+          {mon.psi.bins.length > 0 && (
+            <PairChart
+              title={tr('评分分布稳定性（PSI）', 'Score stability (PSI)')}
+              categories={mon.psi.bins.map((b) => String(b.from))}
+              a={{ name: tr('基期', 'baseline'), values: mon.psi.bins.map((b) => b.expected) }}
+              b={{ name: tr('本期', 'period'), values: mon.psi.bins.map((b) => b.actual) }}
+              format={pct}
+            />
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
+
+function cutoffPosition(bins: { from: number; to: number }[], cutoff: number): number {
+  const i = bins.findIndex((b) => cutoff >= b.from && cutoff < b.to);
+  if (i < 0) return cutoff < (bins[0]?.from ?? 0) ? 0 : bins.length;
+  const b = bins[i] as { from: number; to: number };
+  return i + (cutoff - b.from) / (b.to - b.from);
+}
+
+/** Today plus `days`, as YYYY-MM-DD (UTC, as the API counts days). */
+function dayOffset(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+function safeParse(text: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+function short(v: unknown): string {
+  if (v === undefined) return '—';
+  const s = JSON.stringify(v);
+  return s.length > 60 ? `${s.slice(0, 57)}…` : s;
+}
