@@ -111,7 +111,9 @@ export const errorHandler = fp(async (app: FastifyInstance) => {
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
     const allowed = allowedMethods(path);
-    if (allowed.length > 0) {
+    // A route of this method that found nothing (a missing static file) is a plain 404.
+    const method = request.method === 'HEAD' ? 'GET' : request.method;
+    if (allowed.length > 0 && !allowed.includes(method)) {
       const allow = [...allowed, ...(allowed.includes('GET') ? ['HEAD'] : [])].join(', ');
       return send(
         reply,

@@ -83,3 +83,19 @@ describe('request charsets', () => {
     }
   });
 });
+
+describe('405 only for a wrong method', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('answers a missing file under a GET wildcard with 404, not 405', async () => {
+    const res = await t.http.get('/app/no-such-file.js');
+    expect(res.status).toBe(404);
+    expect(res.headers.allow).toBeUndefined();
+    const post = await t.http.post('/app/no-such-file.js').send({});
+    expect(post.status).toBe(405);
+  });
+});
