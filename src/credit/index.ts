@@ -25,7 +25,14 @@ export {
   resolveGuaranteeGroup,
 } from './guarantee-group';
 export { instalmentCapacity, maxLoanForInstalment } from './limits';
-export { computeMetrics, type MetricParams, type Metrics, RATIO_CAP } from './metrics';
+export {
+  computeMetrics,
+  METRIC_NAMES,
+  type MetricParams,
+  type Metrics,
+  orderedMetrics,
+  RATIO_CAP,
+} from './metrics';
 export {
   annuityPayment,
   annuityPresentValue,

@@ -49,6 +49,42 @@ export interface Metrics {
   leverage: number;
 }
 
+/**
+ * The metrics in the order decide() reports them. Stored as jsonb, an object comes back with
+ * its keys reordered; views put them back in this order, so an answer read back from storage
+ * is byte for byte the answer first sent.
+ */
+export const METRIC_NAMES = [
+  'monthlySales',
+  'monthlyNetCashFlow',
+  'annualNetProfit',
+  'receivableDays',
+  'payableDays',
+  'cashConversionCycleDays',
+  'workingCapitalTurnover',
+  'workingCapitalNeed',
+  'workingCapitalGap',
+  'inventoryToSales',
+  'monthlyDebtService',
+  'newInstalmentEstimate',
+  'dscr',
+  'dscrAfter',
+  'leverage',
+] as const satisfies readonly (keyof Metrics)[];
+// Every metric is named: a new one must join the list.
+type Unnamed = Exclude<keyof Metrics, (typeof METRIC_NAMES)[number]>;
+const _everyMetricNamed: Unnamed extends never ? true : never = true;
+void _everyMetricNamed;
+
+/** The metrics in `METRIC_NAMES` order (keys it does not name follow, sorted). */
+export function orderedMetrics(metrics: Record<string, number>): Record<string, number> {
+  const ordered: Record<string, number> = {};
+  for (const k of METRIC_NAMES) if (k in metrics) ordered[k] = metrics[k] as number;
+  for (const k of Object.keys(metrics).sort())
+    if (!(k in ordered)) ordered[k] = metrics[k] as number;
+  return ordered;
+}
+
 function ratio(numerator: number, denominator: number): number {
   if (denominator <= 0) return numerator > 0 ? RATIO_CAP : 0;
   return roundTo(Math.min(numerator / denominator, RATIO_CAP), RATIO_DECIMALS);

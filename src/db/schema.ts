@@ -212,14 +212,18 @@ export const idempotencyKeys = pgTable(
     lockToken: text('lock_token').notNull(),
     /** Null while the first request is in flight. */
     responseStatus: integer('response_status'),
+    /** The answer as sent; null when `responseRef` rebuilds it. */
     responseBody: jsonb('response_body'),
+    /**
+     * Where the answer is rebuilt from, byte for byte (`{kind, ref}`; src/platform/command.ts):
+     * a submission's answer is its application, decision and offers, already stored.
+     */
+    responseRef: jsonb('response_ref'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    /** An expired key is claimed again by the next request that uses it (no query needs an index). */
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.apiKeyId, t.key] }),
-    index('idempotency_expires_idx').on(t.expiresAt),
-  ],
+  (t) => [primaryKey({ columns: [t.apiKeyId, t.key] })],
 );
 
 export const guaranteeGroups = pgTable(
@@ -283,8 +287,10 @@ export const applications = pgTable(
     index('applications_created_idx').on(t.createdAt, t.id),
     index('applications_market_idx').on(t.marketId, t.createdAt, t.id),
     index('applications_status_idx').on(t.status, t.createdAt, t.id),
-    index('applications_merchant_idx').on(t.merchantId),
-    index('applications_group_idx').on(t.guaranteeGroupId),
+    // Most applications are no group member's.
+    index('applications_group_idx')
+      .on(t.guaranteeGroupId)
+      .where(sql`${t.guaranteeGroupId} is not null`),
   ],
 );
 
@@ -332,7 +338,12 @@ export const offers = pgTable(
     termMonths: integer('term_months').notNull(),
     annualRateBps: integer('annual_rate_bps').notNull(),
     method: text('method').notNull(),
-    schedule: jsonb('schedule').$type<ScheduleRow[]>().notNull(),
+    /**
+     * Null: the schedule is the one its decision proposed (decisions.result, stored once and never
+     * changed, so what the merchant accepted stays as it was). Offers made before migration 0011
+     * keep their own copy.
+     */
+    schedule: jsonb('schedule').$type<ScheduleRow[]>(),
     totalInterest: fen('total_interest').notNull(),
     /** Operator whose guarantee capacity this offer holds (operator_guarantee only). */
     operatorId: text('operator_id'),
@@ -345,8 +356,10 @@ export const offers = pgTable(
   },
   (t) => [
     index('offers_application_idx').on(t.applicationId),
-    index('offers_merchant_idx').on(t.merchantId),
-    index('offers_expiry_idx').on(t.status, t.expiresAt),
+    // Exposure reads a merchant's taken offers; most offers are never taken.
+    index('offers_merchant_idx').on(t.merchantId).where(sql`${t.status} in ('accepted', 'booked')`),
+    // The expiry job looks for open offers past their date; only open offers need entries.
+    index('offers_expiry_idx').on(t.expiresAt).where(sql`${t.status} = 'offered'`),
   ],
 );
 

@@ -5,7 +5,9 @@ import { isUniqueViolation } from '../db/database-errors';
 import { toRecord } from '../db/records';
 import { idempotencyKeys } from '../db/schema';
 import type { AppError } from '../lib/errors';
-import { type KeyHandle, sendReplay, takenOver } from './idempotency';
+import { type AnswerRef, type KeyHandle, sendReplay, takenOver } from './idempotency';
+
+export type { AnswerRebuilder, AnswerRef } from './idempotency';
 
 /**
  * The command runner: every write route answers through `reply.command(...)`. It opens the
@@ -46,6 +48,11 @@ export interface TransactionCommand<V> extends Answering {
    */
   prepare?: () => Promise<void>;
   run: (tx: Db) => Promise<V | Answer<V> | Refusal>;
+  /**
+   * Store a reference instead of the answer (`app.answerRebuilders` turns it back into the
+   * answer byte for byte from rows stored anyway): the idempotency row stays small.
+   */
+  reference?: (view: V) => AnswerRef;
   /** After the commit, e.g. refresh a cache. */
   afterCommit?: () => void;
 }
@@ -80,7 +87,7 @@ const answerOf = <V>(c: Answering, result: V | Answer<V>): Answer<V> =>
  * numbered from `first`. The idempotency table is written by this text only.
  */
 export class AnswerPart {
-  static readonly PARAMS = 7;
+  static readonly PARAMS = 8;
 
   private constructor(
     private readonly kind: 'none' | 'fresh' | 'claimed',
@@ -105,33 +112,32 @@ export class AnswerPart {
       returning key
     ),
     idempotency_answer as (
-      update idempotency_keys set response_status = ${p(5)}::int, response_body = ${p(6)}::jsonb
+      update idempotency_keys
+      set response_status = ${p(5)}::int, response_body = ${p(6)}::jsonb, response_ref = ${p(7)}::jsonb
       where ${p(0)}::text = 'claimed' and ${mine} and ${go}
       returning key
     )`,
     };
   }
 
-  values(status: number, body: unknown): unknown[] {
+  /** The parameters: the answer is stored as `ref` when given, else as `body`. */
+  values(status: number, body: unknown, ref: AnswerRef | null = null): unknown[] {
     const claim = this.key?.claim ?? null;
+    const stored = { responseStatus: status, responseBody: ref ? null : body, responseRef: ref };
     const fresh =
       this.kind === 'fresh' && this.key
-        ? JSON.stringify(
-            toRecord(idempotencyKeys, {
-              ...this.key.freshRow(),
-              responseStatus: status,
-              responseBody: body,
-            }),
-          )
+        ? JSON.stringify(toRecord(idempotencyKeys, { ...this.key.freshRow(), ...stored }))
         : null;
+    const claimed = this.kind === 'claimed';
     return [
       this.kind,
       claim?.apiKeyId ?? null,
       claim?.key ?? null,
       claim?.lockToken ?? null,
       fresh,
-      this.kind === 'claimed' ? status : null,
-      this.kind === 'claimed' ? JSON.stringify(body) : null,
+      claimed ? status : null,
+      claimed && !ref ? JSON.stringify(body) : null,
+      claimed && ref ? JSON.stringify(ref) : null,
     ];
   }
 
@@ -183,7 +189,7 @@ export const commandRunner = fp<{ db: Db }>(async (app: FastifyInstance, { db })
         return result;
       }
       const answer = answerOf(command, result);
-      await key?.store(tx, answer.status, answer.view);
+      await key?.store(tx, answer.status, answer.view, command.reference?.(answer.view));
       return answer;
     });
     if (outcome instanceof Refusal) {

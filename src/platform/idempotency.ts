@@ -51,6 +51,17 @@ export interface StoredAnswer {
   body: unknown;
 }
 
+/**
+ * An answer stored as a reference: `kind` names the rebuilder (registered by the module that
+ * owns the data, `app.answerRebuilders`) and `ref` what it needs to rebuild the answer byte for
+ * byte from rows stored anyway.
+ */
+export interface AnswerRef {
+  kind: string;
+  ref: unknown;
+}
+export type AnswerRebuilder = (db: Db, ref: unknown) => Promise<unknown>;
+
 export function sendReplay(reply: FastifyReply, answer: StoredAnswer) {
   reply.header('idempotent-replayed', 'true');
   return reply.status(answer.status).send(answer.body);
@@ -66,8 +77,8 @@ export interface KeyHandle {
   claim: Claim | null;
   /** Claims the key now: null when claimed; the earlier answer when there is one; 409 or 422 otherwise. */
   claimNow(): Promise<StoredAnswer | null>;
-  /** Stores the answer in the caller's transaction; fails if another attempt took the key over. */
-  store(tx: Tx, statusCode: number, body: unknown): Promise<void>;
+  /** Stores the answer (or its reference) in the caller's transaction; fails if another attempt took the key over. */
+  store(tx: Tx, statusCode: number, body: unknown, ref?: AnswerRef | null): Promise<void>;
   /** Frees the claim in the caller's transaction (a command that commits without an answer). */
   free(tx: Pick<Db, 'delete'>): Promise<void>;
   /** The answer is stored (or was replayed): nothing to free. */
@@ -79,6 +90,10 @@ export interface KeyHandle {
 }
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** How stored references turn back into answers, by kind. */
+    answerRebuilders: Map<string, AnswerRebuilder>;
+  }
   interface FastifyRequest {
     /** Platform only (src/platform/command.ts): the request's Idempotency-Key, if it has one. */
     idempotency: KeyHandle | null;
@@ -127,6 +142,7 @@ export interface IdempotencyOptions {
 
 interface Keys {
   db: Db;
+  rebuilders: Map<string, AnswerRebuilder>;
   clock: () => Date;
   inFlightMs: number;
   releases: PendingReleases;
@@ -144,7 +160,7 @@ const inProgress = () =>
  * belongs to an earlier request: its answer is replayed, or 409 (in flight) or 422 (other body).
  */
 async function claimKey(
-  db: Db,
+  { db, rebuilders }: Pick<Keys, 'db' | 'rebuilders'>,
   now: Date,
   req: KeyRequest,
   token: string,
@@ -163,6 +179,7 @@ async function claimKey(
         lockToken: token,
         responseStatus: null,
         responseBody: null,
+        responseRef: null,
         createdAt: now,
         expiresAt,
       },
@@ -185,7 +202,11 @@ async function claimKey(
     );
   }
   if (existing.responseStatus === null) throw inProgress();
-  return { status: existing.responseStatus, body: existing.responseBody };
+  const ref = existing.responseRef as AnswerRef | null;
+  if (!ref) return { status: existing.responseStatus, body: existing.responseBody };
+  const rebuild = rebuilders.get(ref.kind);
+  if (!rebuild) throw new Error(`no rebuilder for stored answers of kind ${ref.kind}`);
+  return { status: existing.responseStatus, body: await rebuild(db, ref.ref) };
 }
 
 /** Which attempt holds a key: a stale attempt cannot store its answer over a newer one. */
@@ -210,7 +231,8 @@ export const takenOver = () =>
     '该幂等键已被新的请求占用',
   );
 
-function handleFor({ db, clock, inFlightMs, releases }: Keys, req: KeyRequest): KeyHandle {
+function handleFor(keys: Keys, req: KeyRequest): KeyHandle {
+  const { clock, inFlightMs, releases } = keys;
   const mine = () => {
     if (!handle.claim) throw new Error('idempotency key not claimed');
     return held(handle.claim);
@@ -224,7 +246,7 @@ function handleFor({ db, clock, inFlightMs, releases }: Keys, req: KeyRequest): 
       const token = lockToken();
       let result: Awaited<ReturnType<typeof claimKey>>;
       try {
-        result = await claimKey(db, clock(), req, token, inFlightMs);
+        result = await claimKey(keys, clock(), req, token, inFlightMs);
       } catch (err) {
         // The claim may have reached the database though its answer was lost: free it later.
         if (!(err instanceof AppError))
@@ -238,10 +260,14 @@ function handleFor({ db, clock, inFlightMs, releases }: Keys, req: KeyRequest): 
       handle.claim = { apiKeyId: req.apiKeyId, key: req.key, lockToken: result.lockToken };
       return null;
     },
-    async store(tx, statusCode, body) {
+    async store(tx, statusCode, body, ref) {
       const updated = await tx
         .update(idempotencyKeys)
-        .set({ responseStatus: statusCode, responseBody: body })
+        .set({
+          responseStatus: statusCode,
+          responseBody: ref ? null : body,
+          responseRef: ref ?? null,
+        })
         .where(mine())
         .returning({ key: idempotencyKeys.key });
       if (updated.length !== 1) throw takenOver();
@@ -284,7 +310,9 @@ export const idempotency = fp<IdempotencyOptions>(async (app: FastifyInstance, o
   const { db, clock } = options;
   const inFlightMs = options.inFlightMs ?? IN_FLIGHT_STALE_MS;
   const releases = new PendingReleases(freeClaim(db), clock, inFlightMs);
-  const keys: Keys = { db, clock, inFlightMs, releases };
+  const rebuilders = new Map<string, AnswerRebuilder>();
+  const keys: Keys = { db, clock, inFlightMs, releases, rebuilders };
+  app.decorate('answerRebuilders', rebuilders);
   app.decorateRequest('idempotency', null);
   app.addHook('onClose', async () => releases.close());
 

@@ -174,8 +174,22 @@ async function main() {
       const entries = await indexEntries(url, before, after);
       indexLine = `${per(entries.total)} (${[...entries.perTable].map(([t, n]) => `${t} ${per(n)}`).join(', ')})`;
     }
+    const sizes = await query<{ t: string; bytes: number }>(
+      url,
+      `select 'applications' as t, avg(pg_column_size(x.*))::int as bytes from applications x
+       union all select 'applications.survey', avg(pg_column_size(survey))::int from applications
+       union all select 'decisions', avg(pg_column_size(x.*))::int from decisions x
+       union all select 'decisions.result', avg(pg_column_size(result))::int from decisions
+       union all select 'decisions.context', avg(pg_column_size(context))::int from decisions
+       union all select 'offers', avg(pg_column_size(x.*))::int from offers x
+       union all select 'audit_events', avg(pg_column_size(x.*))::int from audit_events x where entity_id like 'app_%'
+       union all select 'idempotency_keys', avg(pg_column_size(x.*))::int from idempotency_keys x`,
+    );
     await app.close();
     await database.close();
+    console.log(
+      `stored bytes per row (compressed as stored): ${sizes.map((r) => `${r.t} ${r.bytes}`).join(', ')}`,
+    );
     const sorted = [...wal].sort((a, b) => a - b);
     console.log(`applications per round: ${bodies.length}, rounds: ${ROUNDS}`);
     console.log(`answers: ${[...statuses].map(([s, n]) => `${s} x${n}`).join(', ')}`);

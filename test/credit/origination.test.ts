@@ -2,13 +2,23 @@ import {
   applicationStatusOf,
   compilePolicy,
   type Decision,
+  decide,
   formationProblem,
   groupSizeProblem,
+  METRIC_NAMES,
   type OfferProposal,
   offersToMake,
+  orderedMetrics,
   reviewOutcome,
 } from '../../src/credit';
-import { policyCopy } from './helpers';
+import { goodSurvey, policyCopy } from './helpers';
+
+const goodRequest = {
+  product: 'any' as const,
+  amount: 20_000_000,
+  termMonths: 12,
+  purpose: 'working_capital' as const,
+};
 
 const offer = (product: OfferProposal['product']) => ({ product }) as OfferProposal;
 const decision = (outcome: Decision['outcome'], overridden = false) => ({
@@ -83,5 +93,14 @@ describe('guarantee-group formation', () => {
     expect(
       formationProblem([candidate('a'), candidate('b', { phoneDigest: 'phone-a' })], 'mkt_a'),
     ).toEqual({ code: 'GROUP_MEMBERS_RELATED', shared: 'phone' });
+  });
+});
+
+describe('metrics order', () => {
+  it('names every metric in the order decide() reports them', () => {
+    const decision = decide(goodSurvey, goodRequest, compilePolicy(policyCopy()), {});
+    expect(Object.keys(decision.metrics)).toEqual([...METRIC_NAMES]);
+    const shuffled = Object.fromEntries(Object.entries(decision.metrics).reverse());
+    expect(Object.keys(orderedMetrics(shuffled))).toEqual([...METRIC_NAMES]);
   });
 });

@@ -33,7 +33,8 @@ export async function inconsistencies(db: Queryable): Promise<Record<string, unk
     storedAnswersWithoutApplication: await q(`
       select k.key from idempotency_keys k
       where k.path = '/v1/applications' and k.response_status = 201
-        and not exists (select 1 from applications a where a.id = k.response_body->>'id')`),
+        and not exists (select 1 from applications a
+          where a.id = coalesce(k.response_body->>'id', k.response_ref->'ref'->>'a'))`),
     applicationsWithoutSubmittedAudit: await q(`
       select a.id from applications a where not exists (select 1 from audit_events e
         where e.entity_id = a.id and e.action = 'application.submitted')`),

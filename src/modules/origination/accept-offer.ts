@@ -1,3 +1,4 @@
+import type { Decision } from '../../credit';
 import type { Db } from '../../db/connect';
 import type { CommandContext } from '../../lib/command-context';
 import { invalidState, notFound } from '../../lib/errors';
@@ -66,5 +67,5 @@ export async function acceptOffer(
   // Read back: the last member's acceptance has booked the group's loans meanwhile.
   const after = await repo.findOffer(tx, offer.id);
   if (!after) throw notFound('Offer');
-  return offerView(after);
+  return offerView(after, (await repo.decisionResult(tx, after.decisionId)) as Decision);
 }

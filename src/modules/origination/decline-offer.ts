@@ -1,3 +1,4 @@
+import type { Decision } from '../../credit';
 import type { Db } from '../../db/connect';
 import type { CommandContext } from '../../lib/command-context';
 import { notFound } from '../../lib/errors';
@@ -31,5 +32,5 @@ export async function declineOffer(tx: Db, ctx: CommandContext, id: string): Pro
   await appendAudit(tx, ctx, audit);
   const after = await repo.findOffer(tx, offer.id);
   if (!after) throw notFound('Offer');
-  return offerView(after);
+  return offerView(after, (await repo.decisionResult(tx, after.decisionId)) as Decision);
 }

@@ -1,8 +1,11 @@
+import { applicationStatusOf, type Decision } from '../../credit';
+import type { Db } from '../../db/connect';
 import type { AppDeps } from '../../deps';
 import { decodeCursor, page } from '../../lib/cursor';
 import { notFound } from '../../lib/errors';
 import type { Principal } from '../../lib/principal';
-import { listAuditEvents } from '../audit/repository';
+import type { AnswerRef } from '../../platform/command';
+import { type AuditEventRow, listAuditEvents } from '../audit/repository';
 import { canSeeMerchant, canSeeMerchantRecord } from '../merchants/access';
 import { findMerchantFor } from '../merchants/repository';
 import * as repo from './repository';
@@ -105,21 +108,74 @@ export async function listApplications(
 export async function applicationEvents(deps: AppDeps, principal: Principal, id: string) {
   const row = await visibleApplication(deps, principal, id);
   const offerRows = await repo.offersOf(deps.db, [row.id]);
-  const events = await listAuditEvents(deps.db, [row.id, ...offerRows.map((o) => o.id)]);
+  const [events, decisions] = await Promise.all([
+    listAuditEvents(deps.db, [row.id, ...offerRows.map((o) => o.id)]),
+    repo.decisionsOf(deps.db, row.id),
+  ]);
+  const byId = new Map(decisions.map((d) => [d.id, d]));
   return {
-    data: events.map((e) => ({
-      id: e.id,
-      entityType: e.entityType,
-      entityId: e.entityId,
-      action: e.action,
-      actorKeyId: e.actorKeyId,
-      actorRole: e.actorRole,
-      actorOwner: e.actorOwner,
-      requestId: e.requestId,
-      data: e.data,
-      at: e.at.toISOString(),
-    })),
+    data: events
+      .flatMap((e) => expandEvents(e, byId, offerRows))
+      .map((e) => ({
+        id: e.id,
+        entityType: e.entityType,
+        entityId: e.entityId,
+        action: e.action,
+        actorKeyId: e.actorKeyId,
+        actorRole: e.actorRole,
+        actorOwner: e.actorOwner,
+        requestId: e.requestId,
+        data: e.data,
+        at: e.at.toISOString(),
+      })),
   };
+}
+
+/** What one submission's audit row records (submit-application.ts): the decision is stored once. */
+export interface SubmissionAudit {
+  product: string;
+  amount: number;
+  decisionId: string;
+}
+
+/**
+ * A submission is ONE audit row; the trail shows it as the events it stands for, as they were
+ * written before one row per command: submitted, decided (from the decision), each offer made
+ * (ids `<row id>.<n>`). Other rows, and submissions recorded before, are shown as they are.
+ */
+function expandEvents(
+  e: AuditEventRow,
+  decisions: Map<string, repo.DecisionRow>,
+  offerRows: repo.OfferRow[],
+): AuditEventRow[] {
+  const data = e.data as Partial<SubmissionAudit> | null;
+  const decision = data?.decisionId ? decisions.get(data.decisionId) : undefined;
+  if (e.action !== 'application.submitted' || !data || !decision) return [e];
+  const made = offerRows.filter((o) => o.decisionId === decision.id);
+  const status = applicationStatusOf(decision);
+  return [
+    { ...e, data: { product: data.product, amount: data.amount } },
+    {
+      ...e,
+      id: `${e.id}.1`,
+      action: `application.${status}`,
+      data: {
+        decisionId: decision.id,
+        outcome: decision.outcome,
+        score: decision.score,
+        policyVersion: decision.policyVersion,
+        arm: decision.arm,
+      },
+    },
+    ...made.map((o, i) => ({
+      ...e,
+      id: `${e.id}.${i + 2}`,
+      entityType: 'offer',
+      entityId: o.id,
+      action: `offer.${o.guaranteeGroupId ? 'pending' : 'offered'}`,
+      data: { applicationId: e.entityId, product: o.product, amount: o.amount },
+    })),
+  ];
 }
 
 export async function getOffer(
@@ -129,7 +185,7 @@ export async function getOffer(
 ): Promise<OfferView> {
   const row = await repo.findOfferWithApplication(deps.db, id);
   if (!row || !canSeeMerchant(principal, row.application)) throw notFound('Offer');
-  return offerView(row.offer);
+  return offerView(row.offer, row.decision as Decision);
 }
 
 /** A group the caller may see: officers their markets, partners the groups they formed. */
@@ -194,4 +250,74 @@ export async function merchantExposure(
       guaranteesGiven: sum(guaranteesGiven),
     },
   };
+}
+
+/**
+ * A submission's answer as a reference (the idempotency row keeps it instead of the answer):
+ * what is stored anyway (application, decision, offers) is read back. A single merchant's
+ * answer is the application as first written, so its ids suffice; a group member's answer
+ * keeps what may change afterwards (statuses, updatedAt, an offer's expiry once its group is
+ * decided) as it was answered.
+ */
+interface ApplicationAnswerRef {
+  a: string;
+  d: string;
+  /** Status and updatedAt as answered, and each offer (answer's order): id, status, expiresAt. */
+  s?: ApplicationView['status'];
+  u?: string;
+  o?: [string, ApplicationView['offers'][number]['status'], string][];
+}
+
+export const APPLICATION_ANSWER = 'application';
+
+/** Whether the view is the application exactly as first written (nothing of it can change). */
+function asFirstWritten(view: ApplicationView) {
+  return (
+    view.request.guaranteeGroupId === null &&
+    view.status === applicationStatusOf(view.decision) &&
+    view.updatedAt === view.createdAt &&
+    view.offers.every((o) => o.status === 'offered')
+  );
+}
+
+export function applicationAnswerRef(view: ApplicationView): AnswerRef {
+  const ref: ApplicationAnswerRef = asFirstWritten(view)
+    ? { a: view.id, d: view.decision.id }
+    : {
+        a: view.id,
+        d: view.decision.id,
+        s: view.status,
+        u: view.updatedAt,
+        o: view.offers.map((o) => [o.id, o.status, o.expiresAt]),
+      };
+  return { kind: APPLICATION_ANSWER, ref };
+}
+
+/** The answer a reference stands for, as it was sent. */
+export async function applicationAnswer(db: Db, stored: unknown): Promise<ApplicationView> {
+  const ref = stored as ApplicationAnswerRef;
+  const [application, decision, offerRows] = await Promise.all([
+    repo.findApplication(db, ref.a),
+    repo.findDecision(db, ref.d),
+    repo.offersOf(db, [ref.a]),
+  ]);
+  if (!application || !decision) throw new Error(`stored answer ${ref.a} lost its rows`);
+  const made = offerRows.filter((o) => o.decisionId === decision.id);
+  const view = applicationView(application, decision, made);
+  if (!ref.o) {
+    view.status = applicationStatusOf(view.decision);
+    view.updatedAt = view.createdAt;
+    for (const o of view.offers) o.status = 'offered';
+    return view;
+  }
+  view.status = ref.s ?? view.status;
+  view.updatedAt = ref.u ?? view.updatedAt;
+  view.offers = ref.o.map(([id, status, expiresAt]) => {
+    const offer = view.offers.find((o) => o.id === id);
+    if (!offer) throw new Error(`stored answer ${ref.a} lost offer ${id}`);
+    offer.status = status;
+    offer.expiresAt = expiresAt;
+    return offer;
+  });
+  return view;
 }

@@ -8,7 +8,7 @@ import {
 import type { StatementWriter } from '../../db/statement';
 import type { CommandContext } from '../../lib/command-context';
 import { newId } from '../../lib/ids';
-import type { AnswerPart, KeyTaken } from '../../platform/command';
+import type { AnswerPart, AnswerRef, KeyTaken } from '../../platform/command';
 import { type AuditEntry, auditRows } from '../audit/repository';
 import { findOperator } from '../operators/repository';
 import type { ArmPolicy } from '../policies/active-policy';
@@ -91,7 +91,8 @@ export function prepareDecision(input: DecideInput, operator: OperatorRow | null
       termMonths: o.termMonths,
       annualRateBps: o.annualRateBps,
       method: o.method,
-      schedule: o.schedule,
+      // Stored once, in the decision: see views.ts scheduleOf.
+      schedule: null,
       totalInterest: o.totalInterest,
       operatorId: o.product === 'operator_guarantee' ? (operator?.id ?? null) : null,
       reservedAmount: o.product === 'operator_guarantee' ? o.amount : 0,
@@ -114,7 +115,7 @@ export interface Recording<V> {
   events: (decided: Decided, application: ApplicationInsert) => AuditEntry[];
   view: (decided: Decided, application: ApplicationInsert) => V;
   /** The hot path: the platform's part of the statement, storing the view as the answer. */
-  answer?: { part: AnswerPart; status: number };
+  answer?: { part: AnswerPart; status: number; reference?: (view: V) => AnswerRef };
 }
 
 /**
@@ -139,7 +140,14 @@ export async function decideAndRecord<V>(
       offers: decided.offerRows,
       events: auditRows(ctx, r.events(decided, application)),
       reservation: decided.reservation,
-      answer: r.answer ? { ...r.answer, body: view } : null,
+      answer: r.answer
+        ? {
+            part: r.answer.part,
+            status: r.answer.status,
+            body: view,
+            ref: r.answer.reference?.(view) ?? null,
+          }
+        : null,
     });
     if (outcome === 'written') return { decided, application, view };
     if (outcome !== 'capacity_taken') return outcome;

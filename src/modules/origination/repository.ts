@@ -21,7 +21,7 @@ import {
 import type { StatementWriter } from '../../db/statement';
 import type { Cursor } from '../../lib/cursor';
 import type { Principal } from '../../lib/principal';
-import { AnswerPart, KeyTaken } from '../../platform/command';
+import { AnswerPart, type AnswerRef, KeyTaken } from '../../platform/command';
 import { visibleTo } from '../merchants/access';
 import {
   type ApplicationStatus,
@@ -57,7 +57,7 @@ export interface DecisionWrite {
   /** Operator capacity to hold for an operator-guaranteed offer, if any. */
   reservation: { operatorId: string; amount: number } | null;
   /** Where the platform stores the answer (the hot path), and the answer. */
-  answer: { part: AnswerPart; status: number; body: unknown } | null;
+  answer: { part: AnswerPart; status: number; body: unknown; ref: AnswerRef | null } | null;
 }
 
 export type DecisionWriteResult = 'written' | 'capacity_taken' | KeyTaken;
@@ -127,7 +127,7 @@ export async function recordDecision(
       JSON.stringify(toRecord(decisions, w.decision)),
       JSON.stringify(w.offers.map((o) => toRecord(offers, o))),
       JSON.stringify(w.events.map((e) => toRecord(auditEvents, e))),
-      ...part.values(w.answer?.status ?? 0, w.answer?.body ?? null),
+      ...part.values(w.answer?.status ?? 0, w.answer?.body ?? null, w.answer?.ref ?? null),
     ]);
     if (!row?.claimed) return part.lost();
     if (!row.reserved) return 'capacity_taken';
@@ -327,11 +327,35 @@ export async function findOffer(db: Db, id: string, options: { forUpdate?: boole
 
 export async function findOfferWithApplication(db: Db, id: string) {
   const [row] = await db
-    .select({ offer: offers, application: applications })
+    .select({ offer: offers, application: applications, decision: decisions.result })
     .from(offers)
     .innerJoin(applications, eq(applications.id, offers.applicationId))
+    .innerJoin(decisions, eq(decisions.id, offers.decisionId))
     .where(eq(offers.id, id));
   return row;
+}
+
+/** The result of decide() a decision stored (an offer's schedule is there). */
+export async function decisionResult(db: Db, decisionId: string) {
+  const [row] = await db
+    .select({ result: decisions.result })
+    .from(decisions)
+    .where(eq(decisions.id, decisionId));
+  return row?.result;
+}
+
+export async function decisionsOf(db: Db, applicationId: string): Promise<DecisionRow[]> {
+  return db.select().from(decisions).where(eq(decisions.applicationId, applicationId));
+}
+
+export async function findDecision(db: Db, id: string): Promise<DecisionRow | undefined> {
+  const [row] = await db.select().from(decisions).where(eq(decisions.id, id));
+  return row;
+}
+
+export async function findOffers(db: Db, ids: string[]): Promise<OfferRow[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(offers).where(inArray(offers.id, ids));
 }
 
 /** The offers of an application other than `exceptId` still open, locked. */

@@ -10,6 +10,7 @@ import type { AuditEntry } from '../audit/repository';
 import { canSeeMerchantRecord } from '../merchants/access';
 import type { ArmPolicy } from '../policies/active-policy';
 import { decisionContext } from './decision-context';
+import { applicationAnswerRef, type SubmissionAudit } from './queries';
 import { type Decided, type DecideInput, decideAndRecord, type Recording } from './record-decision';
 import * as repo from './repository';
 import { resolveGroupIfComplete } from './resolve-group';
@@ -36,9 +37,12 @@ export function submitApplication(
     loaded ??= loadSubmission(deps, ctx, body);
     return loaded;
   };
+  // The idempotency row keeps a reference: the answer is rebuilt from the rows written.
+  const reference = applicationAnswerRef;
   if (groupId)
     return {
       status: 201,
+      reference,
       prepare: async () => void (await load()),
       run: async (tx) => submitGroupMember(tx, ctx, await load(), groupId),
     };
@@ -47,7 +51,7 @@ export function submitApplication(
     write: async (answer) => {
       const written = await decideAndRecord(alone(deps.database), ctx, {
         ...(await load()).recording(0),
-        answer: { part: answer, status: 201 },
+        answer: { part: answer, status: 201, reference },
       });
       return 'view' in written ? written.view : written;
     },
@@ -123,7 +127,7 @@ async function loadSubmission(
         createdAt: ctx.now,
         updatedAt: ctx.now,
       }),
-      events: (decided) => submissionEvents(applicationId, request, decided, policy),
+      events: (decided) => submissionEvents(applicationId, request, decided),
       view: (decided, application) => writtenView(application, decided),
     }),
   };
@@ -157,37 +161,27 @@ async function submitGroupMember(
   return applicationView(application, written.decided.decisionRow as repo.DecisionRow, offerRows);
 }
 
+/**
+ * ONE audit row per submission: the request and the decision it got (stored once, in the
+ * decision; the events endpoint shows the decision and the offers made: queries.ts).
+ */
 function submissionEvents(
   applicationId: string,
   request: LoanRequest,
   decided: Decided,
-  policy: { version: number; arm: string },
 ): AuditEntry[] {
+  const data: SubmissionAudit = {
+    product: request.product,
+    amount: request.amount,
+    decisionId: decided.decisionRow.id as string,
+  };
   return [
     {
       entityType: 'application',
       entityId: applicationId,
       action: 'application.submitted',
-      data: { product: request.product, amount: request.amount },
+      data: { ...data },
     },
-    {
-      entityType: 'application',
-      entityId: applicationId,
-      action: `application.${decided.status}`,
-      data: {
-        decisionId: decided.decisionRow.id,
-        outcome: decided.decision.outcome,
-        score: decided.decision.score,
-        policyVersion: policy.version,
-        arm: policy.arm,
-      },
-    },
-    ...decided.offerRows.map((o) => ({
-      entityType: 'offer',
-      entityId: o.id as string,
-      action: `offer.${o.status}`,
-      data: { applicationId, product: o.product, amount: o.amount },
-    })),
   ];
 }
 

@@ -1,4 +1,4 @@
-import type { Decision } from '../../credit';
+import { type Decision, orderedMetrics } from '../../credit';
 import type {
   ApplicationInsert,
   ApplicationRow,
@@ -21,7 +21,7 @@ export function decisionView(row: DecisionRow) {
     pd: result.pd,
     reasons: result.reasons,
     knockouts: result.knockouts,
-    metrics: result.metrics as unknown as Record<string, number>,
+    metrics: orderedMetrics(result.metrics as unknown as Record<string, number>),
     points: result.points,
     productResults: result.productResults,
     policyId: row.policyId,
@@ -33,7 +33,19 @@ export function decisionView(row: DecisionRow) {
   };
 }
 
-export function offerView(row: OfferRow) {
+/**
+ * An offer's schedule: the one its decision proposed (stored once, in the decision, which never
+ * changes), or the copy an offer made before migration 0008 carries.
+ */
+function scheduleOf(row: OfferRow, decision: Decision | null) {
+  const schedule =
+    row.schedule ?? decision?.offers.find((o) => o.product === row.product)?.schedule ?? null;
+  if (!schedule) throw new Error(`offer ${row.id} has no schedule`);
+  return schedule as ApplicationView['offers'][number]['schedule'];
+}
+
+/** `decision`: the result of the decision that made the offer (its schedule is there). */
+export function offerView(row: OfferRow, decision: Decision | null) {
   return {
     id: row.id,
     applicationId: row.applicationId,
@@ -43,7 +55,7 @@ export function offerView(row: OfferRow) {
     termMonths: row.termMonths,
     annualRateBps: row.annualRateBps,
     method: row.method as 'equal_instalment' | 'equal_principal' | 'revolving',
-    schedule: row.schedule as ApplicationView['offers'][number]['schedule'],
+    schedule: scheduleOf(row, decision),
     totalInterest: row.totalInterest,
     operatorId: row.operatorId,
     guaranteeGroupId: row.guaranteeGroupId,
@@ -84,7 +96,9 @@ export function applicationView(
     marketId: row.marketId,
     request: requestView(row),
     decision: decisionView(decision),
-    offers: ordered.map(offerView),
+    offers: ordered.map((o) =>
+      offerView(o, o.decisionId === decision.id ? (decision.result as Decision) : null),
+    ),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

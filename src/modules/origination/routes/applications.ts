@@ -28,6 +28,7 @@ const stateErrors = { 404: errorSchema, 409: errorSchema, 422: errorSchema };
 
 export async function applicationRoutes(app: FastifyInstance, deps: AppDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  app.answerRebuilders.set(queries.APPLICATION_ANSWER, queries.applicationAnswer);
 
   r.post(
     '/v1/applications',
