@@ -35,7 +35,7 @@ export function decisionView(row: DecisionRow) {
 
 /**
  * An offer's schedule: the one its decision proposed (stored once, in the decision, which never
- * changes), or the copy an offer made before migration 0008 carries.
+ * changes), or the copy an offer made before migration 0011 carries.
  */
 function scheduleOf(row: OfferRow, decision: Decision | null) {
   const schedule =
