@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { GROUP_SIZE_BOUNDS, loanRequestSchema, surveySchema } from '../../credit';
 import { PRODUCTS } from '../../credit/survey';
+import {
+  APPLICATION_STATUSES,
+  DECISION_SOURCES,
+  GRADES,
+  GROUP_STATUSES,
+  OFFER_STATUSES,
+  OUTCOMES,
+  POLICY_ARMS,
+} from '../../db/vocabulary';
 import { fen, isoDateTime, listOf } from '../../platform/schemas';
 import { scheduleRowSchema } from '../schedules/routes';
 
@@ -25,9 +34,9 @@ const reasonSchema = z
 export const decisionSchema = z
   .object({
     id: z.string(),
-    outcome: z.enum(['approve', 'refer', 'decline']),
+    outcome: z.enum(OUTCOMES),
     score: z.number().int(),
-    grade: z.enum(['A', 'B', 'C', 'D', 'E']),
+    grade: z.enum(GRADES),
     pd: z.number().describe('Probability of default implied by the score'),
     reasons: z.array(reasonSchema).describe('At most four principal reasons, knock-outs first'),
     knockouts: z.array(z.string()),
@@ -48,8 +57,8 @@ export const decisionSchema = z
     ),
     policyId: z.string(),
     policyVersion: z.number().int(),
-    arm: z.enum(['champion', 'challenger']),
-    source: z.enum(['model', 'review']),
+    arm: z.enum(POLICY_ARMS),
+    source: z.enum(DECISION_SOURCES),
     note: z.string().nullable(),
     decidedAt: isoDateTime(),
   })
@@ -70,30 +79,14 @@ export const offerSchema = z
     operatorId: z.string().nullable(),
     guaranteeGroupId: z.string().nullable(),
     expiresAt: isoDateTime(),
-    status: z.enum([
-      'pending',
-      'offered',
-      'accepted',
-      'booked',
-      'declined',
-      'expired',
-      'withdrawn',
-    ]),
+    status: z.enum(OFFER_STATUSES),
   })
   .meta({ id: 'Offer' });
 
 export const applicationSchema = z
   .object({
     id: z.string(),
-    status: z.enum([
-      'submitted',
-      'approved',
-      'referred',
-      'declined',
-      'accepted',
-      'closed',
-      'withdrawn',
-    ]),
+    status: z.enum(APPLICATION_STATUSES),
     merchantId: z.string(),
     marketId: z.string(),
     request: z.object({
@@ -114,7 +107,7 @@ export type ApplicationView = z.infer<typeof applicationSchema>;
 export const applicationSummarySchema = applicationSchema
   .omit({ decision: true, offers: true })
   .extend({
-    outcome: z.enum(['approve', 'refer', 'decline']),
+    outcome: z.enum(OUTCOMES),
     score: z.number().int(),
     grade: z.string(),
   })
@@ -127,9 +120,7 @@ export const applicationListSchema = listOf(applicationSummarySchema).meta({
 export const listApplicationsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
-  status: z
-    .enum(['submitted', 'approved', 'referred', 'declined', 'accepted', 'closed', 'withdrawn'])
-    .optional(),
+  status: z.enum(APPLICATION_STATUSES).optional(),
   marketId: z.string().max(64).optional(),
   product: z.enum([...PRODUCTS, 'any']).optional(),
   since: z.iso
@@ -191,7 +182,7 @@ export const groupSchema = z
   .object({
     id: z.string(),
     marketId: z.string(),
-    status: z.enum(['forming', 'offered', 'declined', 'active', 'dissolved']),
+    status: z.enum(GROUP_STATUSES),
     members: z.array(
       z.object({
         merchantId: z.string(),
