@@ -185,9 +185,19 @@ describeInBrowser('officer app (browser)', () => {
     const next = await context.newPage();
     await signIn(next, s.base, officer);
     await next.getByRole('heading', { name: '选择市场' }).waitFor();
-    await next.waitForFunction(
-      "JSON.parse(localStorage.getItem('mlk.drafts')).every((d) => d.state === 'submitted')",
-    );
+    // Polled with evaluate (a function, run by the DevTools protocol): waitForFunction's string
+    // predicate is an eval inside the page, which the pages' CSP rightly refuses.
+    const allSubmitted = () =>
+      next.evaluate(() => {
+        const store = (
+          globalThis as unknown as { localStorage: { getItem(k: string): string | null } }
+        ).localStorage;
+        const drafts = JSON.parse(store.getItem('mlk.drafts') ?? '[]') as { state: string }[];
+        return drafts.every((d) => d.state === 'submitted');
+      });
+    const until = Date.now() + 20_000;
+    while (!(await allSubmitted()) && Date.now() < until) await next.waitForTimeout(100);
+    expect(await allSubmitted()).toBe(true);
     expect(await applicationsOf(merchantId)).toHaveLength(1);
     await context.close();
   });
