@@ -34,7 +34,55 @@ export interface DecisionContext {
   leaseRemainingMonths?: number | null;
   /** Manual review approval: offers as for approve, within all caps, at most maxAmount. */
   override?: { outcome: 'approve'; maxAmount?: number } | null;
+  /**
+   * What the borrower (the person, by identity, across markets and partners) already has with
+   * the lender as of the request's clock, from the exposure ledger. Absent (or null) in
+   * decisions stored before the ledger existed: then nothing is counted.
+   */
+  exposure?: ExistingExposure | null;
 }
+
+/** A borrower's exposure before this decision, in fen. */
+export interface ExistingExposure {
+  /**
+   * Everything it owes or may owe: each application's largest open offer (only one of an
+   * application's offers can be taken), taken loans' outstanding principal by their schedules,
+   * card limits granted.
+   */
+  total: number;
+  /** The same per product: that product's open offers and taken loans or card limits. */
+  byProduct: Record<Product, number>;
+  /** Monthly instalments of the same open offers (largest per application) and taken loans. */
+  monthlyInstalments: number;
+  /** Contingent liabilities: what it guarantees for others (joint-guarantee partners' loans). */
+  contingent: number;
+}
+
+/**
+ * What set an offer's amount (the smallest of its limits), a closed set partners can switch on:
+ * the request itself, a reviewer's maximum, what the cash flow repays, the working-capital gap,
+ * the purpose's maximum, the share of sales, the product's cap (net of what the borrower holds of
+ * it), the operator's per-merchant cap (net of its guarantees already given to the borrower) or
+ * remaining capacity, the per-member cap of a group, the policy's total exposure cap (net of
+ * everything the borrower holds), and for the card its sizing, net cash flow and net profit.
+ */
+export const BINDING_LIMITS = [
+  'request',
+  'review_maximum',
+  'repayment_capacity',
+  'working_capital_gap',
+  'purpose_maximum',
+  'share_of_sales',
+  'product_cap',
+  'operator_per_merchant_cap',
+  'operator_capacity',
+  'per_member_cap',
+  'total_exposure',
+  'card_sizing',
+  'net_cash_flow',
+  'net_profit',
+] as const;
+export type BindingLimit = (typeof BINDING_LIMITS)[number];
 
 export type OfferMethod = 'equal_instalment' | 'equal_principal' | 'revolving';
 
@@ -54,6 +102,10 @@ export interface OfferProposal {
   totalInterest: number;
   /** Which cap set the amount, e.g. requested, repayment_capacity, working_capital_gap. */
   bindingCap: string;
+  /** The same as a closed enum (BINDING_LIMITS), the public contract. */
+  bindingLimit?: BindingLimit;
+  /** Why the amount is below the request (LIMITED_BY_<LIMIT>); null when the request is met. */
+  limitReason?: Reason | null;
   /** Higher fits the request better; offers are sorted by it (requested product first). */
   fit: number;
   guaranteeRequired?: GuaranteeRequirement;

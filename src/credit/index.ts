@@ -1,15 +1,18 @@
 /** The credit model's public API: pure functions from (survey, request, policy, context). */
 export { fnv1a32, pickArm } from './arm';
 export { decide } from './decide';
-export type {
-  Decision,
-  DecisionContext,
-  GuaranteeRequirement,
-  OfferMethod,
-  OfferProposal,
-  ProductResult,
-  Reason,
-  ReasonKind,
+export {
+  BINDING_LIMITS,
+  type BindingLimit,
+  type Decision,
+  type DecisionContext,
+  type ExistingExposure,
+  type GuaranteeRequirement,
+  type OfferMethod,
+  type OfferProposal,
+  type ProductResult,
+  type Reason,
+  type ReasonKind,
 } from './decision-types';
 export { defaultPolicyDocument } from './default-policy';
 export { GRADES, type Grade, gradeAtLeast } from './grades';
