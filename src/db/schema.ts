@@ -345,6 +345,13 @@ export const offers = pgTable(
      */
     schedule: jsonb('schedule').$type<ScheduleRow[]>(),
     totalInterest: fen('total_interest').notNull(),
+    /**
+     * Fen: what the offer costs the borrower each month (a loan's highest instalment, a card's
+     * payment on its full limit: src/credit monthlyInstalmentOf), counted in the exposure ledger.
+     */
+    monthlyInstalment: fen('monthly_instalment').notNull().default(0),
+    /** When the merchant accepted: its schedule runs from here (outstanding principal as of a date). */
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
     /** Operator whose guarantee capacity this offer holds (operator_guarantee only). */
     operatorId: text('operator_id'),
     reservedAmount: fen('reserved_amount').notNull().default(0),
@@ -356,8 +363,16 @@ export const offers = pgTable(
   },
   (t) => [
     index('offers_application_idx').on(t.applicationId),
-    // Exposure reads a merchant's taken offers; most offers are never taken.
-    index('offers_merchant_idx').on(t.merchantId).where(sql`${t.status} in ('accepted', 'booked')`),
+    // The exposure ledger reads a borrower's live offers (open or taken); most offers end unused.
+    index('offers_live_merchant_idx')
+      .on(t.merchantId)
+      .where(sql`${t.status} in ('pending', 'offered', 'accepted', 'booked')`),
+    // Contingent liabilities: the live loans of a group's members.
+    index('offers_live_group_idx')
+      .on(t.guaranteeGroupId)
+      .where(
+        sql`${t.guaranteeGroupId} is not null and ${t.status} in ('pending', 'offered', 'accepted', 'booked')`,
+      ),
     // The expiry job looks for open offers past their date; only open offers need entries.
     index('offers_expiry_idx').on(t.expiresAt).where(sql`${t.status} = 'offered'`),
   ],
@@ -381,5 +396,44 @@ export const outcomes = pgTable(
   (t) => [
     uniqueIndex('outcomes_offer_as_of_uq').on(t.offerId, t.asOf),
     index('outcomes_decision_idx').on(t.decisionId),
+  ],
+);
+
+/**
+ * The exposure ledger (issue #12): one row per borrower, a person by identity-number digest
+ * whichever partner onboarded them and in whichever market they trade, with what the lender has
+ * at stake with it. Written only by the statements that change offers (repository.ts:
+ * `recordDecision` adds a new application's offers under a version check; `settleLedgers`
+ * recomputes the row from the offers under its lock), never by a batch job. Amounts as granted;
+ * what is outstanding as of a date is computed from the taken loans' schedules.
+ */
+export const exposureLedger = pgTable(
+  'exposure_ledger',
+  {
+    /** merchants.id_number_digest (a keyed digest, never the number). */
+    borrower: text('borrower').primaryKey(),
+    /** Bumped by every write: a decision written against an older version is decided again. */
+    version: bigint('version', { mode: 'number' }).notNull().default(0),
+    /** Open offers: each application's largest (only one of them can be taken). */
+    held: fen('held').notNull().default(0),
+    heldInstalments: fen('held_instalments').notNull().default(0),
+    /** Taken loans (principal as granted) and card limits granted. */
+    loans: fen('loans').notNull().default(0),
+    cardLimits: fen('card_limits').notNull().default(0),
+    takenInstalments: fen('taken_instalments').notNull().default(0),
+    /** Per product: its open offers and taken loans or limits. */
+    operatorGuarantee: fen('operator_guarantee').notNull().default(0),
+    jointGuarantee: fen('joint_guarantee').notNull().default(0),
+    creditLoan: fen('credit_loan').notNull().default(0),
+    creditCard: fen('credit_card').notNull().default(0),
+    /** What the borrower guarantees for others: its guarantee-group partners' live loans. */
+    contingent: fen('contingent').notNull().default(0),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    check(
+      'exposure_ledger_non_negative_ck',
+      sql`least(${t.held}, ${t.heldInstalments}, ${t.loans}, ${t.cardLimits}, ${t.takenInstalments}, ${t.operatorGuarantee}, ${t.jointGuarantee}, ${t.creditLoan}, ${t.creditCard}, ${t.contingent}) >= 0`,
+    ),
   ],
 );

@@ -13,6 +13,7 @@ import {
   closeOffer,
   endGroupOf,
   isExpired,
+  lockExposureOf,
   lockGroup,
   lockOffer,
 } from './transitions';
@@ -32,15 +33,18 @@ export async function acceptOffer(
   const { offer, application } = await lockOffer(tx, ctx, id);
   const audit: AuditEntry[] = [];
   if (isExpired(offer, ctx.now)) {
+    const borrowers = await lockExposureOf(tx, ctx, [offer]);
     await closeOffer(tx, ctx, offer, 'expired', audit);
     await endGroupOf(tx, ctx, offer, audit);
     await closeApplicationIfSpent(tx, ctx, offer.applicationId, audit);
+    await repo.settleLedgers(tx, borrowers, ctx.now);
     await appendAudit(tx, ctx, audit);
     return refuse(invalidState('expired', 'accept'));
   }
   assertOfferMove(offer.status, 'accepted', 'accept');
   // Members of one group accept one at a time (checked first: a pending offer never waits here).
   const group = offer.guaranteeGroupId ? await lockGroup(tx, offer.guaranteeGroupId) : null;
+  const borrowers = await lockExposureOf(tx, ctx, [offer]);
 
   await repo.setOfferStatus(tx, offer.id, 'accepted', ctx.now);
   if (offer.operatorId && offer.reservedAmount > 0)
@@ -63,6 +67,7 @@ export async function acceptOffer(
     data: { offerId: offer.id },
   });
   if (group) await bookGroupIfAllAccepted(tx, ctx, group, audit);
+  await repo.settleLedgers(tx, borrowers, ctx.now);
   await appendAudit(tx, ctx, audit);
   // Read back: the last member's acceptance has booked the group's loans meanwhile.
   const after = await repo.findOffer(tx, offer.id);

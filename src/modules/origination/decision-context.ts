@@ -1,4 +1,4 @@
-import type { DecisionContext } from '../../credit';
+import type { DecisionContext, ExistingExposure } from '../../credit';
 import type { OperatorRow } from './repository';
 
 /** Whole months from `now` until a lease ends (0 once it has ended). */
@@ -10,6 +10,18 @@ export function monthsUntil(now: Date, endsOn: string | null): number | null {
   return Math.max(0, months);
 }
 
+/**
+ * Whole months from `since` to `now`: the instalments of a schedule that started at `since` and
+ * falls due on the same day of each following month, due by `now`.
+ */
+export function monthsBetween(since: Date, now: Date): number {
+  let months =
+    (now.getUTCFullYear() - since.getUTCFullYear()) * 12 +
+    (now.getUTCMonth() - since.getUTCMonth());
+  if (now.getUTCDate() < since.getUTCDate()) months -= 1;
+  return Math.max(0, months);
+}
+
 /** What the model is told beyond the survey: the operator's agreement, the group, the lease. */
 export function decisionContext(input: {
   operator: OperatorRow | null;
@@ -17,6 +29,7 @@ export function decisionContext(input: {
   group: { id: string; memberCount: number } | null;
   now: Date;
   override?: DecisionContext['override'];
+  exposure: ExistingExposure;
 }): DecisionContext {
   const { operator } = input;
   return {
@@ -32,5 +45,6 @@ export function decisionContext(input: {
     guaranteeGroup: input.group,
     leaseRemainingMonths: monthsUntil(input.now, input.leaseEndsOn),
     override: input.override ?? null,
+    exposure: input.exposure,
   };
 }

@@ -10,6 +10,7 @@ import {
   closeOffer,
   dissolveGroup,
   isExpired,
+  lockExposureOf,
   lockGroup,
   lockOffer,
 } from './transitions';
@@ -25,10 +26,12 @@ export async function declineOffer(tx: Db, ctx: CommandContext, id: string): Pro
   const status = isExpired(offer, ctx.now) ? 'expired' : 'declined';
   assertOfferMove(offer.status, status, 'decline');
   const group = offer.guaranteeGroupId ? await lockGroup(tx, offer.guaranteeGroupId) : null;
+  const borrowers = await lockExposureOf(tx, ctx, [offer]);
   const audit: AuditEntry[] = [];
   await closeOffer(tx, ctx, offer, status, audit);
   if (group) await dissolveGroup(tx, ctx, group, offer.id, audit);
   await closeApplicationIfSpent(tx, ctx, offer.applicationId, audit);
+  await repo.settleLedgers(tx, borrowers, ctx.now);
   await appendAudit(tx, ctx, audit);
   const after = await repo.findOffer(tx, offer.id);
   if (!after) throw notFound('Offer');

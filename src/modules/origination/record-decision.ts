@@ -3,8 +3,10 @@ import {
   type DecidedStatus,
   type Decision,
   type DecisionContext,
+  type ExistingExposure,
   offersToMake,
 } from '../../credit';
+import type { Db } from '../../db/connect';
 import type { StatementWriter } from '../../db/statement';
 import type { CommandContext } from '../../lib/command-context';
 import { newId } from '../../lib/ids';
@@ -12,28 +14,63 @@ import type { AnswerPart, AnswerRef, KeyTaken } from '../../platform/command';
 import { type AuditEntry, auditRows } from '../audit/repository';
 import { findOperator } from '../operators/repository';
 import type { ArmPolicy } from '../policies/active-policy';
+import { existingExposure, ledgerDeltaOf, monthlyInstalmentOf, versionOf } from './exposure';
 import type { OfferStatus } from './lifecycle';
 import {
   type ApplicationInsert,
   type DecisionInsert,
+  type LedgerDelta,
+  type LedgerRow,
+  lockLedgers,
   type OfferInsert,
   type OperatorRow,
   recordDecision,
+  takenLoansOf,
 } from './repository';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** Decide again at most this often when the operator's capacity went meanwhile. */
-const RESERVATION_ATTEMPTS = 3;
+
+/** What a decision is sized against: the operator's agreement and the borrower's ledger. */
+export interface Known {
+  operator: OperatorRow | null;
+  ledgerVersion: number;
+  exposure: ExistingExposure;
+}
+
+/** The borrower's ledger as of `now` (locked inside a transaction), and the operator's row. */
+export async function readKnown(
+  db: Db,
+  borrower: string,
+  operator: OperatorRow | null,
+  now: Date,
+  options: { lock: boolean; ledger?: LedgerRow | null },
+): Promise<Known> {
+  const ledger = options.lock ? (await lockLedgers(db, [borrower], now))[0] : options.ledger;
+  const taken = ledger && ledger.loans > 0 ? await takenLoansOf(db, borrower) : [];
+  // Lock order: ledger, then operator (ADR 0004).
+  const current =
+    options.lock && operator
+      ? ((await findOperator(db, operator.id, { forUpdate: true })) ?? null)
+      : operator;
+  return {
+    operator: current,
+    ledgerVersion: versionOf(ledger),
+    exposure: existingExposure(ledger, taken, now),
+  };
+}
 
 /** What the model is asked, and who asks. */
 export interface DecideInput {
   applicationId: string;
   merchantId: string;
   marketId: string;
+  /** The borrower (identity digest) whose exposure ledger the offers join. */
+  borrower: string;
   policy: ArmPolicy & { arm: 'champion' | 'challenger' };
   source: 'model' | 'review';
-  operator: OperatorRow | null;
-  buildContext: (operator: OperatorRow | null) => DecisionContext;
+  /** As read before the write (the hot path); a transaction reads it again under lock. */
+  known: Known;
+  buildContext: (known: Known) => DecisionContext;
   decideWith: (context: DecisionContext) => Decision;
   /** Joint-guarantee requests: only the group loan is offered, pending until the group is decided. */
   groupId: string | null;
@@ -48,17 +85,42 @@ export interface Decided {
   decisionRow: DecisionInsert;
   offerRows: OfferInsert[];
   reservation: { operatorId: string; amount: number } | null;
+  ledger: LedgerDelta | null;
 }
 
-/** Runs the model with the operator as known now and prepares the rows to write. */
-export function prepareDecision(input: DecideInput, operator: OperatorRow | null): Decided {
-  const context = input.buildContext(operator);
+/** Runs the model with the operator and ledger as known now and prepares the rows to write. */
+export function prepareDecision(input: DecideInput, known: Known): Decided {
+  const { operator } = known;
+  const context = input.buildContext(known);
   const decision = input.decideWith(context);
   const proposals = offersToMake(decision, input.groupId !== null);
   const guaranteed = proposals.find((o) => o.product === 'operator_guarantee');
   const decisionId = newId('dec');
   const expiresAt = new Date(input.now.getTime() + decision.offerValidityDays * DAY_MS);
   const offerStatus: OfferStatus = input.groupId ? 'pending' : 'offered';
+  const offerRows: OfferInsert[] = proposals.map((o) => ({
+    id: newId('off'),
+    applicationId: input.applicationId,
+    decisionId,
+    merchantId: input.merchantId,
+    marketId: input.marketId,
+    product: o.product,
+    amount: o.amount,
+    termMonths: o.termMonths,
+    annualRateBps: o.annualRateBps,
+    method: o.method,
+    // Stored once, in the decision: see views.ts scheduleOf.
+    schedule: null,
+    totalInterest: o.totalInterest,
+    monthlyInstalment: monthlyInstalmentOf(o),
+    operatorId: o.product === 'operator_guarantee' ? (operator?.id ?? null) : null,
+    reservedAmount: o.product === 'operator_guarantee' ? o.amount : 0,
+    guaranteeGroupId: o.product === 'joint_guarantee' ? input.groupId : null,
+    status: offerStatus,
+    expiresAt,
+    createdAt: input.now,
+    updatedAt: input.now,
+  }));
   return {
     decision,
     status: applicationStatusOf(decision),
@@ -80,28 +142,16 @@ export function prepareDecision(input: DecideInput, operator: OperatorRow | null
       note: input.note ?? null,
       createdAt: input.now,
     },
-    offerRows: proposals.map((o) => ({
-      id: newId('off'),
-      applicationId: input.applicationId,
-      decisionId,
-      merchantId: input.merchantId,
-      marketId: input.marketId,
-      product: o.product,
-      amount: o.amount,
-      termMonths: o.termMonths,
-      annualRateBps: o.annualRateBps,
-      method: o.method,
-      // Stored once, in the decision: see views.ts scheduleOf.
-      schedule: null,
-      totalInterest: o.totalInterest,
-      operatorId: o.product === 'operator_guarantee' ? (operator?.id ?? null) : null,
-      reservedAmount: o.product === 'operator_guarantee' ? o.amount : 0,
-      guaranteeGroupId: o.product === 'joint_guarantee' ? input.groupId : null,
-      status: offerStatus,
-      expiresAt,
-      createdAt: input.now,
-      updatedAt: input.now,
-    })),
+    offerRows,
+    ledger:
+      offerRows.length > 0
+        ? {
+            borrower: input.borrower,
+            seenVersion: known.ledgerVersion,
+            amounts: ledgerDeltaOf(offerRows),
+            now: input.now,
+          }
+        : null,
   };
 }
 
@@ -119,41 +169,42 @@ export interface Recording<V> {
 }
 
 /**
- * Decides and writes with `recordDecision`; when the operator's capacity went to someone else
- * since it was read, reads it again (under lock inside a transaction) and decides again with
- * what is left, so the stored context always reproduces the stored decision.
+ * Decides and writes with `recordDecision`. Inside a transaction the borrower's ledger row and the
+ * operator's are locked and read first, so the write cannot find them moved. On its own (the hot
+ * path) the write is checked against what was read; when another write moved the ledger or took
+ * the operator's capacity meanwhile it answers 'contended', and the caller decides again in a
+ * transaction (submit-application.ts), so the stored context always reproduces the decision.
  */
 export async function decideAndRecord<V>(
   writer: StatementWriter,
   ctx: CommandContext,
   r: Recording<V>,
-): Promise<{ decided: Decided; application: ApplicationInsert; view: V } | KeyTaken> {
-  let operator = r.input.operator;
-  for (let attempt = 1; attempt <= RESERVATION_ATTEMPTS; attempt++) {
-    const prepared = prepareDecision(r.input, operator);
-    const decided = r.adjust ? r.adjust(prepared) : prepared;
-    const application = r.application(decided);
-    const view = r.view(decided, application);
-    const outcome = await recordDecision(writer, {
-      application,
-      decision: decided.decisionRow,
-      offers: decided.offerRows,
-      events: auditRows(ctx, r.events(decided, application)),
-      reservation: decided.reservation,
-      answer: r.answer
-        ? {
-            part: r.answer.part,
-            status: r.answer.status,
-            body: view,
-            ref: r.answer.reference?.(view) ?? null,
-          }
-        : null,
-    });
-    if (outcome === 'written') return { decided, application, view };
-    if (outcome !== 'capacity_taken') return outcome;
-    operator =
-      (await findOperator(writer.db, operator?.id ?? '', { forUpdate: writer.inTransaction })) ??
-      null;
-  }
-  throw new Error('operator capacity kept changing while deciding');
+): Promise<{ decided: Decided; application: ApplicationInsert; view: V } | KeyTaken | 'contended'> {
+  const known = writer.inTransaction
+    ? await readKnown(writer.db, r.input.borrower, r.input.known.operator, ctx.now, { lock: true })
+    : r.input.known;
+  const prepared = prepareDecision(r.input, known);
+  const decided = r.adjust ? r.adjust(prepared) : prepared;
+  const application = r.application(decided);
+  const view = r.view(decided, application);
+  const outcome = await recordDecision(writer, {
+    application,
+    decision: decided.decisionRow,
+    offers: decided.offerRows,
+    events: auditRows(ctx, r.events(decided, application)),
+    reservation: decided.reservation,
+    ledger: decided.ledger,
+    answer: r.answer
+      ? {
+          part: r.answer.part,
+          status: r.answer.status,
+          body: view,
+          ref: r.answer.reference?.(view) ?? null,
+        }
+      : null,
+  });
+  if (outcome === 'written') return { decided, application, view };
+  if (typeof outcome !== 'string') return outcome;
+  if (!writer.inTransaction) return 'contended';
+  throw new Error(`a write under lock failed its guard: ${outcome}`);
 }

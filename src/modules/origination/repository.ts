@@ -10,6 +10,7 @@ import {
   applications,
   auditEvents,
   decisions,
+  exposureLedger,
   guaranteeGroupMembers,
   guaranteeGroups,
   markets,
@@ -56,37 +57,76 @@ export interface DecisionWrite {
   events: AuditInsert[];
   /** Operator capacity to hold for an operator-guaranteed offer, if any. */
   reservation: { operatorId: string; amount: number } | null;
+  /**
+   * What the new offers add to the borrower's exposure ledger, written only if the row is still
+   * at `seenVersion` (the version the decision was sized against); null when nothing is offered.
+   */
+  ledger: LedgerDelta | null;
   /** Where the platform stores the answer (the hot path), and the answer. */
   answer: { part: AnswerPart; status: number; body: unknown; ref: AnswerRef | null } | null;
 }
 
-export type DecisionWriteResult = 'written' | 'capacity_taken' | KeyTaken;
+export type DecisionWriteResult = 'written' | 'capacity_taken' | 'exposure_changed' | KeyTaken;
 
 const ANSWER = AnswerPart.sql(7, '(select go from ok)');
+const LEDGER_PARAM = 7 + AnswerPart.PARAMS;
+/** Raised by the statement when one guard held and a later one did not: nothing is kept. */
+const GUARDS_DISAGREED = 'ML001';
 
 /**
  * A decision and everything it changes in ONE statement (data-modifying CTEs are atomic like a
- * transaction): the capacity reservation, the application, the decision, its offers, the audit
- * events and, on the hot path, the idempotent answer. Nothing is written unless every guard in
- * `gate` holds: the reservation (a conditional UPDATE: concurrent offers never oversubscribe
- * an operator) and the key still being this attempt's. A further guard (the next issue's
- * per-merchant exposure ledger) is one more conditional UPDATE and one more column of `gate`.
+ * transaction): the borrower's exposure ledger, the capacity reservation, the application, the
+ * decision, its offers, the audit events and, on the hot path, the idempotent answer. Nothing is
+ * written unless every guard holds, each a conditional write taken in turn: the key still being
+ * this attempt's, the ledger row still at the version the offers were sized against (so
+ * concurrent applications of one borrower never pass a cap: issue #12), and the operator's
+ * capacity (concurrent offers never oversubscribe an operator). Should the ledger be written and
+ * the reservation then fail, the statement raises and keeps nothing.
  * Rows travel as JSON records, so the text is fixed and PostgreSQL plans it once per connection.
  */
 const RECORD_DECISION: NamedStatement = {
-  name: 'record_decision_v1',
+  name: 'record_decision_v2',
   text: `
-    with reserve as (
+    with claim as (select ${ANSWER.held} as claimed),
+    delta as (
+      select r.* from jsonb_populate_record(null::exposure_ledger, $${LEDGER_PARAM}::jsonb) r
+      where $${LEDGER_PARAM}::jsonb is not null
+    ),
+    ledger as (
+      insert into exposure_ledger as l
+      select d.* from delta d where (select claimed from claim)
+      on conflict (borrower) do update set
+        version = excluded.version,
+        held = l.held + excluded.held,
+        held_instalments = l.held_instalments + excluded.held_instalments,
+        loans = l.loans + excluded.loans,
+        card_limits = l.card_limits + excluded.card_limits,
+        taken_instalments = l.taken_instalments + excluded.taken_instalments,
+        operator_guarantee = l.operator_guarantee + excluded.operator_guarantee,
+        joint_guarantee = l.joint_guarantee + excluded.joint_guarantee,
+        credit_loan = l.credit_loan + excluded.credit_loan,
+        credit_card = l.credit_card + excluded.credit_card,
+        contingent = l.contingent + excluded.contingent,
+        updated_at = excluded.updated_at
+      where l.version = excluded.version - 1
+      returning borrower
+    ),
+    ledgered as (
+      select ($${LEDGER_PARAM}::jsonb is null or exists (select 1 from ledger)) as ok
+    ),
+    reserve as (
       update operators set reserved = reserved + $2::bigint
       where $1::text is not null and id = $1::text and agreement_status = 'active'
         and capacity - used - reserved >= $2::bigint
+        and (select claimed from claim) and (select ok from ledgered)
       returning id
     ),
     gate as (
-      select ($1::text is null or exists (select 1 from reserve)) as reserved,
-             ${ANSWER.held} as claimed
+      select c.claimed, l.ok as ledgered,
+             ($1::text is null or exists (select 1 from reserve)) as reserved
+      from claim c, ledgered l
     ),
-    ok as (select reserved and claimed as go from gate),
+    ok as (select claimed and ledgered and reserved as go from gate),
     app as (
       insert into applications
       select r.* from jsonb_populate_record(null::applications, $3::jsonb) r where (select go from ok)
@@ -110,7 +150,10 @@ const RECORD_DECISION: NamedStatement = {
       returning id
     ),
     ${ANSWER.ctes}
-    select reserved, claimed from gate`,
+    select claimed, ledgered, reserved,
+      case when claimed and ledgered and $${LEDGER_PARAM}::jsonb is not null and not reserved
+        then exposure_guards_disagreed() else true end as consistent
+    from gate`,
 };
 
 export async function recordDecision(
@@ -120,22 +163,258 @@ export async function recordDecision(
   const r = w.reservation;
   const part = w.answer?.part ?? AnswerPart.of(null);
   try {
-    const [row] = await writer.run<{ reserved: boolean; claimed: boolean }>(RECORD_DECISION, [
-      r?.operatorId ?? null,
-      r?.amount ?? 0,
-      JSON.stringify(toRecord(applications, w.application)),
-      JSON.stringify(toRecord(decisions, w.decision)),
-      JSON.stringify(w.offers.map((o) => toRecord(offers, o))),
-      JSON.stringify(w.events.map((e) => toRecord(auditEvents, e))),
-      ...part.values(w.answer?.status ?? 0, w.answer?.body ?? null, w.answer?.ref ?? null),
-    ]);
+    const [row] = await writer.run<{ claimed: boolean; ledgered: boolean; reserved: boolean }>(
+      RECORD_DECISION,
+      [
+        r?.operatorId ?? null,
+        r?.amount ?? 0,
+        JSON.stringify(toRecord(applications, w.application)),
+        JSON.stringify(toRecord(decisions, w.decision)),
+        JSON.stringify(w.offers.map((o) => toRecord(offers, o))),
+        JSON.stringify(w.events.map((e) => toRecord(auditEvents, e))),
+        ...part.values(w.answer?.status ?? 0, w.answer?.body ?? null, w.answer?.ref ?? null),
+        w.ledger ? JSON.stringify(ledgerDeltaRecord(w.ledger)) : null,
+      ],
+    );
     if (!row?.claimed) return part.lost();
+    if (!row.ledgered) return 'exposure_changed';
     if (!row.reserved) return 'capacity_taken';
     return 'written';
   } catch (err) {
     if (part.collided(err)) return new KeyTaken();
+    if (hasCode(err, GUARDS_DISAGREED)) return 'capacity_taken';
     throw err;
   }
+}
+
+const hasCode = (err: unknown, code: string) =>
+  typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
+
+// ---------------------------------------------------------------------------------------------
+// The exposure ledger (issue #12)
+
+export type LedgerRow = typeof exposureLedger.$inferSelect;
+/** The ledger's amounts, as a row holds them or as a change adds to them. */
+export type LedgerAmounts = Omit<LedgerRow, 'borrower' | 'version' | 'updatedAt'>;
+
+export interface LedgerDelta {
+  borrower: string;
+  seenVersion: number;
+  amounts: LedgerAmounts;
+  now: Date;
+}
+
+function ledgerDeltaRecord(d: LedgerDelta) {
+  return toRecord(exposureLedger, {
+    borrower: d.borrower,
+    version: d.seenVersion + 1,
+    ...d.amounts,
+    updatedAt: d.now,
+  });
+}
+
+/**
+ * Locks the borrowers' ledger rows (creating empty ones), in one order so that commands never
+ * deadlock on them; the lock order is group, application, offers, ledger, operator (ADR 0004).
+ */
+export async function lockLedgers(tx: Db, borrowers: string[], now: Date): Promise<LedgerRow[]> {
+  const sorted = [...new Set(borrowers)].sort();
+  if (sorted.length === 0) return [];
+  await tx
+    .insert(exposureLedger)
+    .values(sorted.map((borrower) => ({ borrower, updatedAt: now })))
+    .onConflictDoNothing();
+  return tx
+    .select()
+    .from(exposureLedger)
+    .where(inArray(exposureLedger.borrower, sorted))
+    .orderBy(exposureLedger.borrower)
+    .for('update');
+}
+
+export async function findLedger(db: Db, borrower: string): Promise<LedgerRow | undefined> {
+  const [row] = await db.select().from(exposureLedger).where(eq(exposureLedger.borrower, borrower));
+  return row;
+}
+
+/** Statuses whose offers count in the ledger: open (pending, offered) and taken. */
+const LIVE = sql.raw(`('pending', 'offered', 'accepted', 'booked')`);
+const OPEN = sql.raw(`('pending', 'offered')`);
+
+/**
+ * What the borrowers' ledger rows must hold, from their live offers and their group partners'
+ * live loans, as the CTE `computed`: the one definition of the ledger. settleLedgers writes it;
+ * the consistency tests compare every row with it.
+ */
+function ledgerFromOffersCtes(borrowers: string[]) {
+  return sql`
+    who as (select distinct jsonb_array_elements_text(${JSON.stringify(borrowers)}::jsonb) as borrower),
+    live as (
+      select m.id_number_digest as borrower, o.application_id, o.product, o.amount,
+             o.monthly_instalment, o.status in ${OPEN} as open
+      from who join merchants m on m.id_number_digest = who.borrower
+      join offers o on o.merchant_id = m.id and o.status in ${LIVE}
+    ),
+    per_application as (
+      select borrower, application_id,
+             coalesce(max(amount) filter (where open), 0) as held,
+             coalesce(max(monthly_instalment) filter (where open), 0) as held_instalments
+      from live group by borrower, application_id
+    ),
+    held as (
+      select borrower, sum(held) as held, sum(held_instalments) as held_instalments
+      from per_application group by borrower
+    ),
+    taken as (
+      select borrower,
+        sum(amount) filter (where not open and product <> 'credit_card') as loans,
+        sum(amount) filter (where not open and product = 'credit_card') as card_limits,
+        sum(monthly_instalment) filter (where not open) as taken_instalments,
+        sum(amount) filter (where product = 'operator_guarantee') as operator_guarantee,
+        sum(amount) filter (where product = 'joint_guarantee') as joint_guarantee,
+        sum(amount) filter (where product = 'credit_loan') as credit_loan,
+        sum(amount) filter (where product = 'credit_card') as credit_card
+      from live group by borrower
+    ),
+    contingent as (
+      select me.id_number_digest as borrower, sum(o.amount) as contingent
+      from who join merchants me on me.id_number_digest = who.borrower
+      join guarantee_group_members gm on gm.merchant_id = me.id
+      join offers o on o.guarantee_group_id = gm.group_id and o.merchant_id <> me.id
+        and o.status in ${LIVE}
+      group by me.id_number_digest
+    ),
+    computed as (
+      select w.borrower,
+        coalesce(h.held, 0) as held, coalesce(h.held_instalments, 0) as held_instalments,
+        coalesce(t.loans, 0) as loans, coalesce(t.card_limits, 0) as card_limits,
+        coalesce(t.taken_instalments, 0) as taken_instalments,
+        coalesce(t.operator_guarantee, 0) as operator_guarantee,
+        coalesce(t.joint_guarantee, 0) as joint_guarantee,
+        coalesce(t.credit_loan, 0) as credit_loan, coalesce(t.credit_card, 0) as credit_card,
+        coalesce(c.contingent, 0) as contingent
+      from who w
+      left join held h on h.borrower = w.borrower
+      left join taken t on t.borrower = w.borrower
+      left join contingent c on c.borrower = w.borrower
+    )`;
+}
+
+/**
+ * Writes the borrowers' ledger rows as their offers now stand: every command that changes an
+ * offer (accept, decline, expire, withdraw, a group decided, booked or dissolved) calls this in
+ * its transaction, after `lockLedgers`.
+ */
+export async function settleLedgers(tx: Db, borrowers: string[], now: Date): Promise<void> {
+  if (borrowers.length === 0) return;
+  await tx.execute(sql`with ${ledgerFromOffersCtes(borrowers)}
+    insert into exposure_ledger (borrower, version, held, held_instalments, loans, card_limits,
+      taken_instalments, operator_guarantee, joint_guarantee, credit_loan, credit_card, contingent,
+      updated_at)
+    select borrower, 1, held, held_instalments, loans, card_limits, taken_instalments,
+      operator_guarantee, joint_guarantee, credit_loan, credit_card, contingent,
+      ${now.toISOString()}::timestamptz
+    from computed
+    on conflict (borrower) do update set
+      version = exposure_ledger.version + 1,
+      held = excluded.held, held_instalments = excluded.held_instalments,
+      loans = excluded.loans, card_limits = excluded.card_limits,
+      taken_instalments = excluded.taken_instalments,
+      operator_guarantee = excluded.operator_guarantee, joint_guarantee = excluded.joint_guarantee,
+      credit_loan = excluded.credit_loan, credit_card = excluded.credit_card,
+      contingent = excluded.contingent, updated_at = excluded.updated_at`);
+}
+
+/** The ledger rows as the offers imply them now, by borrower (the consistency tests' oracle). */
+export async function ledgerFromOffers(
+  db: Db,
+  borrowers: string[],
+): Promise<Map<string, LedgerAmounts>> {
+  const result = (await db.execute(
+    sql`with ${ledgerFromOffersCtes(borrowers)} select * from computed`,
+  )) as unknown as { rows: Record<string, string | number>[] };
+  const out = new Map<string, LedgerAmounts>();
+  for (const r of result.rows) {
+    const n = (k: string) => Number(r[k]);
+    out.set(String(r.borrower), {
+      held: n('held'),
+      heldInstalments: n('held_instalments'),
+      loans: n('loans'),
+      cardLimits: n('card_limits'),
+      takenInstalments: n('taken_instalments'),
+      operatorGuarantee: n('operator_guarantee'),
+      jointGuarantee: n('joint_guarantee'),
+      creditLoan: n('credit_loan'),
+      creditCard: n('credit_card'),
+      contingent: n('contingent'),
+    });
+  }
+  return out;
+}
+
+/** The borrower (identity digest) of each merchant, and of every member of a group. */
+export async function borrowersOf(
+  db: Db,
+  merchantIds: string[],
+  groupIds: string[] = [],
+): Promise<string[]> {
+  const conditions = [
+    merchantIds.length ? inArray(merchants.id, merchantIds) : undefined,
+    groupIds.length
+      ? inArray(
+          merchants.id,
+          db
+            .select({ id: guaranteeGroupMembers.merchantId })
+            .from(guaranteeGroupMembers)
+            .where(inArray(guaranteeGroupMembers.groupId, groupIds)),
+        )
+      : undefined,
+  ].filter((c) => c !== undefined);
+  if (conditions.length === 0) return [];
+  const rows = await db
+    .selectDistinct({ borrower: merchants.idNumberDigest })
+    .from(merchants)
+    .where(or(...conditions));
+  return rows.map((r) => r.borrower).sort();
+}
+
+/** A borrower's taken loans (not card limits): the ledger's amounts as granted, to amortise. */
+export async function takenLoansOf(db: Db, borrower: string) {
+  return db
+    .select({
+      product: offers.product,
+      amount: offers.amount,
+      annualRateBps: offers.annualRateBps,
+      termMonths: offers.termMonths,
+      method: offers.method,
+      monthlyInstalment: offers.monthlyInstalment,
+      acceptedAt: offers.acceptedAt,
+      updatedAt: offers.updatedAt,
+    })
+    .from(offers)
+    .innerJoin(merchants, eq(merchants.id, offers.merchantId))
+    .where(
+      and(
+        eq(merchants.idNumberDigest, borrower),
+        inArray(offers.status, [...TAKEN_OFFER_STATUSES]),
+        ne(offers.product, 'credit_card'),
+      ),
+    );
+}
+
+/** A borrower's live offers (open and taken), across its merchant records in every market. */
+export async function liveOffersOfBorrower(db: Db, borrower: string) {
+  return db
+    .select({ offer: offers, operatorId: offers.operatorId })
+    .from(offers)
+    .innerJoin(merchants, eq(merchants.id, offers.merchantId))
+    .where(
+      and(
+        eq(merchants.idNumberDigest, borrower),
+        inArray(offers.status, ['pending', 'offered', 'accepted', 'booked']),
+      ),
+    )
+    .orderBy(offers.createdAt, offers.id);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -146,6 +425,7 @@ function applicantQuery(db: Db) {
     .select({
       merchant: merchants,
       operator: operators,
+      ledger: exposureLedger,
       groupStatus: guaranteeGroups.status,
       groupMarketId: guaranteeGroups.marketId,
       memberActive: guaranteeGroupMembers.active,
@@ -157,6 +437,7 @@ function applicantQuery(db: Db) {
     .from(merchants)
     .innerJoin(markets, eq(markets.id, merchants.marketId))
     .leftJoin(operators, eq(operators.id, markets.operatorId))
+    .leftJoin(exposureLedger, eq(exposureLedger.borrower, merchants.idNumberDigest))
     .leftJoin(guaranteeGroups, eq(guaranteeGroups.id, sql.placeholder('groupId')))
     .leftJoin(
       guaranteeGroupMembers,
@@ -167,7 +448,7 @@ function applicantQuery(db: Db) {
     )
     .where(eq(merchants.id, sql.placeholder('merchantId')))
     .limit(1)
-    .prepare('load_applicant_v2');
+    .prepare('load_applicant_v3');
 }
 
 /** Built once per database handle: the hot path neither rebuilds nor re-plans this join. */
@@ -382,7 +663,10 @@ export async function offerStatusesOf(db: Db, applicationId: string): Promise<Of
 }
 
 export async function setOfferStatus(db: Db, id: string, status: OfferStatus, now: Date) {
-  await db.update(offers).set({ status, updatedAt: now }).where(eq(offers.id, id));
+  await db
+    .update(offers)
+    .set({ status, updatedAt: now, ...(status === 'accepted' ? { acceptedAt: now } : {}) })
+    .where(eq(offers.id, id));
 }
 
 /** Applications with offers open past their date (the expiry job's work list). */

@@ -12,6 +12,7 @@ import { auditRows } from '../audit/repository';
 import { canSeeMerchant } from '../merchants/access';
 import type { ArmPolicy } from '../policies/active-policy';
 import { decisionContext } from './decision-context';
+import { existingExposure } from './exposure';
 import { assertApplicationMove } from './lifecycle';
 import { type Decided, decideAndRecord } from './record-decision';
 import * as repo from './repository';
@@ -115,6 +116,7 @@ async function review(
       offers: [],
       events: auditRows(ctx, events(declined, 'declined')),
       reservation: null,
+      ledger: null,
       answer: null,
     });
     return writtenView(application, declined);
@@ -134,16 +136,23 @@ async function review(
       applicationId: app.id,
       merchantId: app.merchantId,
       marketId: app.marketId,
+      borrower: merchant.merchant.idNumberDigest,
       policy,
       source: 'review',
-      operator: merchant.operator,
-      buildContext: (operator) =>
+      // Read again under lock by decideAndRecord (a transaction).
+      known: {
+        operator: merchant.operator,
+        ledgerVersion: 0,
+        exposure: existingExposure(null, [], ctx.now),
+      },
+      buildContext: ({ operator, exposure }) =>
         decisionContext({
           operator,
           leaseEndsOn: merchant.merchant.leaseEndsOn,
           group: null,
           now: ctx.now,
           override: { outcome: 'approve', ...(body.amount ? { maxAmount: body.amount } : {}) },
+          exposure,
         }),
       decideWith: (context) => decide(app.survey as Survey, request, policy.compiled, context),
       groupId: null,
@@ -163,6 +172,7 @@ async function review(
     events: (decided) => events(decided, decided.status),
     view: (decided, application) => writtenView(application, decided),
   });
-  if (!('view' in written)) throw new Error('a transaction write found its key taken');
+  if (typeof written === 'string' || !('view' in written))
+    throw new Error('a transaction write found its key taken');
   return written.view;
 }

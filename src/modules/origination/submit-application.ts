@@ -11,7 +11,13 @@ import { canSeeMerchantRecord } from '../merchants/access';
 import type { ArmPolicy } from '../policies/active-policy';
 import { decisionContext } from './decision-context';
 import { applicationAnswerRef, type SubmissionAudit } from './queries';
-import { type Decided, type DecideInput, decideAndRecord, type Recording } from './record-decision';
+import {
+  type Decided,
+  type DecideInput,
+  decideAndRecord,
+  type Recording,
+  readKnown,
+} from './record-decision';
 import * as repo from './repository';
 import { resolveGroupIfComplete } from './resolve-group';
 import type { ApplicationView, SubmitApplicationBody } from './schemas';
@@ -49,10 +55,16 @@ export function submitApplication(
   return {
     status: 201,
     write: async (answer) => {
-      const written = await decideAndRecord(alone(deps.database), ctx, {
+      const recording = {
         ...(await load()).recording(0),
         answer: { part: answer, status: 201, reference },
-      });
+      };
+      let written = await decideAndRecord(alone(deps.database), ctx, recording);
+      // Another write moved the borrower's ledger or took the operator's capacity since they
+      // were read: decide again in a transaction that locks them first.
+      if (written === 'contended')
+        written = await deps.db.transaction((tx) => decideAndRecord(within(tx), ctx, recording));
+      if (written === 'contended') throw new Error('a locked write was contended');
       return 'view' in written ? written.view : written;
     },
   };
@@ -87,19 +99,25 @@ async function loadSubmission(
   const { merchant } = applicant;
   const policy = await deps.policies.forMerchant(merchant.id);
   const applicationId = newId('app');
+  const known = await readKnown(deps.db, merchant.idNumberDigest, applicant.operator, ctx.now, {
+    lock: false,
+    ledger: applicant.ledger,
+  });
   const input = (memberCount: number): DecideInput => ({
     applicationId,
     merchantId: merchant.id,
     marketId: merchant.marketId,
+    borrower: merchant.idNumberDigest,
     policy,
     source: 'model',
-    operator: applicant.operator,
-    buildContext: (operator) =>
+    known,
+    buildContext: ({ operator, exposure }) =>
       decisionContext({
         operator,
         leaseEndsOn: merchant.leaseEndsOn,
         group: groupId ? { id: groupId, memberCount } : null,
         now: ctx.now,
+        exposure,
       }),
     decideWith: (context) => decide(survey, request, policy.compiled, context),
     groupId,
@@ -149,9 +167,15 @@ async function submitGroupMember(
       '该商户已在此联保小组中提交过申请',
     );
   }
+  // A member's loan is a contingent liability of every other member: all their ledgers change.
+  const borrowers = await repo.borrowersOf(tx, [], [groupId]);
+  await repo.lockLedgers(tx, borrowers, ctx.now);
   const written = await decideAndRecord(within(tx), ctx, s.recording(group.memberCount));
-  if (!('view' in written)) throw new Error('a transaction write found its key taken');
-  if (!(await resolveGroupIfComplete(tx, ctx, group, s.policy.compiled))) return written.view;
+  if (typeof written === 'string' || !('view' in written))
+    throw new Error('a transaction write found its key taken');
+  const decided = await resolveGroupIfComplete(tx, ctx, group, s.policy.compiled);
+  await repo.settleLedgers(tx, borrowers, ctx.now);
+  if (!decided) return written.view;
   // The group was decided now: the member's application and offers moved with it.
   const [application, offerRows] = await Promise.all([
     repo.findApplication(tx, written.application.id),

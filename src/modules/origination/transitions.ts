@@ -40,6 +40,29 @@ export async function lockGroup(tx: Db, groupId: string) {
   return group;
 }
 
+/**
+ * Locks what an offer's change moves in the exposure ledger: the groups of the offers, then the
+ * ledger rows of their borrowers and, for a group loan, of every member (each guarantees the
+ * others). Returns the borrowers, to settle once the offers have changed.
+ */
+export async function lockExposureOf(
+  tx: Db,
+  ctx: CommandContext,
+  offers: Pick<repo.OfferRow, 'merchantId' | 'guaranteeGroupId'>[],
+): Promise<string[]> {
+  const groupIds = [
+    ...new Set(offers.flatMap((o) => (o.guaranteeGroupId ? [o.guaranteeGroupId] : []))),
+  ].sort();
+  for (const groupId of groupIds) await lockGroup(tx, groupId);
+  const borrowers = await repo.borrowersOf(
+    tx,
+    offers.map((o) => o.merchantId),
+    groupIds,
+  );
+  await repo.lockLedgers(tx, borrowers, ctx.now);
+  return borrowers;
+}
+
 export function isExpired(offer: repo.OfferRow, now: Date) {
   return offer.status === 'offered' && offer.expiresAt.getTime() <= now.getTime();
 }
