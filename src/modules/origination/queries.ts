@@ -8,6 +8,7 @@ import type { AnswerRef } from '../../platform/command';
 import { type AuditEventRow, listAuditEvents } from '../audit/repository';
 import { canSeeMerchant, canSeeMerchantRecord } from '../merchants/access';
 import { findMerchantFor } from '../merchants/repository';
+import { exposureView } from './exposure-view';
 import * as repo from './repository';
 import type { ApplicationView, ExposureView, GroupView } from './schemas';
 import { applicationView, groupView, type OfferView, offerView } from './views';
@@ -200,56 +201,36 @@ export async function getGroup(
 }
 
 /**
- * What a merchant owes and stands behind: its loans, its card limits, and the loans of its
- * guarantee-group partners it guarantees (contingent liabilities, the links of a 担保链).
+ * What a merchant owes and stands behind, from the exposure ledger's lines: its open offers, its
+ * loans (outstanding by their schedules as of now), its card limits, and the loans of its
+ * guarantee-group partners it guarantees (contingent liabilities, the links of a 担保链). The
+ * borrower is the person: its lines in every market count. A partner sees the lines of the
+ * applications it submitted, never another tenant's, and not the ledger's row.
  */
 export async function merchantExposure(
   deps: AppDeps,
   principal: Principal,
   merchantId: string,
+  now: Date,
 ): Promise<ExposureView> {
   const record = await findMerchantFor(deps.db, merchantId, principal);
   if (!record || !canSeeMerchantRecord(principal, record.merchant, record.link))
     throw notFound('Merchant');
-  // A partner sees the lines of applications it submitted, never another tenant's.
   const partnerId = principal.role === 'partner' ? (principal.partnerId ?? '') : null;
-  const own = await repo.takenOffersOf(deps.db, merchantId, partnerId);
-  const guaranteed = await repo.guaranteedOffersOf(deps.db, merchantId, partnerId);
-
-  const loans = own
-    .filter((o) => o.product !== 'credit_card')
-    .map((o) => ({
-      offerId: o.id,
-      applicationId: o.applicationId,
-      product: o.product,
-      amount: o.amount,
-      termMonths: o.termMonths,
-      annualRateBps: o.annualRateBps,
-      status: o.status,
-    }));
-  const cardLimits = own
-    .filter((o) => o.product === 'credit_card')
-    .map((o) => ({ offerId: o.id, limit: o.amount, status: o.status }));
-  const guaranteesGiven = guaranteed.map((o) => ({
-    groupId: o.guaranteeGroupId as string,
-    borrowerMerchantId: o.merchantId,
-    offerId: o.id,
-    amount: o.amount,
-    status: o.status,
-  }));
-  const sum = (xs: { amount?: number; limit?: number }[]) =>
-    xs.reduce((s, x) => s + (x.amount ?? x.limit ?? 0), 0);
-  return {
+  const borrower = record.merchant.idNumberDigest;
+  const [live, guaranteed, ledger] = await Promise.all([
+    repo.liveOffersOfBorrower(deps.db, borrower, partnerId),
+    repo.guaranteedOffersOf(deps.db, merchantId, partnerId),
+    partnerId === null ? repo.findLedger(deps.db, borrower) : Promise.resolve(undefined),
+  ]);
+  return exposureView({
     merchantId,
-    loans,
-    cardLimits,
-    guaranteesGiven,
-    totals: {
-      loans: sum(loans),
-      cardLimits: sum(cardLimits),
-      guaranteesGiven: sum(guaranteesGiven),
-    },
-  };
+    now,
+    live,
+    guaranteed,
+    ledger: ledger ?? null,
+    showLedger: partnerId === null,
+  });
 }
 
 /**

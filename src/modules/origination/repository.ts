@@ -402,19 +402,28 @@ export async function takenLoansOf(db: Db, borrower: string) {
     );
 }
 
-/** A borrower's live offers (open and taken), across its merchant records in every market. */
-export async function liveOffersOfBorrower(db: Db, borrower: string) {
-  return db
-    .select({ offer: offers, operatorId: offers.operatorId })
+/**
+ * A borrower's live offers (open and taken), across its merchant records in every market; for a
+ * partner only those of the applications it submitted.
+ */
+export async function liveOffersOfBorrower(
+  db: Db,
+  borrower: string,
+  partnerId: string | null,
+): Promise<OfferRow[]> {
+  const rows = await db
+    .select({ offer: offers })
     .from(offers)
     .innerJoin(merchants, eq(merchants.id, offers.merchantId))
     .where(
       and(
         eq(merchants.idNumberDigest, borrower),
         inArray(offers.status, ['pending', 'offered', 'accepted', 'booked']),
+        submittedBy(db, partnerId),
       ),
     )
     .orderBy(offers.createdAt, offers.id);
+  return rows.map((r) => r.offer);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -861,20 +870,6 @@ const submittedBy = (db: Db, partnerId: string | null) =>
           .from(applications)
           .where(eq(applications.partnerId, partnerId)),
       );
-
-/** The merchant's taken offers (loans and card limits). */
-export async function takenOffersOf(db: Db, merchantId: string, partnerId: string | null) {
-  return db
-    .select()
-    .from(offers)
-    .where(
-      and(
-        eq(offers.merchantId, merchantId),
-        inArray(offers.status, [...TAKEN_OFFER_STATUSES]),
-        submittedBy(db, partnerId),
-      ),
-    );
-}
 
 /** The taken loans of the merchant's group partners, in every group it ever joined. */
 export async function guaranteedOffersOf(db: Db, merchantId: string, partnerId: string | null) {

@@ -237,21 +237,58 @@ export const replaySchema = z
 
 // Exposure
 
+const guarantorSchema = z
+  .object({
+    kind: z
+      .enum(['operator', 'guarantee_group', 'none'])
+      .describe('Who stands behind the loan: the market operator, the 联保 group, nobody'),
+    id: z.string().nullable().describe('The operator or the group; null for none'),
+  })
+  .meta({ id: 'Guarantor' });
+
+const exposureAmountsSchema = z.object({
+  open: fen().describe('Open offers (pending or offered), fen'),
+  taken: fen().describe('Taken loans at their outstanding principal, and card limits, fen'),
+});
+
 export const exposureSchema = z
   .object({
     merchantId: z.string(),
-    loans: z.array(
-      z.object({
-        offerId: z.string(),
-        applicationId: z.string(),
-        product: z.string(),
-        amount: fen(),
-        termMonths: z.number().int(),
-        annualRateBps: z.number().int(),
-        status: z.string(),
-      }),
-    ),
+    asOf: isoDateTime().describe('The clock outstanding principal is computed at'),
+    loans: z
+      .array(
+        z.object({
+          offerId: z.string(),
+          applicationId: z.string(),
+          product: z.string(),
+          amount: fen().describe('Principal as granted, fen'),
+          termMonths: z.number().int(),
+          annualRateBps: z.number().int(),
+          status: z.string(),
+          outstanding: fen().describe('Principal still owed at asOf by the schedule, fen'),
+          monthlyInstalment: fen(),
+          acceptedAt: isoDateTime().nullable(),
+          guarantor: guarantorSchema,
+        }),
+      )
+      .describe('Taken loans (accepted or booked)'),
     cardLimits: z.array(z.object({ offerId: z.string(), limit: fen(), status: z.string() })),
+    openOffers: z
+      .array(
+        z.object({
+          offerId: z.string(),
+          applicationId: z.string(),
+          product: z.enum(PRODUCTS),
+          amount: fen(),
+          monthlyInstalment: fen(),
+          status: z.enum(OFFER_STATUSES),
+          expiresAt: isoDateTime(),
+          guarantor: guarantorSchema,
+        }),
+      )
+      .describe(
+        'Offers not yet taken: each application counts with its largest (accepting one withdraws the rest)',
+      ),
     guaranteesGiven: z
       .array(
         z.object({
@@ -263,7 +300,39 @@ export const exposureSchema = z
         }),
       )
       .describe("Group partners' loans this merchant guarantees (联保)"),
-    totals: z.object({ loans: fen(), cardLimits: fen(), guaranteesGiven: fen() }),
+    byProduct: z
+      .array(exposureAmountsSchema.extend({ product: z.enum(PRODUCTS) }))
+      .describe('Per product: what each product cap counts'),
+    byGuarantor: z
+      .array(exposureAmountsSchema.extend({ guarantor: guarantorSchema }))
+      .describe(
+        'Per guarantor: what the operator (its per-merchant cap) and each group stand behind',
+      ),
+    totals: z.object({
+      loans: fen().describe('Taken loans, principal as granted'),
+      cardLimits: fen(),
+      guaranteesGiven: fen(),
+      openOffers: fen().describe('The largest open offer of each application'),
+      outstanding: fen().describe('Taken loans at their outstanding principal'),
+      monthlyInstalments: fen().describe(
+        'Of the open offers counted and the taken loans still running',
+      ),
+      contingent: fen().describe(
+        "Partners' live loans this merchant guarantees, open ones included",
+      ),
+      total: fen().describe(
+        'openOffers + outstanding + cardLimits: what the total exposure cap counts',
+      ),
+    }),
+    ledger: z
+      .object({
+        version: z.number().int().min(0),
+        updatedAt: isoDateTime().nullable(),
+      })
+      .nullable()
+      .describe(
+        "The borrower's ledger row (every market and partner; null for a partner, which sees its own lines only)",
+      ),
   })
   .meta({ id: 'MerchantExposure' });
 export type ExposureView = z.infer<typeof exposureSchema>;

@@ -17,6 +17,6 @@ export async function exposureRoutes(app: FastifyInstance, deps: AppDeps) {
         response: { 200: exposureSchema, 404: errorSchema, ...commonErrors },
       },
     },
-    async (request) => merchantExposure(deps, request.principal, request.params.id),
+    async (request) => merchantExposure(deps, request.principal, request.params.id, deps.clock()),
   );
 }

@@ -33,17 +33,34 @@ describe('GET /v1/merchants/:id/exposure', () => {
   });
   afterAll(() => t.close());
 
-  it('is empty for a merchant without taken offers, open offers included', async () => {
-    await submitOk(t, keys.officer, 'mer_demo_mjy03', strongSurvey());
+  it('holds an application by its largest open offer; nothing is taken yet', async () => {
+    const app = await submitOk(t, keys.officer, 'mer_demo_mjy03', strongSurvey());
     const res = await exposure('mer_demo_mjy03');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({
+    const largest = Math.max(...app.offers.map((o: { amount: number }) => o.amount));
+    expect(res.body).toMatchObject({
       merchantId: 'mer_demo_mjy03',
+      asOf: now.toISOString(),
       loans: [],
       cardLimits: [],
       guaranteesGiven: [],
-      totals: { loans: 0, cardLimits: 0, guaranteesGiven: 0 },
     });
+    expect(res.body.openOffers.map((o: { offerId: string }) => o.offerId).sort()).toEqual(
+      app.offers.map((o: { id: string }) => o.id).sort(),
+    );
+    expect(res.body.totals).toMatchObject({
+      loans: 0,
+      cardLimits: 0,
+      guaranteesGiven: 0,
+      openOffers: largest,
+      outstanding: 0,
+      total: largest,
+    });
+    const byProduct = Object.fromEntries(
+      res.body.byProduct.map((p: { product: string; open: number }) => [p.product, p.open]),
+    );
+    for (const o of app.offers) expect(byProduct[o.product]).toBe(o.amount);
+    expect(res.body.ledger.version).toBeGreaterThan(0);
   });
 
   it('counts an accepted loan, not its withdrawn sibling', async () => {
@@ -60,10 +77,22 @@ describe('GET /v1/merchants/:id/exposure', () => {
         termMonths: og.termMonths,
         annualRateBps: og.annualRateBps,
         status: 'accepted',
+        outstanding: og.amount,
+        monthlyInstalment: og.schedule[0].payment,
+        acceptedAt: now.toISOString(),
+        guarantor: { kind: 'operator', id: expect.any(String) },
       },
     ]);
     expect(res.body.cardLimits).toEqual([]);
-    expect(res.body.totals).toEqual({ loans: og.amount, cardLimits: 0, guaranteesGiven: 0 });
+    expect(res.body.openOffers).toEqual([]);
+    expect(res.body.totals).toMatchObject({
+      loans: og.amount,
+      cardLimits: 0,
+      guaranteesGiven: 0,
+      openOffers: 0,
+      outstanding: og.amount,
+      total: og.amount,
+    });
   });
 
   it('counts a card as a limit, and adds a second application to the first', async () => {
@@ -80,20 +109,23 @@ describe('GET /v1/merchants/:id/exposure', () => {
       { offerId: card.id, limit: card.amount, status: 'accepted' },
     ]);
     expect(res.body.loans.map((l: { offerId: string }) => l.offerId)).toEqual([og.id]);
-    expect(res.body.totals).toEqual({
+    expect(res.body.totals).toMatchObject({
       loans: og.amount,
       cardLimits: card.amount,
       guaranteesGiven: 0,
+      total: og.amount + card.amount,
     });
   });
 
   it('does not count declined offers', async () => {
     const app = await submitOk(t, keys.officer, 'mer_demo_mjy04', strongSurvey());
     for (const o of app.offers) expect((await decline(t, keys.officer, o.id)).status).toBe(200);
-    expect((await exposure('mer_demo_mjy04')).body.totals).toEqual({
+    expect((await exposure('mer_demo_mjy04')).body.totals).toMatchObject({
       loans: 0,
       cardLimits: 0,
       guaranteesGiven: 0,
+      openOffers: 0,
+      total: 0,
     });
   });
 
