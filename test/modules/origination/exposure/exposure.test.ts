@@ -78,7 +78,7 @@ describe('GET /v1/merchants/:id/exposure', () => {
         annualRateBps: og.annualRateBps,
         status: 'accepted',
         outstanding: og.amount,
-        monthlyInstalment: og.schedule[0].payment,
+        monthlyInstalment: (og.schedule[0] as unknown as { payment: number }).payment,
         acceptedAt: now.toISOString(),
         guarantor: { kind: 'operator', id: expect.any(String) },
       },
