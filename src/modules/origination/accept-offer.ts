@@ -12,8 +12,8 @@ import {
   closeApplicationIfSpent,
   closeOffer,
   endGroupOf,
+  exposureOf,
   isExpired,
-  lockExposureOf,
   lockGroup,
   lockOffer,
 } from './transitions';
@@ -33,7 +33,7 @@ export async function acceptOffer(
   const { offer, application } = await lockOffer(tx, ctx, id);
   const audit: AuditEntry[] = [];
   if (isExpired(offer, ctx.now)) {
-    const borrowers = await lockExposureOf(tx, ctx, [offer]);
+    const borrowers = await exposureOf(tx, [offer]);
     await closeOffer(tx, ctx, offer, 'expired', audit);
     await endGroupOf(tx, ctx, offer, audit);
     await closeApplicationIfSpent(tx, ctx, offer.applicationId, audit);
@@ -44,7 +44,7 @@ export async function acceptOffer(
   assertOfferMove(offer.status, 'accepted', 'accept');
   // Members of one group accept one at a time (checked first: a pending offer never waits here).
   const group = offer.guaranteeGroupId ? await lockGroup(tx, offer.guaranteeGroupId) : null;
-  const borrowers = await lockExposureOf(tx, ctx, [offer]);
+  const borrowers = await exposureOf(tx, [offer]);
 
   await repo.setOfferStatus(tx, offer.id, 'accepted', ctx.now);
   if (offer.operatorId && offer.reservedAmount > 0)

@@ -9,8 +9,8 @@ import {
   closeApplicationIfSpent,
   closeOffer,
   dissolveGroup,
+  exposureOf,
   isExpired,
-  lockExposureOf,
   lockGroup,
   lockOffer,
 } from './transitions';
@@ -26,7 +26,7 @@ export async function declineOffer(tx: Db, ctx: CommandContext, id: string): Pro
   const status = isExpired(offer, ctx.now) ? 'expired' : 'declined';
   assertOfferMove(offer.status, status, 'decline');
   const group = offer.guaranteeGroupId ? await lockGroup(tx, offer.guaranteeGroupId) : null;
-  const borrowers = await lockExposureOf(tx, ctx, [offer]);
+  const borrowers = await exposureOf(tx, [offer]);
   const audit: AuditEntry[] = [];
   await closeOffer(tx, ctx, offer, status, audit);
   if (group) await dissolveGroup(tx, ctx, group, offer.id, audit);

@@ -2,7 +2,7 @@ import type { AppDeps } from '../../deps';
 import type { CommandContext } from '../../lib/command-context';
 import { type AuditEntry, appendAudit } from '../audit/repository';
 import * as repo from './repository';
-import { closeApplicationIfSpent, closeOffer, endGroupOf, lockExposureOf } from './transitions';
+import { closeApplicationIfSpent, closeOffer, endGroupOf, exposureOf } from './transitions';
 
 /**
  * Expires open offers past their date and frees their capacity (run by a timer, and in tests),
@@ -19,7 +19,7 @@ export async function expireDueOffers(
     expired += await deps.db.transaction(async (tx) => {
       await repo.findApplication(tx, applicationId, { forUpdate: true });
       const due = await repo.dueOffersOf(tx, applicationId, ctx.now);
-      const borrowers = await lockExposureOf(tx, ctx, due);
+      const borrowers = await exposureOf(tx, due);
       const audit: AuditEntry[] = [];
       for (const offer of due) {
         await closeOffer(tx, ctx, offer, 'expired', audit);

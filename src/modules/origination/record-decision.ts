@@ -45,13 +45,13 @@ export async function readKnown(
   now: Date,
   options: { lock: boolean; ledger?: LedgerRow | null },
 ): Promise<Known> {
-  const ledger = options.lock ? (await lockLedgers(db, [borrower], now))[0] : options.ledger;
-  const taken = ledger && ledger.loans > 0 ? await takenLoansOf(db, borrower) : [];
-  // Lock order: ledger, then operator (ADR 0004).
+  // Lock order: operator, then ledger (ADR 0004).
   const current =
     options.lock && operator
       ? ((await findOperator(db, operator.id, { forUpdate: true })) ?? null)
       : operator;
+  const ledger = options.lock ? (await lockLedgers(db, [borrower], now))[0] : options.ledger;
+  const taken = ledger && ledger.loans > 0 ? await takenLoansOf(db, borrower) : [];
   return {
     operator: current,
     ledgerVersion: versionOf(ledger),

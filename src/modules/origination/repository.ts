@@ -75,26 +75,35 @@ const GUARDS_DISAGREED = 'ML001';
 
 /**
  * A decision and everything it changes in ONE statement (data-modifying CTEs are atomic like a
- * transaction): the borrower's exposure ledger, the capacity reservation, the application, the
+ * transaction): the capacity reservation, the borrower's exposure ledger, the application, the
  * decision, its offers, the audit events and, on the hot path, the idempotent answer. Nothing is
- * written unless every guard holds, each a conditional write taken in turn: the key still being
- * this attempt's, the ledger row still at the version the offers were sized against (so
- * concurrent applications of one borrower never pass a cap: issue #12), and the operator's
- * capacity (concurrent offers never oversubscribe an operator). Should the ledger be written and
- * the reservation then fail, the statement raises and keeps nothing.
+ * written unless every guard holds, each a conditional write taken in turn (operator, then
+ * ledger: the lock order of ADR 0004): the key still being this attempt's, the operator's
+ * capacity (concurrent offers never oversubscribe an operator), and the ledger row still at the
+ * version the offers were sized against (so concurrent applications of one borrower never pass a
+ * cap: issue #12). Should the reservation be written and the ledger's guard then fail, the
+ * statement raises and keeps nothing.
  * Rows travel as JSON records, so the text is fixed and PostgreSQL plans it once per connection.
  */
 const RECORD_DECISION: NamedStatement = {
   name: 'record_decision_v2',
   text: `
     with claim as (select ${ANSWER.held} as claimed),
+    reserve as (
+      update operators set reserved = reserved + $2::bigint
+      where $1::text is not null and id = $1::text and agreement_status = 'active'
+        and capacity - used - reserved >= $2::bigint
+        and (select claimed from claim)
+      returning id
+    ),
+    reserved as (select ($1::text is null or exists (select 1 from reserve)) as ok),
     delta as (
       select r.* from jsonb_populate_record(null::exposure_ledger, $${LEDGER_PARAM}::jsonb) r
       where $${LEDGER_PARAM}::jsonb is not null
     ),
     ledger as (
       insert into exposure_ledger as l
-      select d.* from delta d where (select claimed from claim)
+      select d.* from delta d where (select claimed from claim) and (select ok from reserved)
       on conflict (borrower) do update set
         version = excluded.version,
         held = l.held + excluded.held,
@@ -111,20 +120,10 @@ const RECORD_DECISION: NamedStatement = {
       where l.version = excluded.version - 1
       returning borrower
     ),
-    ledgered as (
-      select ($${LEDGER_PARAM}::jsonb is null or exists (select 1 from ledger)) as ok
-    ),
-    reserve as (
-      update operators set reserved = reserved + $2::bigint
-      where $1::text is not null and id = $1::text and agreement_status = 'active'
-        and capacity - used - reserved >= $2::bigint
-        and (select claimed from claim) and (select ok from ledgered)
-      returning id
-    ),
     gate as (
-      select c.claimed, l.ok as ledgered,
-             ($1::text is null or exists (select 1 from reserve)) as reserved
-      from claim c, ledgered l
+      select c.claimed, r.ok as reserved,
+             ($${LEDGER_PARAM}::jsonb is null or exists (select 1 from ledger)) as ledgered
+      from claim c, reserved r
     ),
     ok as (select claimed and ledgered and reserved as go from gate),
     app as (
@@ -151,7 +150,7 @@ const RECORD_DECISION: NamedStatement = {
     ),
     ${ANSWER.ctes}
     select claimed, ledgered, reserved,
-      case when claimed and ledgered and $${LEDGER_PARAM}::jsonb is not null and not reserved
+      case when claimed and reserved and $1::text is not null and not ledgered
         then exposure_guards_disagreed() else true end as consistent
     from gate`,
 };
@@ -177,12 +176,12 @@ export async function recordDecision(
       ],
     );
     if (!row?.claimed) return part.lost();
-    if (!row.ledgered) return 'exposure_changed';
     if (!row.reserved) return 'capacity_taken';
+    if (!row.ledgered) return 'exposure_changed';
     return 'written';
   } catch (err) {
     if (part.collided(err)) return new KeyTaken();
-    if (hasCode(err, GUARDS_DISAGREED)) return 'capacity_taken';
+    if (hasCode(err, GUARDS_DISAGREED)) return 'exposure_changed';
     throw err;
   }
 }
@@ -215,7 +214,7 @@ function ledgerDeltaRecord(d: LedgerDelta) {
 
 /**
  * Locks the borrowers' ledger rows (creating empty ones), in one order so that commands never
- * deadlock on them; the lock order is group, application, offers, ledger, operator (ADR 0004).
+ * deadlock on them; the lock order is group, application, offers, operator, ledger (ADR 0004).
  */
 export async function lockLedgers(tx: Db, borrowers: string[], now: Date): Promise<LedgerRow[]> {
   const sorted = [...new Set(borrowers)].sort();
@@ -303,10 +302,12 @@ function ledgerFromOffersCtes(borrowers: string[]) {
 /**
  * Writes the borrowers' ledger rows as their offers now stand: every command that changes an
  * offer (accept, decline, expire, withdraw, a group decided, booked or dissolved) calls this in
- * its transaction, after `lockLedgers`.
+ * its transaction, last: it locks the rows, then reads the offers as committed by then (a new
+ * statement sees every write that held the lock before), so no concurrent change is lost.
  */
 export async function settleLedgers(tx: Db, borrowers: string[], now: Date): Promise<void> {
   if (borrowers.length === 0) return;
+  await lockLedgers(tx, borrowers, now);
   await tx.execute(sql`with ${ledgerFromOffersCtes(borrowers)}
     insert into exposure_ledger (borrower, version, held, held_instalments, loans, card_limits,
       taken_instalments, operator_guarantee, joint_guarantee, credit_loan, credit_card, contingent,

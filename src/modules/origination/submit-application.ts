@@ -169,7 +169,6 @@ async function submitGroupMember(
   }
   // A member's loan is a contingent liability of every other member: all their ledgers change.
   const borrowers = await repo.borrowersOf(tx, [], [groupId]);
-  await repo.lockLedgers(tx, borrowers, ctx.now);
   const written = await decideAndRecord(within(tx), ctx, s.recording(group.memberCount));
   if (typeof written === 'string' || !('view' in written))
     throw new Error('a transaction write found its key taken');

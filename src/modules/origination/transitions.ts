@@ -41,26 +41,23 @@ export async function lockGroup(tx: Db, groupId: string) {
 }
 
 /**
- * Locks what an offer's change moves in the exposure ledger: the groups of the offers, then the
- * ledger rows of their borrowers and, for a group loan, of every member (each guarantees the
- * others). Returns the borrowers, to settle once the offers have changed.
+ * Whose exposure an offer's change moves: its borrower and, for a group loan, every member (each
+ * guarantees the others). Locks the groups first (ADR 0004); the command settles the ledgers of
+ * these borrowers last (`repo.settleLedgers`), after the offers and the operator.
  */
-export async function lockExposureOf(
+export async function exposureOf(
   tx: Db,
-  ctx: CommandContext,
   offers: Pick<repo.OfferRow, 'merchantId' | 'guaranteeGroupId'>[],
 ): Promise<string[]> {
   const groupIds = [
     ...new Set(offers.flatMap((o) => (o.guaranteeGroupId ? [o.guaranteeGroupId] : []))),
   ].sort();
   for (const groupId of groupIds) await lockGroup(tx, groupId);
-  const borrowers = await repo.borrowersOf(
+  return repo.borrowersOf(
     tx,
     offers.map((o) => o.merchantId),
     groupIds,
   );
-  await repo.lockLedgers(tx, borrowers, ctx.now);
-  return borrowers;
 }
 
 export function isExpired(offer: repo.OfferRow, now: Date) {
