@@ -103,9 +103,12 @@ export interface OfferProposal {
   /** Which cap set the amount, e.g. requested, repayment_capacity, working_capital_gap. */
   bindingCap: string;
   /** The same as a closed enum (BINDING_LIMITS), the public contract. */
-  bindingLimit?: BindingLimit;
-  /** Why the amount is below the request (LIMITED_BY_<LIMIT>); null when the request is met. */
-  limitReason?: Reason | null;
+  bindingLimit: BindingLimit;
+  /**
+   * Why the amount is below the request (LIMITED_BY_<LIMIT>, kind product); null when the
+   * request is met. Always present: a stored offer keeps one shape (keys in this order).
+   */
+  limitReason: Reason | null;
   /** Higher fits the request better; offers are sorted by it (requested product first). */
   fit: number;
   guaranteeRequired?: GuaranteeRequirement;

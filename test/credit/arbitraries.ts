@@ -81,7 +81,7 @@ export const requestArb: fc.Arbitrary<LoanRequest> = fc.record({
   ) as fc.Arbitrary<LoanRequest['purpose']>,
 });
 
-export const contextArb: fc.Arbitrary<DecisionContext> = fc.record({
+export const legacyContextArb: fc.Arbitrary<DecisionContext> = fc.record({
   operator: fc.option(
     fc.record({
       agreementStatus: fc.constantFrom('active' as const, 'suspended' as const),
@@ -105,3 +105,4 @@ export const contextArb: fc.Arbitrary<DecisionContext> = fc.record({
     { nil: null },
   ),
 });
+export const contextArb = legacyContextArb;
