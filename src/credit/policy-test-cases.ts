@@ -4,7 +4,7 @@
  * file holds their shape; policy-check.ts runs them.
  */
 import { z } from 'zod';
-import { BINDING_LIMITS } from './decision-types';
+import { BINDING_LIMITS } from './binding-limits';
 import { GRADES } from './grades';
 import { loanRequestSchema, PRODUCTS, surveySchema } from './survey';
 

@@ -4,7 +4,7 @@
  * document. Kept apart from reasons.ts so that policy validation can read the codes without the
  * compiler's types.
  */
-import { BINDING_LIMITS, type BindingLimit } from './decision-types';
+import { BINDING_LIMITS, type BindingLimit } from './binding-limits';
 
 export const PRODUCT_TEXTS = {
   PRODUCT_DISABLED: ['该产品暂未开放', 'The product is not offered'],
