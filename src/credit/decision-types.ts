@@ -1,4 +1,5 @@
 /** The shapes decide() reads and returns. */
+import { BINDING_LIMITS, type BindingLimit } from './binding-limits';
 import type { Grade } from './grades';
 import type { Metrics } from './metrics';
 import type { Outcome, PointsLine } from './policy-compile';
@@ -58,8 +59,10 @@ export interface ExistingExposure {
   contingent: number;
 }
 
-import { BINDING_LIMITS, type BindingLimit } from './binding-limits';
-
+/**
+ * What set an offer's amount: BINDING_LIMITS (a leaf module, so that reason texts and policy test
+ * cases read it without an import cycle) lists the closed set and says what each means.
+ */
 export { BINDING_LIMITS, type BindingLimit };
 
 export type OfferMethod = 'equal_instalment' | 'equal_principal' | 'revolving';
