@@ -5,10 +5,17 @@
  * Flow: metrics -> scorecard, knock-outs and data checks -> outcome -> products -> offers ->
  * reasons. A failed data check turns an approve into a refer: the officer rechecks the figures.
  * An approve that no product can serve becomes a refer (a reviewer may find a structure,
- * e.g. a guarantee group), carrying NO_ELIGIBLE_PRODUCT and the products' reasons.
+ * e.g. a guarantee group), carrying NO_ELIGIBLE_PRODUCT and the products' reasons; unless the
+ * borrower is at its total exposure cap, when it is a decline (see below).
  * A manual override approves within every cap but never lifts a knock-out.
+ *
+ * The borrower's existing exposure (context.exposure, the lender's ledger) enters the sizing
+ * only: product caps, the operator's per-merchant cap, coverage and the total exposure cap count
+ * it. The metrics and the score read the survey alone: the score ranks the business, comparable
+ * across applications and calibrated on outcomes, and the lender's own open offers (which may
+ * never be taken) must not lower a merchant's grade or raise its price. A context without
+ * exposure counts nothing, exactly as one whose exposure is all zero.
  */
-
 import { dataCheckReasons } from './data-checks';
 import type {
   Decision,
@@ -17,7 +24,9 @@ import type {
   ProductResult,
   Reason,
 } from './decision-types';
+import { exposureOf, totalExposureRoom } from './exposure';
 import { computeMetrics } from './metrics';
+import { floorTo } from './money';
 import type { CompiledPolicy, Outcome } from './policy-compile';
 import { evaluateCreditCard } from './products/credit-card';
 import { evaluateCreditLoan } from './products/credit-loan';
@@ -61,6 +70,8 @@ export function decide(
   const overridden = override !== null && knockouts.length === 0 && modelOutcome !== 'approve';
   const approving = modelOutcome === 'approve' || overridden;
 
+  const exposure = exposureOf(context);
+  const room = totalExposureRoom(metrics.annualNetProfit, policy.document.exposure, exposure);
   const input: ProductInput = {
     survey,
     request,
@@ -70,6 +81,8 @@ export function decide(
     policy,
     context,
     overrideMaxAmount: override?.maxAmount ?? null,
+    exposure,
+    totalExposureRoom: room,
   };
   const evaluations = EVALUATORS.map((evaluate) => evaluate(input));
   const productResults: ProductResult[] = evaluations.map((e) => ({
@@ -83,7 +96,18 @@ export function decide(
   let reasons: Reason[];
   if (approving) {
     offers = rankOffers(evaluations, request).map(withSchedule);
-    if (offers.length === 0) {
+    if (offers.length === 0 && atTotalCap(room, policy)) {
+      // At its total exposure cap no product can be sized whatever a reviewer arranges (a group,
+      // an agreement; a review never lifts a cap), so a referral would only queue the file:
+      // decline at once with the reason, so that the merchant knows to repay, or to let an open
+      // offer lapse, before asking again. The score and grade stay as they are: this is no
+      // judgement of the business.
+      outcome = 'decline';
+      reasons = principalReasons(
+        [productReason('TOTAL_EXPOSURE_EXCEEDED')],
+        productReasonsFor(evaluations, request),
+      );
+    } else if (offers.length === 0) {
       outcome = 'refer';
       reasons = principalReasons(
         [productReason('NO_ELIGIBLE_PRODUCT')],
@@ -91,10 +115,13 @@ export function decide(
         characteristicReasons(policy, card.points),
       );
     } else {
-      // A clean approve needs no reasons; an overridden one keeps what held the model back.
+      // A clean approve needs no reasons, unless the product it names is not among the offers:
+      // then it says why (e.g. a card instead of a working-capital loan: no gap). An overridden
+      // approve also keeps what held the model back.
+      const unserved = requestedProductReasons(evaluations, request, offers);
       reasons = overridden
-        ? principalReasons(dataReasons, characteristicReasons(policy, card.points))
-        : [];
+        ? principalReasons(dataReasons, unserved, characteristicReasons(policy, card.points))
+        : principalReasons(unserved);
     }
   } else {
     reasons = principalReasons(
@@ -147,6 +174,31 @@ function byFit(a: RankedOffer, b: RankedOffer): number {
   return b.requested - a.requested || b.offer.fit - a.offer.fit || a.order - b.order;
 }
 
+/**
+ * True when what the total exposure cap leaves, in the policy's round figures, is below every
+ * enabled product's minimum: nothing can be offered until the borrower's exposure falls.
+ */
+function atTotalCap(room: number | null, policy: CompiledPolicy): boolean {
+  if (room === null) return false;
+  const doc = policy.document;
+  const available = floorTo(room, doc.limits.roundDownToFen);
+  const minimums = Object.values(doc.products)
+    .filter((p) => p.enabled)
+    .map((p) => p.minAmount);
+  return minimums.length > 0 && available < Math.min(...minimums);
+}
+
+/** Why the product the request names is not offered; none for `any` or when it is offered. */
+function requestedProductReasons(
+  evaluations: ProductEvaluation[],
+  request: LoanRequest,
+  offers: OfferProposal[],
+): Reason[] {
+  if (request.product === 'any') return [];
+  if (offers.some((o) => o.product === request.product)) return [];
+  return evaluations.find((e) => e.product === request.product)?.reasons ?? [];
+}
+
 /** The requested product's reasons first (or every product's, for `any`). */
 function productReasonsFor(evaluations: ProductEvaluation[], request: LoanRequest): Reason[] {
   const first = evaluations.filter((e) => e.product === request.product);
@@ -177,6 +229,8 @@ function withSchedule(offer: ProvisionalOffer): OfferProposal {
     schedule,
     totalInterest,
     bindingCap: offer.bindingCap,
+    bindingLimit: offer.bindingLimit,
+    limitReason: offer.limitReason,
     fit: offer.fit,
   };
   if (offer.guaranteeRequired) out.guaranteeRequired = offer.guaranteeRequired;

@@ -1,4 +1,5 @@
 /** The shapes decide() reads and returns. */
+import { BINDING_LIMITS, type BindingLimit } from './binding-limits';
 import type { Grade } from './grades';
 import type { Metrics } from './metrics';
 import type { Outcome, PointsLine } from './policy-compile';
@@ -59,30 +60,10 @@ export interface ExistingExposure {
 }
 
 /**
- * What set an offer's amount (the smallest of its limits), a closed set partners can switch on:
- * the request itself, a reviewer's maximum, what the cash flow repays, the working-capital gap,
- * the purpose's maximum, the share of sales, the product's cap (net of what the borrower holds of
- * it), the operator's per-merchant cap (net of its guarantees already given to the borrower) or
- * remaining capacity, the per-member cap of a group, the policy's total exposure cap (net of
- * everything the borrower holds), and for the card its sizing, net cash flow and net profit.
+ * What set an offer's amount: BINDING_LIMITS (a leaf module, so that reason texts and policy test
+ * cases read it without an import cycle) lists the closed set and says what each means.
  */
-export const BINDING_LIMITS = [
-  'request',
-  'review_maximum',
-  'repayment_capacity',
-  'working_capital_gap',
-  'purpose_maximum',
-  'share_of_sales',
-  'product_cap',
-  'operator_per_merchant_cap',
-  'operator_capacity',
-  'per_member_cap',
-  'total_exposure',
-  'card_sizing',
-  'net_cash_flow',
-  'net_profit',
-] as const;
-export type BindingLimit = (typeof BINDING_LIMITS)[number];
+export { BINDING_LIMITS, type BindingLimit };
 
 export type OfferMethod = 'equal_instalment' | 'equal_principal' | 'revolving';
 
@@ -103,9 +84,12 @@ export interface OfferProposal {
   /** Which cap set the amount, e.g. requested, repayment_capacity, working_capital_gap. */
   bindingCap: string;
   /** The same as a closed enum (BINDING_LIMITS), the public contract. */
-  bindingLimit?: BindingLimit;
-  /** Why the amount is below the request (LIMITED_BY_<LIMIT>); null when the request is met. */
-  limitReason?: Reason | null;
+  bindingLimit: BindingLimit;
+  /**
+   * Why the amount is below the request (LIMITED_BY_<LIMIT>, kind product); null when the
+   * request is met. Always present: a stored offer keeps one shape (keys in this order).
+   */
+  limitReason: Reason | null;
   /** Higher fits the request better; offers are sorted by it (requested product first). */
   fit: number;
   guaranteeRequired?: GuaranteeRequirement;

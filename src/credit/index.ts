@@ -15,6 +15,13 @@ export {
   type ReasonKind,
 } from './decision-types';
 export { defaultPolicyDocument } from './default-policy';
+export {
+  type LedgerItem,
+  monthlyInstalmentOf,
+  NO_EXPOSURE,
+  outstandingPrincipal,
+  totalExposureRoom,
+} from './exposure';
 export { GRADES, type Grade, gradeAtLeast } from './grades';
 export {
   type FormationProblem,

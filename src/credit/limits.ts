@@ -1,8 +1,11 @@
 /**
  * How much a merchant can borrow: the instalment its cash flow carries at the policy's
- * minimum coverage, turned into an amount at the offer rate, then capped by purpose, by a
- * share of sales and by the product. The smallest cap binds and is named in the offer.
+ * minimum coverage (after its debt service and the instalments it already has with the lender),
+ * turned into an amount at the offer rate, then capped by purpose, by a share of sales, by the
+ * product (net of what the borrower holds of it) and by the policy's total exposure cap. The
+ * smallest cap binds and is named in the offer (bindingCap, and bindingLimit as a closed enum).
  */
+import type { BindingLimit } from './decision-types';
 import type { Metrics } from './metrics';
 import { annuityPresentValue, floorTo, monthlyRate } from './money';
 import type { PolicyDocument } from './policy-schema';
@@ -13,14 +16,30 @@ import type { Purpose, Survey } from './survey';
 export interface Cap {
   /** Shown as the offer's bindingCap when it binds. */
   name: string;
+  /** The offer's bindingLimit when it binds (several names share one, e.g. purpose maximums). */
+  limit: BindingLimit;
   amount: number;
   /** Why the product is not offered when this cap leaves less than its minimum. */
   reason: ProductReasonCode;
 }
 
-/** Monthly instalment the cash flow carries: net cash flow / min DSCR - existing debt service. */
-export function instalmentCapacity(metrics: Metrics, minDscr: number): number {
-  return Math.max(0, Math.floor(metrics.monthlyNetCashFlow / minDscr - metrics.monthlyDebtService));
+/**
+ * Monthly instalment the cash flow carries: net cash flow / min DSCR - the survey's debt
+ * service - the instalments the borrower already has with the lender (the ledger's).
+ */
+export function instalmentCapacity(
+  metrics: Metrics,
+  minDscr: number,
+  existingInstalments = 0,
+): number {
+  return Math.max(
+    0,
+    Math.floor(
+      metrics.monthlyNetCashFlow / minDscr -
+        metrics.monthlyDebtService -
+        Math.max(0, existingInstalments),
+    ),
+  );
 }
 
 /**
@@ -52,18 +71,21 @@ export function purposeCap(
     case 'working_capital':
       return {
         name: 'working_capital_gap',
+        limit: 'working_capital_gap',
         amount: metrics.workingCapitalGap,
         reason: 'NO_WORKING_CAPITAL_GAP',
       };
     case 'store_expansion':
       return {
         name: 'store_expansion_max',
+        limit: 'purpose_maximum',
         amount: limits.storeExpansion.maxAmount,
         reason: 'LIMIT_BELOW_MINIMUM',
       };
     case 'short_term_turnover':
       return {
         name: 'short_term_turnover',
+        limit: 'purpose_maximum',
         amount: Math.floor((survey.annualSales / 12) * limits.shortTermTurnover.monthsOfSales),
         reason: 'LIMIT_BELOW_MINIMUM',
       };
@@ -73,13 +95,14 @@ export function purposeCap(
 export function salesShareCap(survey: Survey, limits: PolicyDocument['limits']): Cap {
   return {
     name: 'sales_share',
+    limit: 'share_of_sales',
     amount: Math.floor(survey.annualSales * limits.maxShareOfAnnualSales),
     reason: 'LIMIT_BELOW_MINIMUM',
   };
 }
 
 export type Sizing =
-  | { ok: true; amount: number; binding: string }
+  | { ok: true; amount: number; binding: Cap }
   | { ok: false; reason: ProductReasonCode };
 
 /**
@@ -93,5 +116,5 @@ export function sizeFromCaps(caps: Cap[], minAmount: number, step: number): Sizi
   // Round down in steps unless the binding cap is already exact (e.g. the request itself).
   const amount = binding.name === 'requested' ? binding.amount : floorTo(binding.amount, step);
   if (amount <= 0 || amount < minAmount) return { ok: false, reason: binding.reason };
-  return { ok: true, amount, binding: binding.name };
+  return { ok: true, amount, binding };
 }

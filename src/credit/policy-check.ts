@@ -82,6 +82,13 @@ function mismatches(tc: PolicyTestCase, d: Decision): Mismatch[] {
       ]);
     }
   }
+  if (e.bindingLimit !== undefined && first?.bindingLimit !== e.bindingLimit) {
+    out.push([
+      'bindingLimit',
+      `expected the first offer limited by ${e.bindingLimit}, got ${first ? first.bindingLimit : 'no offer'}`,
+      `预期首个授信方案受 ${e.bindingLimit} 限制，实际为 ${first ? first.bindingLimit : '无授信方案'}`,
+    ]);
+  }
   const codes = new Set(d.reasons.map((r) => r.code));
   const missing = (e.reasons ?? []).filter((c) => !codes.has(c));
   if (missing.length > 0) {

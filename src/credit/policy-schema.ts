@@ -129,6 +129,14 @@ export const productSchemas = {
       D: z.number().min(0),
       E: z.number().min(0),
     }),
+    /**
+     * The limit at most this multiple of the monthly net cash flow left after debt service (net
+     * cash flow / cashFlow.minDscr - the survey's and the lender's instalments). Required; null
+     * only in versions published before the cap existed (no cap).
+     */
+    maxMultipleOfMonthlyNetCashFlow: z.number().positive().max(120).nullable(),
+    /** The limit at most this share of annual net profit. Required; null: no cap (as above). */
+    maxShareOfAnnualNetProfit: z.number().positive().max(10).nullable(),
   }),
 };
 
@@ -172,6 +180,16 @@ export const policySections = {
     roundDownToFen: z.number().int().min(1),
     storeExpansion: z.strictObject({ minAmount: fen, maxAmount: fen }),
     shortTermTurnover: z.strictObject({ monthsOfSales: z.number().positive().max(12) }),
+  }),
+  /**
+   * What one borrower may hold with the lender in all (open offers, loans, card limits, and its
+   * guarantees for others at a weight): at most a multiple of its annual net profit.
+   */
+  exposure: z.strictObject({
+    /** Required; null only in versions published before the cap existed (no total cap). */
+    maxMultipleOfAnnualNetProfit: z.number().positive().max(100).nullable(),
+    /** Share of contingent liabilities (guarantees for others) counted against the cap. */
+    contingentWeight: z.number().min(0).max(1),
   }),
   pricing: z.strictObject({ costOfFundsBps: bps, operatingCostBps: bps }),
   products: z.strictObject(productSchemas),

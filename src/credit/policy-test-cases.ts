@@ -4,6 +4,7 @@
  * file holds their shape; policy-check.ts runs them.
  */
 import { z } from 'zod';
+import { BINDING_LIMITS } from './binding-limits';
 import { GRADES } from './grades';
 import { loanRequestSchema, PRODUCTS, surveySchema } from './survey';
 
@@ -30,6 +31,21 @@ export const decisionContextSchema = z.strictObject({
     .strictObject({ outcome: z.literal('approve'), maxAmount: fen.optional() })
     .nullable()
     .optional(),
+  /** What the borrower already has with the lender (the ledger); absent: nothing counted. */
+  exposure: z
+    .strictObject({
+      total: fen,
+      byProduct: z.strictObject({
+        operator_guarantee: fen,
+        joint_guarantee: fen,
+        credit_loan: fen,
+        credit_card: fen,
+      }),
+      monthlyInstalments: fen,
+      contingent: fen,
+    })
+    .nullable()
+    .optional(),
 });
 
 export const policyTestCaseSchema = z.strictObject({
@@ -48,6 +64,8 @@ export const policyTestCaseSchema = z.strictObject({
     maxAmount: fen.optional(),
     /** Reason codes that must be among the decision's reasons. */
     reasons: z.array(z.string().min(1)).optional(),
+    /** What set the first offer's amount; stating it requires an offer. */
+    bindingLimit: z.enum(BINDING_LIMITS).optional(),
   }),
 });
 

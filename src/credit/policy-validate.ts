@@ -8,6 +8,7 @@
 import type { z } from 'zod';
 import { CATEGORICAL_FIELDS, isCategoricalField, isNumericField } from './fields';
 import { GRADES, type Grade, gradeAtLeast } from './grades';
+import { annuityPresentValue } from './money';
 import {
   type CharacteristicDocument,
   characteristicSchema,
@@ -100,6 +101,7 @@ interface Sections {
   outcomes?: PolicyDocument['outcomes'];
   limits?: PolicyDocument['limits'];
   cashFlow?: PolicyDocument['cashFlow'];
+  exposure?: PolicyDocument['exposure'];
   characteristics: (CharacteristicDocument | undefined)[];
   knockouts: (KnockoutDocument | undefined)[];
   products: Products;
@@ -137,6 +139,7 @@ function sectionsOf(doc: unknown): Sections {
     outcomes: parsedOr(policySections.outcomes, d.outcomes),
     limits: parsedOr(policySections.limits, d.limits),
     cashFlow: parsedOr(policySections.cashFlow, d.cashFlow),
+    exposure: parsedOr(policySections.exposure, d.exposure),
     characteristics: listOf(characteristicSchema, scorecard.characteristics),
     knockouts: listOf(knockoutSchema, d.knockouts),
     testCases: listOf(policyTestCaseSchema, d.testCases),
@@ -221,6 +224,20 @@ function checkProducts(products: Products, add: Add): void {
     );
   }
   const card = products.credit_card;
+  const cashFlowMultiple = card?.maxMultipleOfMonthlyNetCashFlow ?? null;
+  if (card && cashFlowMultiple !== null) {
+    // A fully drawn limit repaid by its review at the rate cap must fit the cash flow it was sized
+    // on: the card's instalment in the ledger (monthlyInstalmentOf) stays within coverage.
+    const most = annuityPresentValue(1, card.rateCapBps, card.termMonths);
+    if (cashFlowMultiple > most) {
+      const shown = Math.floor(most * 100) / 100;
+      add(
+        'products.credit_card.maxMultipleOfMonthlyNetCashFlow',
+        `above ${shown}: a limit drawn in full and repaid by its review (${card.termMonths} months at the rate cap) would need more than the free cash flow it is sized on`,
+        `高于 ${shown}：额度全部使用并在复审前（${card.termMonths} 个月，按利率上限）还清，所需月还款将超过据以核额的偿债后月净现金流`,
+      );
+    }
+  }
   if (card) {
     for (let i = 1; i < GRADES.length; i++) {
       const better = GRADES[i - 1] as Grade;
@@ -270,6 +287,18 @@ function checkAcrossProducts(s: Sections, add: Add): void {
       `an unsecured loan needs at least the house coverage ${s.cashFlow.minDscr}`,
       `信用贷款的偿债覆盖率要求不得低于全行标准 ${s.cashFlow.minDscr}`,
     );
+  }
+  const joint = s.products.joint_guarantee;
+  const multiple = s.exposure?.maxMultipleOfAnnualNetProfit ?? null;
+  if (s.exposure && multiple !== null && joint?.enabled) {
+    const counted = s.exposure.contingentWeight * joint.contingentLiabilityMultiple;
+    if (counted >= multiple) {
+      add(
+        'exposure.contingentWeight',
+        `a group member at its contingent-liability ceiling (${joint.contingentLiabilityMultiple}x annual net profit, weighted ${s.exposure.contingentWeight}) would use the whole total cap (${multiple}x) and could never borrow`,
+        `联保成员的或有负债达到上限（年净利润的 ${joint.contingentLiabilityMultiple} 倍，按 ${s.exposure.contingentWeight} 计入）时将占满授信总额上限（${multiple} 倍），无法再借款`,
+      );
+    }
   }
   if (s.limits) {
     const funding = enabled.filter(([, p]) => p.purposes.includes('store_expansion'));

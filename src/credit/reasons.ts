@@ -2,11 +2,13 @@
  * Reason texts for product and group outcomes (scorecard and knock-out texts live in the
  * policy document), and the ranking of a decision's principal reasons.
  */
-import type { Reason } from './decision-types';
+import type { BindingLimit, Reason } from './decision-types';
 import type { CompiledPolicy, PointsLine } from './policy-compile';
 import {
   DATA_TEXTS,
   type DataCheckCode,
+  LIMIT_TEXTS,
+  limitReasonCode,
   PRODUCT_TEXTS,
   type ProductReasonCode,
 } from './reason-texts';
@@ -35,6 +37,23 @@ export function productReason(code: ProductReasonCode): Reason {
     const [textZh, textEn] = PRODUCT_TEXTS[code];
     r = Object.freeze({ code, kind: 'product' as const, textZh, textEn });
     productReasonCache.set(code, r);
+  }
+  return r;
+}
+
+const limitReasonCache = new Map<string, Reason>();
+
+/**
+ * Why an offer is below the request: LIMITED_BY_<LIMIT>, kind product; null for the request
+ * itself (nothing held the offer back). Instances are shared and must not be mutated.
+ */
+export function limitReason(limit: BindingLimit): Reason | null {
+  if (limit === 'request') return null;
+  let r = limitReasonCache.get(limit);
+  if (!r) {
+    const [textZh, textEn] = LIMIT_TEXTS[limit];
+    r = Object.freeze({ code: limitReasonCode(limit), kind: 'product' as const, textZh, textEn });
+    limitReasonCache.set(limit, r);
   }
   return r;
 }

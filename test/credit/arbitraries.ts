@@ -1,6 +1,6 @@
 /** fast-check generators of valid surveys, requests and contexts. */
 import fc from 'fast-check';
-import type { DecisionContext, LoanRequest, Survey } from '../../src/credit';
+import type { DecisionContext, ExistingExposure, LoanRequest, Survey } from '../../src/credit';
 
 export const surveyArb: fc.Arbitrary<Survey> = fc
   .record({
@@ -81,7 +81,7 @@ export const requestArb: fc.Arbitrary<LoanRequest> = fc.record({
   ) as fc.Arbitrary<LoanRequest['purpose']>,
 });
 
-export const contextArb: fc.Arbitrary<DecisionContext> = fc.record({
+export const legacyContextArb: fc.Arbitrary<DecisionContext> = fc.record({
   operator: fc.option(
     fc.record({
       agreementStatus: fc.constantFrom('active' as const, 'suspended' as const),
@@ -105,3 +105,85 @@ export const contextArb: fc.Arbitrary<DecisionContext> = fc.record({
     { nil: null },
   ),
 });
+
+const fenUpTo = (max: number) =>
+  fc.oneof(
+    { weight: 2, arbitrary: fc.constant(0) },
+    { weight: 3, arbitrary: fc.integer({ min: 0, max }) },
+  );
+
+/** Any ledger: empty, small, or far beyond what a merchant could carry. */
+export const exposureArb: fc.Arbitrary<ExistingExposure> = fc.oneof(
+  {
+    weight: 1,
+    arbitrary: fc.constant({
+      total: 0,
+      byProduct: { operator_guarantee: 0, joint_guarantee: 0, credit_loan: 0, credit_card: 0 },
+      monthlyInstalments: 0,
+      contingent: 0,
+    }),
+  },
+  ...[20_000_000, 500_000_000, 3_000_000_000].map((scale) => ({
+    weight: 2,
+    arbitrary: fc.record({
+      total: fenUpTo(scale),
+      byProduct: fc.record({
+        operator_guarantee: fenUpTo(scale),
+        joint_guarantee: fenUpTo(scale),
+        credit_loan: fenUpTo(scale),
+        credit_card: fenUpTo(scale),
+      }),
+      monthlyInstalments: fenUpTo(scale / 20),
+      contingent: fenUpTo(scale),
+    }),
+  })),
+);
+
+/** A context as production gives it: with or without the ledger. */
+export const contextArb: fc.Arbitrary<DecisionContext> = fc
+  .tuple(legacyContextArb, fc.option(exposureArb, { nil: undefined, freq: 3 }))
+  .map(([context, exposure]) => (exposure === undefined ? context : { ...context, exposure }));
+
+/**
+ * A ledger in proportion to the merchant and its request, so that the caps net of it bind often:
+ * the room the total cap leaves as a share of the request, guarantees as a share of annual net
+ * profit, instalments as a share of what the cash flow carries, holdings as shares of each
+ * product's cap. Mapped onto a case by `ledgerFor`.
+ */
+/** A share in hundredths, evenly spread (fc.double spreads over floats, mostly tiny ones). */
+const share = (max: number) =>
+  fc.noBias(fc.integer({ min: 0, max: Math.round(max * 100) })).map((x) => x / 100);
+export const ledgerSharesArb = fc.record({
+  room: share(1.5),
+  contingent: share(2),
+  instalments: share(1.1),
+  byProduct: fc.tuple(share(1.1), share(1.1), share(1.1), share(1.1)),
+});
+export type LedgerShares = typeof ledgerSharesArb extends fc.Arbitrary<infer T> ? T : never;
+
+export function ledgerFor(
+  shares: LedgerShares,
+  c: {
+    annualNetProfit: number;
+    requestAmount: number;
+    totalMultiple: number;
+    contingentWeight: number;
+    maxAmounts: readonly [number, number, number, number];
+  },
+): ExistingExposure {
+  const profit = Math.max(0, c.annualNetProfit);
+  const [op, joint, loan, card] = shares.byProduct;
+  const contingent = Math.floor(shares.contingent * profit);
+  const cap = c.totalMultiple * profit - c.contingentWeight * contingent;
+  return {
+    total: Math.max(0, Math.floor(cap - shares.room * c.requestAmount)),
+    byProduct: {
+      operator_guarantee: Math.floor(op * c.maxAmounts[0]),
+      joint_guarantee: Math.floor(joint * c.maxAmounts[1]),
+      credit_loan: Math.floor(loan * c.maxAmounts[2]),
+      credit_card: Math.floor(card * c.maxAmounts[3]),
+    },
+    monthlyInstalments: Math.floor((shares.instalments * profit) / 12 / 1.25),
+    contingent,
+  };
+}

@@ -3,8 +3,9 @@
  * mainly on the merchant's operating data. No guarantor stands behind it, so the policy sets a
  * tighter grade minimum, a tighter coverage (its own minDscr, at least the house one), a lower
  * cap than the guaranteed loans, and a loss given default without a guarantee's discount.
- * Sized like the other loans: repayment capacity at that coverage, the purpose (the
- * working-capital gap, the store-expansion range), a share of sales, the product cap.
+ * Sized like the other loans: repayment capacity at that coverage (after the instalments the
+ * borrower already has), the purpose (the working-capital gap, the store-expansion range), a share
+ * of sales, the product cap net of credit loans held, the total exposure cap.
  */
 import {
   instalmentCapacity,
@@ -14,7 +15,15 @@ import {
   sizeFromCaps,
 } from '../limits';
 import { priceBps } from '../pricing';
-import { commonRefusal, fitScore, refused, requestCaps } from './common';
+import {
+  commonRefusal,
+  fitScore,
+  limitsShown,
+  productCap,
+  refused,
+  requestCaps,
+  totalExposureCaps,
+} from './common';
 import type { ProductEvaluation, ProductInput } from './product-context';
 
 const PRODUCT = 'credit_loan';
@@ -31,18 +40,24 @@ export function evaluateCreditLoan(input: ProductInput): ProductEvaluation {
 
   const annualRateBps = priceBps(input.pd, rules, doc.pricing);
   // Validation keeps the product's coverage at least the house minimum; max() guards anyway.
-  const instalment = instalmentCapacity(metrics, Math.max(rules.minDscr, doc.cashFlow.minDscr));
+  const instalment = instalmentCapacity(
+    metrics,
+    Math.max(rules.minDscr, doc.cashFlow.minDscr),
+    input.exposure.monthlyInstalments,
+  );
   const sizing = sizeFromCaps(
     [
       ...requestCaps(input),
       {
         name: 'repayment_capacity',
+        limit: 'repayment_capacity',
         amount: maxLoanForInstalment(instalment, annualRateBps, termMonths, rules.method),
         reason: 'REPAYMENT_CAPACITY_INSUFFICIENT',
       },
       purposeCap(request.purpose, survey, metrics, doc.limits),
       salesShareCap(survey, doc.limits),
-      { name: 'product_cap', amount: rules.maxAmount, reason: 'LIMIT_BELOW_MINIMUM' },
+      productCap(input, PRODUCT, rules.maxAmount),
+      ...totalExposureCaps(input),
     ],
     request.purpose === 'store_expansion'
       ? Math.max(rules.minAmount, doc.limits.storeExpansion.minAmount)
@@ -61,7 +76,7 @@ export function evaluateCreditLoan(input: ProductInput): ProductEvaluation {
       termMonths,
       annualRateBps,
       method: rules.method,
-      bindingCap: sizing.binding,
+      ...limitsShown(sizing.binding, sizing.amount, input),
       fit: fitScore(sizing.amount, termMonths / request.termMonths, input, rules.fitPurposes),
     },
   };

@@ -1,8 +1,11 @@
 /**
  * Joint-guarantee loan (联保贷款): 3-5 merchants of one market guarantee each other. Here the
- * merchant's own part: group membership and size, grade, per-member cap. Whether the whole
- * group stands (every member's grade, contingent liabilities) is resolveGuaranteeGroup's job.
+ * merchant's own part: group membership and size, grade, per-member cap (like the product cap,
+ * net of the joint-guarantee loans the borrower already holds). Whether the whole group stands
+ * (every member's grade, contingent liabilities) is resolveGuaranteeGroup's job.
  */
+
+import { heldOf } from '../exposure';
 import {
   instalmentCapacity,
   maxLoanForInstalment,
@@ -11,7 +14,16 @@ import {
   sizeFromCaps,
 } from '../limits';
 import { priceBps } from '../pricing';
-import { commonRefusal, fitScore, refused, requestCaps } from './common';
+import {
+  commonRefusal,
+  fitScore,
+  limitsShown,
+  netCap,
+  productCap,
+  refused,
+  requestCaps,
+  totalExposureCaps,
+} from './common';
 import type { ProductEvaluation, ProductInput } from './product-context';
 
 const PRODUCT = 'joint_guarantee';
@@ -33,19 +45,32 @@ export function evaluateJointGuarantee(input: ProductInput): ProductEvaluation {
   if (termMonths < rules.minTermMonths) return refused(PRODUCT, 'TERM_TOO_SHORT');
 
   const annualRateBps = priceBps(input.pd, rules, doc.pricing);
-  const instalment = instalmentCapacity(metrics, doc.cashFlow.minDscr);
+  const instalment = instalmentCapacity(
+    metrics,
+    doc.cashFlow.minDscr,
+    input.exposure.monthlyInstalments,
+  );
   const sizing = sizeFromCaps(
     [
       ...requestCaps(input),
       {
         name: 'repayment_capacity',
+        limit: 'repayment_capacity',
         amount: maxLoanForInstalment(instalment, annualRateBps, termMonths, rules.method),
         reason: 'REPAYMENT_CAPACITY_INSUFFICIENT',
       },
       purposeCap(request.purpose, survey, metrics, doc.limits),
       salesShareCap(survey, doc.limits),
-      { name: 'product_cap', amount: rules.maxAmount, reason: 'LIMIT_BELOW_MINIMUM' },
-      { name: 'per_member_cap', amount: rules.perMemberCap, reason: 'LIMIT_BELOW_MINIMUM' },
+      productCap(input, PRODUCT, rules.maxAmount),
+      netCap(
+        'per_member_cap',
+        'per_member_cap',
+        rules.perMemberCap,
+        heldOf(input.exposure, PRODUCT),
+        'LIMIT_BELOW_MINIMUM',
+        'PRODUCT_CAP_REACHED',
+      ),
+      ...totalExposureCaps(input),
     ],
     request.purpose === 'store_expansion'
       ? Math.max(rules.minAmount, doc.limits.storeExpansion.minAmount)
@@ -64,7 +89,7 @@ export function evaluateJointGuarantee(input: ProductInput): ProductEvaluation {
       termMonths,
       annualRateBps,
       method: rules.method,
-      bindingCap: sizing.binding,
+      ...limitsShown(sizing.binding, sizing.amount, input),
       fit: fitScore(sizing.amount, termMonths / request.termMonths, input, rules.fitPurposes),
       guaranteeRequired: {
         kind: 'joint',

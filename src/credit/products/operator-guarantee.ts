@@ -1,8 +1,11 @@
 /**
  * Operator-guaranteed loan (市场业主方担保): the market operator guarantees its tenants under
- * an active agreement. Amount within the agreement's per-merchant cap and remaining capacity;
- * term within the lease remaining; the guarantee lowers the loss given default, so the rate.
+ * an active agreement. Amount within the agreement's per-merchant cap (net of the operator
+ * guarantees the borrower already holds) and remaining capacity; term within the lease
+ * remaining; the guarantee lowers the loss given default, so the rate.
  */
+
+import { heldOf } from '../exposure';
 import {
   instalmentCapacity,
   maxLoanForInstalment,
@@ -12,7 +15,16 @@ import {
 } from '../limits';
 import { divRoundHalfUp } from '../money';
 import { priceBps } from '../pricing';
-import { commonRefusal, fitScore, refused, requestCaps } from './common';
+import {
+  commonRefusal,
+  fitScore,
+  limitsShown,
+  netCap,
+  productCap,
+  refused,
+  requestCaps,
+  totalExposureCaps,
+} from './common';
 import type { ProductEvaluation, ProductInput } from './product-context';
 
 const PRODUCT = 'operator_guarantee';
@@ -38,28 +50,39 @@ export function evaluateOperatorGuarantee(input: ProductInput): ProductEvaluatio
   }
 
   const annualRateBps = priceBps(input.pd, rules, doc.pricing);
-  const instalment = instalmentCapacity(metrics, doc.cashFlow.minDscr);
+  const instalment = instalmentCapacity(
+    metrics,
+    doc.cashFlow.minDscr,
+    input.exposure.monthlyInstalments,
+  );
   const sizing = sizeFromCaps(
     [
       ...requestCaps(input),
       {
         name: 'repayment_capacity',
+        limit: 'repayment_capacity',
         amount: maxLoanForInstalment(instalment, annualRateBps, termMonths, rules.method),
         reason: 'REPAYMENT_CAPACITY_INSUFFICIENT',
       },
       purposeCap(request.purpose, survey, metrics, doc.limits),
       salesShareCap(survey, doc.limits),
-      { name: 'product_cap', amount: rules.maxAmount, reason: 'LIMIT_BELOW_MINIMUM' },
-      {
-        name: 'operator_per_merchant_cap',
-        amount: operator.perMerchantCap,
-        reason: 'OPERATOR_CAPACITY_EXHAUSTED',
-      },
+      productCap(input, PRODUCT, rules.maxAmount),
+      // The operator guarantees a borrower up to its cap in all: what it already guarantees counts.
+      netCap(
+        'operator_per_merchant_cap',
+        'operator_per_merchant_cap',
+        operator.perMerchantCap,
+        heldOf(input.exposure, PRODUCT),
+        'OPERATOR_CAPACITY_EXHAUSTED',
+        'OPERATOR_PER_MERCHANT_CAP_REACHED',
+      ),
       {
         name: 'operator_available',
+        limit: 'operator_capacity',
         amount: operator.available,
         reason: 'OPERATOR_CAPACITY_EXHAUSTED',
       },
+      ...totalExposureCaps(input),
     ],
     request.purpose === 'store_expansion'
       ? Math.max(rules.minAmount, doc.limits.storeExpansion.minAmount)
@@ -78,7 +101,7 @@ export function evaluateOperatorGuarantee(input: ProductInput): ProductEvaluatio
       termMonths,
       annualRateBps,
       method: rules.method,
-      bindingCap: sizing.binding,
+      ...limitsShown(sizing.binding, sizing.amount, input),
       fit: fitScore(sizing.amount, termMonths / request.termMonths, input, rules.fitPurposes),
       guaranteeRequired: {
         kind: 'operator',

@@ -1,5 +1,5 @@
 /** What every product's eligibility and sizing reads, and what it returns. */
-import type { DecisionContext, OfferProposal, Reason } from '../decision-types';
+import type { DecisionContext, ExistingExposure, OfferProposal, Reason } from '../decision-types';
 import type { Grade } from '../grades';
 import type { Metrics } from '../metrics';
 import type { CompiledPolicy } from '../policy-compile';
@@ -15,6 +15,10 @@ export interface ProductInput {
   context: DecisionContext;
   /** An upper bound from a manual review approval, if any. */
   overrideMaxAmount: number | null;
+  /** The context's exposure, all zero when it has none (nothing is counted). */
+  exposure: ExistingExposure;
+  /** Fen the policy's total exposure cap leaves the borrower; null when the policy has none. */
+  totalExposureRoom: number | null;
 }
 
 /** An offer before its schedule is built (schedules only for offers actually made). */
