@@ -31,9 +31,14 @@ END
 $$;--> statement-breakpoint
 -- What each offer made before the ledger costs a month: a loan's highest instalment, from the
 -- schedule it was offered with (its own copy, or its decision's since migration 0011); a card's
--- payment on its full limit (interest for one month, as src/credit counts it).
+-- limit as if drawn in full and repaid in equal instalments by its review (src/credit
+-- monthlyInstalmentOf).
 UPDATE "offers" o SET "monthly_instalment" = CASE
-  WHEN o."product" = 'credit_card' THEN ceil(o."amount"::numeric * o."annual_rate_bps" / 120000)::bigint
+  WHEN o."product" = 'credit_card' THEN CASE
+    WHEN o."annual_rate_bps" = 0 THEN round(o."amount"::numeric / o."term_months")::bigint
+    ELSE round(o."amount"::numeric * (o."annual_rate_bps"::numeric / 120000)
+      / (1 - power(1 + o."annual_rate_bps"::numeric / 120000, -o."term_months")))::bigint
+  END
   ELSE coalesce(
     (SELECT max((r->>'payment')::bigint) FROM jsonb_array_elements(o."schedule") r),
     (SELECT max((r->>'payment')::bigint)
@@ -90,3 +95,16 @@ FROM who w
 LEFT JOIN held h ON h.borrower = w.borrower
 LEFT JOIN taken t ON t.borrower = w.borrower
 LEFT JOIN contingent c ON c.borrower = w.borrower;
+--> statement-breakpoint
+-- The policy document gains the exposure section and the card's earnings caps (issue #12). A
+-- published version keeps deciding as it did (replays of its decisions stay byte for byte): no
+-- total exposure cap and no card earnings caps until the risk team publishes a version with them
+-- (the shipped default has 2x annual net profit, 6x monthly free cash flow, a quarter of the
+-- annual net profit). The product, operator and coverage caps count the ledger at once.
+UPDATE "policies"
+SET "document" = jsonb_set(
+  jsonb_set(
+    jsonb_set("document", '{exposure}', '{"maxMultipleOfAnnualNetProfit": null, "contingentWeight": 0.5}'::jsonb, true),
+    '{products,credit_card,maxMultipleOfMonthlyNetCashFlow}', 'null'::jsonb, true),
+  '{products,credit_card,maxShareOfAnnualNetProfit}', 'null'::jsonb, true)
+WHERE NOT ("document" ? 'exposure');

@@ -1,7 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { compilePolicy, decide, type PolicyDocument, validatePolicy } from '../../src/credit';
 import { strongSurvey } from '../helpers/fixtures';
-import { applyMigration, applyMigrationsBefore, rowsOf } from '../helpers/migration-steps';
+import {
+  applyMigration,
+  applyMigrationsBefore,
+  migrationTags,
+  rowsOf,
+} from '../helpers/migration-steps';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
 import v1Document from './fixtures/policy-v1.json';
 
@@ -20,6 +25,9 @@ describe('migration 0008: stored v1 policy documents upgraded to the v2 schema',
         ('pol_v1', 1, 'published', ${JSON.stringify(v1Document)}::jsonb, 'seed'),
         ('pol_draft', 2, 'draft', ${JSON.stringify(v1Document)}::jsonb, 'key_a')`);
     await applyMigration(t, '0008_policy_documents_v2');
+    // And every migration since, as a database upgraded today (0012 adds the exposure section).
+    for (const tag of migrationTags().filter((tag) => tag > '0008_policy_documents_v2'))
+      await applyMigration(t, tag);
   });
   afterAll(() => t.dispose());
 

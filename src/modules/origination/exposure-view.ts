@@ -1,6 +1,5 @@
 import { PRODUCTS } from '../../credit';
-import { monthsBetween } from './decision-context';
-import { outstandingOf } from './exposure';
+import { outstandingOf, takenLoanNow } from './exposure';
 import type { LedgerRow, OfferRow } from './repository';
 import type { ExposureView } from './schemas';
 
@@ -96,14 +95,11 @@ export function exposureView(input: {
   const held = sum([...largestPerApplication.values()].map((h) => h.amount));
   const outstanding = sum(loans.map((l) => l.outstanding));
   const cards = sum(cardLimits.map((c) => c.limit));
+  // A loan costs its instalment now due by its schedule (none once repaid), a card its limit's.
   const runningInstalments = sum(
-    taken
-      .filter(
-        (o) =>
-          o.product === 'credit_card' ||
-          monthsBetween(o.acceptedAt ?? o.updatedAt, now) < o.termMonths,
-      )
-      .map((o) => o.monthlyInstalment),
+    taken.map((o) =>
+      o.product === 'credit_card' ? o.monthlyInstalment : takenLoanNow(o, now).instalment,
+    ),
   );
   return {
     merchantId: input.merchantId,

@@ -4,9 +4,10 @@
  * by their schedules). The SQL that keeps the rows is in repository.ts.
  */
 import {
-  buildSchedule,
   type ExistingExposure,
-  type OfferProposal,
+  monthlyInstalmentOf,
+  type OfferMethod,
+  outstandingPrincipal,
   PRODUCTS,
   type Product,
 } from '../../credit';
@@ -63,25 +64,23 @@ export type TakenLoan = Pick<
   | 'updatedAt'
 >;
 
-/** A taken loan's principal still owed at `now`, by its schedule from the day it was accepted. */
-export function outstandingOf(loan: TakenLoan, now: Date): number {
-  if (loan.product === 'credit_card' || loan.method === 'revolving') return loan.amount;
-  const since = loan.acceptedAt ?? loan.updatedAt;
-  return outstandingPrincipal(
-    {
-      amount: loan.amount,
-      annualRateBps: loan.annualRateBps,
-      termMonths: loan.termMonths,
-      method: loan.method as 'equal_instalment' | 'equal_principal',
-    },
-    monthsBetween(since, now),
-  );
+/** A taken loan as of `now`: what is still owed and what it costs a month, by its schedule. */
+export function takenLoanNow(loan: TakenLoan, now: Date) {
+  const item = { ...loan, method: loan.method as OfferMethod };
+  const months = monthsBetween(loan.acceptedAt ?? loan.updatedAt, now);
+  return {
+    outstanding: outstandingPrincipal(item, months),
+    instalment: monthlyInstalmentOf(item, months),
+  };
 }
+
+export const outstandingOf = (loan: TakenLoan, now: Date) => takenLoanNow(loan, now).outstanding;
 
 /**
  * What the model is told the borrower already has, as of `now`: the row's amounts, less what the
- * taken loans have been repaid by their schedules (a loan fully repaid no longer costs its
- * instalment). `takenLoans` are the borrower's taken loans (read only when the row has any).
+ * taken loans have been repaid by their schedules, their instalments as now due (an
+ * equal-principal loan's fall, a repaid loan's are none). `takenLoans` are the borrower's taken
+ * loans (read only when the row has any).
  */
 export function existingExposure(
   row: LedgerAmounts | null | undefined,
@@ -94,46 +93,21 @@ export function existingExposure(
     number
   >;
   let repaid = 0;
-  let instalmentsEnded = 0;
+  let instalmentsFallen = 0;
   for (const loan of takenLoans) {
     if (loan.product === 'credit_card') continue;
-    const outstanding = outstandingOf(loan, now);
-    repaid += loan.amount - outstanding;
-    byProduct[loan.product] -= loan.amount - outstanding;
-    if (outstanding === 0) instalmentsEnded += loan.monthlyInstalment;
+    const current = takenLoanNow(loan, now);
+    repaid += loan.amount - current.outstanding;
+    byProduct[loan.product] -= loan.amount - current.outstanding;
+    instalmentsFallen += loan.monthlyInstalment - current.instalment;
   }
   return {
     total: r.held + r.loans - repaid + r.cardLimits,
     byProduct,
-    monthlyInstalments: r.heldInstalments + r.takenInstalments - instalmentsEnded,
+    monthlyInstalments: r.heldInstalments + r.takenInstalments - instalmentsFallen,
     contingent: r.contingent,
   };
 }
 
 /** The version a decision is sized against: 0 while the borrower has no row. */
 export const versionOf = (row: Pick<LedgerRow, 'version'> | null | undefined) => row?.version ?? 0;
-
-/** An offer's monthly cost as the ledger counts it: a loan's highest instalment. */
-export function monthlyInstalmentOf(
-  o: Pick<OfferProposal, 'product' | 'amount' | 'annualRateBps' | 'schedule'>,
-): number {
-  // TODO(#12 credit): the card's payment on a fully drawn limit comes from src/credit.
-  if (o.product === 'credit_card') return Math.ceil((o.amount * o.annualRateBps) / 120_000);
-  let highest = 0;
-  for (const row of o.schedule) highest = Math.max(highest, row.payment);
-  return highest;
-}
-
-function outstandingPrincipal(
-  terms: {
-    amount: number;
-    annualRateBps: number;
-    termMonths: number;
-    method: 'equal_instalment' | 'equal_principal';
-  },
-  monthsElapsed: number,
-): number {
-  if (monthsElapsed <= 0) return terms.amount;
-  if (monthsElapsed >= terms.termMonths) return 0;
-  return buildSchedule(terms).schedule[monthsElapsed - 1]?.balance ?? 0;
-}

@@ -4,6 +4,7 @@ import {
   type Decision,
   type DecisionContext,
   type ExistingExposure,
+  monthlyInstalmentOf,
   offersToMake,
 } from '../../credit';
 import type { Db } from '../../db/connect';
@@ -14,7 +15,7 @@ import type { AnswerPart, AnswerRef, KeyTaken } from '../../platform/command';
 import { type AuditEntry, auditRows } from '../audit/repository';
 import { findOperator } from '../operators/repository';
 import type { ArmPolicy } from '../policies/active-policy';
-import { existingExposure, ledgerDeltaOf, monthlyInstalmentOf, versionOf } from './exposure';
+import { existingExposure, ledgerDeltaOf, versionOf } from './exposure';
 import type { OfferStatus } from './lifecycle';
 import {
   type ApplicationInsert,

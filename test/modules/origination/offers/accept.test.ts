@@ -2,6 +2,7 @@ import { seedDemo } from '../../../helpers/fixtures';
 import { bearer, createTestApp, type TestApp } from '../../../helpers/test-app';
 import {
   accept,
+  createMerchant,
   decline,
   events,
   MJY,
@@ -168,7 +169,9 @@ describe('POST /v1/offers/:id/accept', () => {
     'a %s key may read an offer but not accept it (403)',
     async (role) => {
       const key = role === 'reviewer' ? reviewer : risk;
-      const app = await submitOk(t, officer, 'mer_demo_mjy03', twoOfferSurvey(), {
+      // A merchant of its own: open card offers of earlier tests count against its card cap.
+      const merchantId = await createMerchant(t, t.adminKey, MJY);
+      const app = await submitOk(t, officer, merchantId, twoOfferSurvey(), {
         product: 'credit_card',
       });
       const card = offerOf(app, 'credit_card');
