@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GROUP_SIZE_BOUNDS, loanRequestSchema, surveySchema } from '../../credit';
+import { BINDING_LIMITS, GROUP_SIZE_BOUNDS, loanRequestSchema, surveySchema } from '../../credit';
 import { PRODUCTS } from '../../credit/survey';
 import {
   APPLICATION_STATUSES,
@@ -76,6 +76,19 @@ export const offerSchema = z
     method: z.enum(['equal_instalment', 'equal_principal', 'revolving']),
     schedule: z.array(scheduleRowSchema),
     totalInterest: fen(),
+    monthlyInstalment: fen().describe(
+      "What the offer costs a month as the exposure ledger counts it: a loan's highest instalment, a card's limit repaid over its review term",
+    ),
+    bindingLimit: z
+      .enum(BINDING_LIMITS)
+      .describe(
+        'What set the amount, the smallest of its limits: the request itself, or what the cash flow repays, the working-capital gap, a cap net of what the borrower already holds (product_cap, operator_per_merchant_cap, total_exposure), ...',
+      ),
+    limitReason: reasonSchema
+      .nullable()
+      .describe(
+        'Why the amount is below the request (LIMITED_BY_<LIMIT>, Chinese and English); null when the request is met',
+      ),
     operatorId: z.string().nullable(),
     guaranteeGroupId: z.string().nullable(),
     expiresAt: isoDateTime(),

@@ -1,4 +1,4 @@
-import { type Decision, orderedMetrics } from '../../credit';
+import { type BindingLimit, type Decision, orderedMetrics } from '../../credit';
 import type {
   ApplicationInsert,
   ApplicationRow,
@@ -44,6 +44,34 @@ function scheduleOf(row: OfferRow, decision: Decision | null) {
   return schedule as ApplicationView['offers'][number]['schedule'];
 }
 
+/** What the cap names of decisions made before bindingLimit existed (issue #12) stand for. */
+const LEGACY_BINDING: Record<string, BindingLimit> = {
+  requested: 'request',
+  override_max: 'review_maximum',
+  repayment_capacity: 'repayment_capacity',
+  working_capital_gap: 'working_capital_gap',
+  store_expansion_max: 'purpose_maximum',
+  short_term_turnover: 'purpose_maximum',
+  sales_share: 'share_of_sales',
+  product_cap: 'product_cap',
+  operator_per_merchant_cap: 'operator_per_merchant_cap',
+  operator_available: 'operator_capacity',
+  per_member_cap: 'per_member_cap',
+  card_sizing: 'card_sizing',
+};
+
+/**
+ * What set the offer's amount and, when it is below the request, why (as its decision proposed
+ * it). A decision made before issue #12 named its cap only: its offers show the cap's limit and
+ * no reason.
+ */
+function limitOf(row: OfferRow, decision: Decision | null) {
+  const proposed = decision?.offers.find((o) => o.product === row.product);
+  const bindingLimit =
+    proposed?.bindingLimit ?? LEGACY_BINDING[proposed?.bindingCap ?? ''] ?? 'request';
+  return { bindingLimit, limitReason: proposed?.limitReason ?? null };
+}
+
 /** `decision`: the result of the decision that made the offer (its schedule is there). */
 export function offerView(row: OfferRow, decision: Decision | null) {
   return {
@@ -57,6 +85,8 @@ export function offerView(row: OfferRow, decision: Decision | null) {
     method: row.method as 'equal_instalment' | 'equal_principal' | 'revolving',
     schedule: scheduleOf(row, decision),
     totalInterest: row.totalInterest,
+    monthlyInstalment: row.monthlyInstalment,
+    ...limitOf(row, decision),
     operatorId: row.operatorId,
     guaranteeGroupId: row.guaranteeGroupId,
     expiresAt: row.expiresAt.toISOString(),

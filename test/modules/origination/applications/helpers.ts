@@ -146,6 +146,9 @@ export interface OfferBody {
   annualRateBps: number;
   method: string;
   schedule: { principal: number; interest: number }[];
+  monthlyInstalment: number;
+  bindingLimit: string;
+  limitReason: { code: string; kind: string; textZh: string; textEn: string } | null;
   operatorId: string | null;
   guaranteeGroupId: string | null;
   expiresAt: string;
