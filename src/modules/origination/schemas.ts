@@ -259,10 +259,10 @@ const guarantorSchema = z
   })
   .meta({ id: 'Guarantor' });
 
-const exposureAmountsSchema = z.object({
+const exposureAmounts = {
   open: fen().describe('Open offers (pending or offered), fen'),
   taken: fen().describe('Taken loans at their outstanding principal, and card limits, fen'),
-});
+};
 
 export const exposureSchema = z
   .object({
@@ -314,10 +314,10 @@ export const exposureSchema = z
       )
       .describe("Group partners' loans this merchant guarantees (联保)"),
     byProduct: z
-      .array(exposureAmountsSchema.extend({ product: z.enum(PRODUCTS) }))
+      .array(z.object({ product: z.enum(PRODUCTS), ...exposureAmounts }))
       .describe('Per product: what each product cap counts'),
     byGuarantor: z
-      .array(exposureAmountsSchema.extend({ guarantor: guarantorSchema }))
+      .array(z.object({ guarantor: guarantorSchema, ...exposureAmounts }))
       .describe(
         'Per guarantor: what the operator (its per-merchant cap) and each group stand behind',
       ),
