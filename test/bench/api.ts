@@ -2,7 +2,7 @@
  * `npm run bench:api`: the service on PostgreSQL under load, against a bare reference.
  *
  * Creates a scratch database on the server at DATABASE_URL (default: the local test server),
- * seeds 200 merchants with the survey sample's figures, starts the service and the reference
+ * seeds BENCH_MERCHANTS merchants (default 40,000) with the survey sample's figures, starts the service and the reference
  * as child processes, and drives POST /v1/applications with autocannon (50 connections,
  * varied surveys, a fresh Idempotency-Key each). Prints req/s and latency of both, the ratio,
  * the CPU each side spends per request, and the service's latency at half its maximum rate,
@@ -119,6 +119,8 @@ interface Run {
 }
 
 let runs = 0;
+/** Requests sent so far, across runs: each run goes on to the next merchants. */
+let n = 0;
 
 async function load(
   url: string,
@@ -126,7 +128,6 @@ async function load(
   headers: Record<string, string>,
   opts: { overallRate?: number } = {},
 ): Promise<Run> {
-  let n = 0;
   // Keys unique across runs too: a repeated key would measure replays, not submissions.
   const run = ++runs;
   const result = await autocannon({
@@ -178,23 +179,33 @@ async function main() {
       piiDigestKey: 'bench-digest-key-0123',
       demoKeys: false,
     });
-    const rows = sample.merchants.map((m, i) => ({
-      id: `mer_bench_${i}`,
-      name: `Bench merchant ${i}`,
-      idNumberDigest: `bench-id-${i}`,
-      idNumberMasked: '5001**********0000',
-      phoneDigest: `bench-phone-${i}`,
-      phoneMasked: '139****0000',
-      marketId:
-        m.market === 'majiayan' ? (demoMarkets[0]?.id as string) : (demoMarkets[1]?.id as string),
-      stallNo: `B-${i}`,
-      leaseEndsOn: '2030-12-31',
-      createdAt: new Date(),
-    }));
-    await database.db.insert(merchants).values(rows);
+    // Each merchant a borrower of its own (BENCH_MERCHANTS, default 40,000), carrying the sample's
+    // surveys in turn: a submission is then mostly a borrower's first, as in a market's day. With
+    // BENCH_MERCHANTS=200 every borrower applies again and again: its exposure ledger fills, and
+    // the later applications are declined or sized against what it holds (issue #12).
+    const merchantCount = Number(process.env.BENCH_MERCHANTS ?? 40_000);
+    const rows = Array.from({ length: merchantCount }, (_, i) => {
+      const m = sample.merchants[i % sample.merchants.length] as (typeof sample.merchants)[number];
+      return {
+        id: `mer_bench_${i}`,
+        name: `Bench merchant ${i}`,
+        idNumberDigest: `bench-id-${i}`,
+        idNumberMasked: '5001**********0000',
+        phoneDigest: `bench-phone-${i}`,
+        phoneMasked: '139****0000',
+        marketId:
+          m.market === 'majiayan' ? (demoMarkets[0]?.id as string) : (demoMarkets[1]?.id as string),
+        stallNo: `B-${i}`,
+        leaseEndsOn: '2030-12-31',
+        createdAt: new Date(),
+      };
+    });
+    for (let i = 0; i < rows.length; i += 2_000)
+      await database.db.insert(merchants).values(rows.slice(i, i + 2_000));
     await database.close();
-    const bodies = sample.merchants.map((m, i) =>
-      JSON.stringify({
+    const bodies = rows.map((_, i) => {
+      const m = sample.merchants[i % sample.merchants.length] as (typeof sample.merchants)[number];
+      return JSON.stringify({
         merchantId: `mer_bench_${i}`,
         survey: m.survey,
         request: m.request ?? {
@@ -203,8 +214,8 @@ async function main() {
           termMonths: 12,
           purpose: 'short_term_turnover',
         },
-      }),
-    );
+      });
+    });
 
     const servicePort = 31000 + (process.pid % 1000);
     const refPort = servicePort + 1;

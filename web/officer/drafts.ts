@@ -214,6 +214,9 @@ export interface OfferView {
     balance: number;
   }[];
   totalInterest: number;
+  /** What set the amount (the smallest of its limits), and why it is below the request. */
+  bindingLimit: string;
+  limitReason: { code: string; textZh: string; textEn: string } | null;
   expiresAt: string;
   status: string;
 }

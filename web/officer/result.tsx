@@ -53,7 +53,12 @@ export function Result(props: {
       )}
       {a.offers.length === 0 && <p class="notice info">{tr('没有可接受的方案', 'No offer')}</p>}
       {a.offers.map((o) => {
-        const limits = d.productResults.find((p) => p.product === o.product)?.reasons ?? [];
+        // Why the amount is below the request (the exposure ledger's caps included), then the
+        // product's own reasons.
+        const limits = [
+          ...(o.limitReason ? [o.limitReason] : []),
+          ...(d.productResults.find((p) => p.product === o.product)?.reasons ?? []),
+        ];
         return (
           <section class="card offer" key={o.id} aria-labelledby={`offer-${o.id}`}>
             <h3 id={`offer-${o.id}`}>
