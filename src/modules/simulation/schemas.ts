@@ -40,6 +40,27 @@ export const decisionContextSchema = z
       .nullable()
       .optional()
       .describe('From the merchant record when the survey lacks it'),
+    exposure: z
+      .strictObject({
+        total: fenField().describe(
+          "Each application's largest open offer, taken loans outstanding, card limits, fen",
+        ),
+        byProduct: z
+          .strictObject(
+            Object.fromEntries(PRODUCTS.map((p) => [p, fenField()])) as Record<
+              (typeof PRODUCTS)[number],
+              ReturnType<typeof fenField>
+            >,
+          )
+          .describe('The same per product: what each product cap counts'),
+        monthlyInstalments: fenField().describe('Of the same open offers and loans, fen'),
+        contingent: fenField().describe("Guarantee-group partners' loans it guarantees, fen"),
+      })
+      .nullable()
+      .optional()
+      .describe(
+        'What the borrower already has with the lender (the exposure ledger); null or absent: nothing',
+      ),
   })
   .meta({ id: 'SimulationContext' });
 

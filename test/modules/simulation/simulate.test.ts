@@ -317,6 +317,32 @@ describe('POST /v1/policies/:id/simulate', () => {
       expect(totalSwaps(r)).toBe(0);
     });
 
+    it('takes what the borrower already holds in a case context (the exposure ledger)', async () => {
+      const holding: DecisionContext = {
+        ...operatorContext,
+        exposure: {
+          total: 300_000_000,
+          byProduct: {
+            operator_guarantee: 200_000_000,
+            joint_guarantee: 0,
+            credit_loan: 0,
+            credit_card: 100_000_000,
+          },
+          monthlyInstalments: 0,
+          contingent: 0,
+        },
+      };
+      const first = batch[0] as (typeof batch)[number];
+      const res = await simulate(sameId, { surveys: [{ ...first, context: holding }] });
+      expect(res.status).toBe(200);
+      const compiled = compilePolicy(cloneDefault());
+      const expected = decide(first.survey, first.request, compiled, holding);
+      // The operator's per-merchant cap is used up: no operator-guaranteed offer.
+      expect(expected.offers.map((o) => o.product)).not.toContain('operator_guarantee');
+      const r = res.body as Result;
+      expect(r.outcomes[expected.outcome].count).toBe(1);
+    });
+
     it('swap samples are batch indexes as strings', async () => {
       const res = await simulate(strictId, { surveys: batch, sampleSize: 5 });
       expect(res.status).toBe(200);
