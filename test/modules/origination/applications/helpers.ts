@@ -3,7 +3,9 @@
  * exposure, authorization). Not a test file: jest only runs *.test.ts.
  */
 import type { Survey } from '../../../../src/credit';
+import type { AppDeps } from '../../../../src/deps';
 import { residentIdCheckChar } from '../../../../src/lib/personal-data';
+import { expireDueOffers } from '../../../../src/modules/origination/expire-offers';
 import { sampleSurvey, strongSurvey } from '../../../helpers/fixtures';
 import { bearer, type TestApp } from '../../../helpers/test-app';
 
@@ -206,4 +208,20 @@ export async function keyIdOf(t: TestApp, secret: string): Promise<string> {
   );
   if (!row) throw new Error('key not found');
   return row.id;
+}
+
+/** Runs the offer expiry job once at `now`, as its timer would; answers how many expired. */
+export function runExpiry(t: TestApp, now: Date) {
+  return expireDueOffers({ db: t.testDb.database.db } as unknown as AppDeps, {
+    actor: {
+      keyId: 'test_expiry',
+      role: 'admin',
+      name: 'expiry',
+      owner: 'system:test-expiry',
+      marketIds: [],
+      partnerId: null,
+    },
+    requestId: 'req-expiry-job',
+    now,
+  });
 }

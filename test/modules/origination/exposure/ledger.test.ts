@@ -5,8 +5,6 @@
  */
 import fc from 'fast-check';
 import { exposureLedger } from '../../../../src/db/schema';
-import type { AppDeps } from '../../../../src/deps';
-import { expireDueOffers } from '../../../../src/modules/origination/expire-offers';
 import { EMPTY_LEDGER } from '../../../../src/modules/origination/exposure';
 import { ledgerFromOffers } from '../../../../src/modules/origination/repository';
 import { seedDemo } from '../../../helpers/fixtures';
@@ -18,6 +16,7 @@ import {
   decline,
   MJY,
   merchantBody,
+  runExpiry as runExpiryAt,
   strongSurvey,
   submit,
   twoOfferSurvey,
@@ -61,19 +60,7 @@ describe('the exposure ledger', () => {
   }, 60_000);
   afterAll(() => t.close());
 
-  const runExpiry = () =>
-    expireDueOffers({ db: t.testDb.database.db } as unknown as AppDeps, {
-      actor: {
-        keyId: 'test_expiry',
-        role: 'admin',
-        name: 'expiry',
-        owner: 'system:test-expiry',
-        marketIds: [],
-        partnerId: null,
-      },
-      requestId: 'req-expiry-job',
-      now,
-    });
+  const runExpiry = () => runExpiryAt(t, now);
 
   async function apply(c: Command) {
     switch (c.kind) {

@@ -1,5 +1,3 @@
-import type { AppDeps } from '../../../../src/deps';
-import { expireDueOffers } from '../../../../src/modules/origination/expire-offers';
 import { seedDemo } from '../../../helpers/fixtures';
 import { bearer, createTestApp, type TestApp } from '../../../helpers/test-app';
 import {
@@ -10,6 +8,7 @@ import {
   OPR_MJY,
   offerOf,
   operator,
+  runExpiry as runExpiryAt,
   submitOk,
   twoOfferSurvey,
 } from '../applications/helpers';
@@ -24,19 +23,7 @@ describe('offer expiry', () => {
 
   const getOffer = (id: string) => t.http.get(`/v1/offers/${id}`).set(bearer(officer));
   const getApp = (id: string) => t.http.get(`/v1/applications/${id}`).set(bearer(officer));
-  const runExpiry = () =>
-    expireDueOffers({ db: t.testDb.database.db } as unknown as AppDeps, {
-      actor: {
-        keyId: 'test_expiry',
-        role: 'admin',
-        name: 'expiry',
-        owner: 'system:test-expiry',
-        marketIds: [],
-        partnerId: null,
-      },
-      requestId: 'req-expiry-job',
-      now,
-    });
+  const runExpiry = () => runExpiryAt(t, now);
 
   beforeAll(async () => {
     t = await createTestApp({ clock: () => now, env: { OFFER_EXPIRY_INTERVAL_MS: '0' } });
