@@ -7,4 +7,7 @@ module.exports = {
   // fastify.inject and @fastify/static pull ESM-only packages on Node 20: let swc transform them.
   transformIgnorePatterns: ['/node_modules/(?!(cookie|content-disposition)/)'],
   testTimeout: 30000,
+  // PGlite: one initdb and one migration per run, not per test file (test/helpers/pglite-snapshots.ts).
+  globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+  globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
 };
