@@ -38,6 +38,11 @@ export interface ConnectOptions {
   url?: string;
   /** PGlite data folder, or 'memory' for a throwaway database. */
   dataDir?: string;
+  /**
+   * PGlite in memory: start from this data directory (a `dumpDataDir()` tarball) instead of
+   * running initdb. The tests load one migrated snapshot per file this way.
+   */
+  loadDataDir?: Blob;
   poolMax?: number;
   /** PostgreSQL: a query without an answer this long fails (503), and its connection is dropped. */
   queryTimeoutMs?: number;
@@ -59,7 +64,7 @@ export async function connect(options: ConnectOptions): Promise<Database> {
         preparedStatements: options.preparedStatements ?? true,
         migrationUrl: options.migrationUrl ?? options.url,
       })
-    : connectPglite(options.dataDir ?? 'memory');
+    : connectPglite(options.dataDir ?? 'memory', options.loadDataDir);
 }
 
 /** A query config (drizzle's prepared queries are plain objects) without its statement name. */
@@ -153,13 +158,14 @@ async function connectPostgres(
   };
 }
 
-async function connectPglite(dataDir: string): Promise<Database> {
+async function connectPglite(dataDir: string, loadDataDir?: Blob): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   let client: PGlite;
   if (dataDir === 'memory') {
-    client = new PGlite();
+    client = new PGlite(loadDataDir ? { loadDataDir } : undefined);
   } else {
+    if (loadDataDir) throw new Error('loadDataDir is for an in-memory PGlite only');
     mkdirSync(dataDir, { recursive: true });
     client = new PGlite(path.resolve(dataDir));
   }

@@ -2,11 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { connect, type Database } from '../../src/db/connect';
 import { ensureDefaultPolicy } from '../../src/db/seed';
+import { snapshot } from './pglite-snapshots';
 
 /**
  * A fresh, migrated database for one test file: PGlite in memory by default, or a new
  * PostgreSQL database (dropped afterwards) on the server that DATABASE_URL names. Never the
  * user's data: the database named in the URL is only used to create and drop the scratch one.
+ * Under jest, PGlite starts from the run's snapshot (test/helpers/pglite-snapshots.ts): a
+ * fresh initdb for `migrate: false`, already migrated otherwise (migrate() then finds nothing
+ * to apply); the default policy is installed here either way.
  */
 export interface TestDatabase {
   database: Database;
@@ -23,7 +27,8 @@ export async function createTestDatabase(
   const migrate = options.migrate ?? true;
   const adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
-    const database = await connect({ dataDir: 'memory' });
+    const loadDataDir = snapshot(migrate ? 'migrated' : 'empty');
+    const database = await connect({ dataDir: 'memory', loadDataDir });
     if (migrate) await prepare(database);
     return { database, kind: 'pglite', dispose: () => database.close() };
   }

@@ -3,7 +3,14 @@ import { buildApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createTestDatabase } from '../helpers/test-database';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A promise and the function that settles it. */
+function signal(): { promise: Promise<void>; fire: () => void } {
+  let fire = () => {};
+  const promise = new Promise<void>((resolve) => {
+    fire = resolve;
+  });
+  return { promise, fire };
+}
 
 describe('requests arriving while the server closes', () => {
   it('finishes the one in flight and answers a new one 503 in the error shape, Connection: close', async () => {
@@ -12,9 +19,22 @@ describe('requests arriving while the server closes', () => {
       config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', OFFER_EXPIRY_INTERVAL_MS: '0' }),
       database: testDb.database,
     });
+    // Each step waits for the one before it, not for a guessed number of milliseconds: under
+    // load the first request could still be unread when close() began (and get the 503), or
+    // the second arrive after the first had been answered and the connection closed.
+    const inHandler = signal();
+    const release = signal();
     app.get('/test-slow', async () => {
-      await sleep(400);
+      inHandler.fire();
+      await release.promise;
       return { done: true };
+    });
+    // Registered after closingGate's own preClose hook, so it runs once the gate is shut.
+    const closing = signal();
+    app.addHook('preClose', async () => closing.fire());
+    const secondArrived = signal();
+    app.server.on('request', (req: { url?: string }) => {
+      if (req.url === '/health/live') secondArrived.fire();
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = app.server.address() as net.AddressInfo;
@@ -27,13 +47,14 @@ describe('requests arriving while the server closes', () => {
     const ended = new Promise((resolve) => socket.on('close', resolve));
     await new Promise((resolve) => socket.once('connect', resolve));
     socket.write('GET /test-slow HTTP/1.1\r\nHost: localhost\r\n\r\n');
-    await sleep(100);
+    await inHandler.promise;
     const closed = app.close();
-    await sleep(50);
+    await closing.promise;
     // The same connection, still busy, so the server kept it: a request arriving now.
     socket.write('GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n');
-    await Promise.race([ended, sleep(5000)]);
-    socket.destroy();
+    await secondArrived.promise;
+    release.fire();
+    await ended;
     await closed;
     await testDb.dispose();
 

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { demoMerchants } from '../../../src/db/demo-data';
 import { apiKeys, auditEvents, merchantPartnerLinks, merchants } from '../../../src/db/schema';
 import { seedDemoData } from '../../../src/db/seed';
@@ -322,7 +322,20 @@ describe('/v1/merchants', () => {
         });
         await locked;
         const pending = create(body, t.adminKey).then((r) => r);
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        // Released once the request is seen waiting on the identity's advisory lock, not after
+        // a fixed 300 ms: under load it could arrive after the release and find the row
+        // committed, a 409 that never waited.
+        const from = performance.now();
+        for (;;) {
+          const { rows } = (await db().execute(
+            sql`select count(*)::int as n from pg_stat_activity
+                where datname = current_database() and wait_event_type = 'Lock'
+                  and wait_event = 'advisory'`,
+          )) as unknown as { rows: { n: number }[] };
+          if ((rows[0]?.n ?? 0) >= 1) break;
+          if (performance.now() - from > 20_000) throw new Error('the request never waited');
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
         release();
         await inFlight;
         const res = await pending;
