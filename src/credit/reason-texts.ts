@@ -78,6 +78,10 @@ export const LIMIT_TEXTS = {
     '受还款能力限制（按最低偿债覆盖率测算，已计入现有还款额）',
     'Limited by repayment capacity at the minimum debt-service coverage, existing instalments included',
   ],
+  lease_term: [
+    '受剩余租期限制（期限缩短至租期内，按还款能力测算）',
+    'Limited by the lease remaining: repayment capacity over the shorter term it leaves',
+  ],
   working_capital_gap: ['受测算的流动资金缺口限制', 'Limited by the assessed working-capital gap'],
   purpose_maximum: ['受该贷款用途的额度上限限制', 'Limited by the maximum for the loan purpose'],
   share_of_sales: ['受年销售收入比例上限限制', 'Limited to a share of annual sales'],

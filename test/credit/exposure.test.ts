@@ -647,3 +647,32 @@ describe('the policy fields of issue #12', () => {
     ]);
   });
 });
+
+describe('lease_term: the lease shortened the term, and so the amount the cash flow repays', () => {
+  const request: LoanRequest = {
+    product: 'operator_guarantee',
+    amount: 1_000_000_000,
+    termMonths: 24,
+    purpose: 'short_term_turnover',
+  };
+  // A thinner margin: what the cash flow repays binds before a month of sales does.
+  const decideWithLease = (leaseRemainingMonths: number) =>
+    decide({ ...goodSurvey, netMargin: 0.04, leaseRemainingMonths }, request, policy, {
+      operator: { ...activeOperator, perMerchantCap: 2_000_000_000, available: 10_000_000_000 },
+    }).offers.find((o) => o.product === 'operator_guarantee');
+
+  it('names the lease when it cut the term below what repayment capacity would carry', () => {
+    const short = decideWithLease(6);
+    expect(short).toMatchObject({ termMonths: 6, bindingLimit: 'lease_term' });
+    expect(short?.limitReason?.code).toBe('LIMITED_BY_LEASE_TERM');
+    expect(short?.limitReason?.textZh).toMatch(/租期/);
+  });
+
+  it('names repayment capacity when the lease left the whole term', () => {
+    const long = decideWithLease(60);
+    expect(long).toMatchObject({ termMonths: 24, bindingLimit: 'repayment_capacity' });
+    expect(long?.limitReason?.code).toBe('LIMITED_BY_REPAYMENT_CAPACITY');
+    // The longer term lets the same cash flow repay more.
+    expect(long?.amount).toBeGreaterThan(decideWithLease(6)?.amount ?? 0);
+  });
+});

@@ -60,7 +60,9 @@ export function evaluateOperatorGuarantee(input: ProductInput): ProductEvaluatio
       ...requestCaps(input),
       {
         name: 'repayment_capacity',
-        limit: 'repayment_capacity',
+        // What the cash flow repays over the term left; when the lease cut that term short, the
+        // lease is what holds the amount back.
+        limit: lease < otherTermLimit ? 'lease_term' : 'repayment_capacity',
         amount: maxLoanForInstalment(instalment, annualRateBps, termMonths, rules.method),
         reason: 'REPAYMENT_CAPACITY_INSUFFICIENT',
       },
