@@ -15,6 +15,7 @@ export {
   type ReasonKind,
 } from './decision-types';
 export { defaultPolicyDocument } from './default-policy';
+export { addMonths, chinaDate, dueDates, instalmentsDue } from './due-dates';
 export {
   type LedgerItem,
   monthlyInstalmentOf,

@@ -212,6 +212,8 @@ export interface OfferView {
     interest: number;
     payment: number;
     balance: number;
+    /** From the acceptance date (China time); null while the offer is open. */
+    dueDate: string | null;
   }[];
   totalInterest: number;
   /** What set the amount (the smallest of its limits), and why it is below the request. */

@@ -121,7 +121,10 @@ export function Result(props: {
                       {o.schedule.map((row) => (
                         <tr key={row.period}>
                           <td>{row.period}</td>
-                          <td>{dueDate(a.createdAt, row.period)}</td>
+                          <td>
+                            {/* The server's date once accepted; until then, as if accepted the day applied. */}
+                            {row.dueDate ?? dueDate(a.createdAt, row.period)}
+                          </td>
                           <td>{fenToYuan(row.payment, true)}</td>
                           <td>{fenToYuan(row.principal, true)}</td>
                           <td>{fenToYuan(row.interest, true)}</td>

@@ -10,18 +10,6 @@ export function monthsUntil(now: Date, endsOn: string | null): number | null {
   return Math.max(0, months);
 }
 
-/**
- * Whole months from `since` to `now`: the instalments of a schedule that started at `since` and
- * falls due on the same day of each following month, due by `now`.
- */
-export function monthsBetween(since: Date, now: Date): number {
-  let months =
-    (now.getUTCFullYear() - since.getUTCFullYear()) * 12 +
-    (now.getUTCMonth() - since.getUTCMonth());
-  if (now.getUTCDate() < since.getUTCDate()) months -= 1;
-  return Math.max(0, months);
-}
-
 /** What the model is told beyond the survey: the operator's agreement, the group, the lease. */
 export function decisionContext(input: {
   operator: OperatorRow | null;

@@ -4,14 +4,15 @@
  * by their schedules). The SQL that keeps the rows is in repository.ts.
  */
 import {
+  chinaDate,
   type ExistingExposure,
+  instalmentsDue,
   monthlyInstalmentOf,
   type OfferMethod,
   outstandingPrincipal,
   PRODUCTS,
   type Product,
 } from '../../credit';
-import { monthsBetween } from './decision-context';
 import type { LedgerAmounts, LedgerRow, OfferInsert, OfferRow } from './repository';
 
 export const EMPTY_LEDGER: LedgerAmounts = {
@@ -67,7 +68,12 @@ export type TakenLoan = Pick<
 /** A taken loan as of `now`: what is still owed and what it costs a month, by its schedule. */
 export function takenLoanNow(loan: TakenLoan, now: Date) {
   const item = { ...loan, method: loan.method as OfferMethod };
-  const months = monthsBetween(loan.acceptedAt ?? loan.updatedAt, now);
+  // Instalments fallen due by now (src/credit due-dates.ts states the rule).
+  const months = instalmentsDue(
+    chinaDate(loan.acceptedAt ?? loan.updatedAt),
+    chinaDate(now),
+    loan.termMonths,
+  );
   return {
     outstanding: outstandingPrincipal(item, months),
     instalment: monthlyInstalmentOf(item, months),

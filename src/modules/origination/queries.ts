@@ -285,6 +285,8 @@ export async function applicationAnswer(db: Db, stored: unknown): Promise<Applic
   if (!application || !decision) throw new Error(`stored answer ${ref.a} lost its rows`);
   const made = offerRows.filter((o) => o.decisionId === decision.id);
   const view = applicationView(application, decision, made);
+  // Answered before any of its offers was accepted: no schedule had due dates yet.
+  for (const o of view.offers) for (const row of o.schedule) row.dueDate = null;
   if (!ref.o) {
     view.status = applicationStatusOf(view.decision);
     view.updatedAt = view.createdAt;

@@ -1,4 +1,5 @@
-import { type BindingLimit, type Decision, orderedMetrics } from '../../credit';
+import { type BindingLimit, chinaDate, type Decision, orderedMetrics } from '../../credit';
+import { withDueDates } from '../schedules/routes';
 import type {
   ApplicationInsert,
   ApplicationRow,
@@ -83,7 +84,10 @@ export function offerView(row: OfferRow, decision: Decision | null) {
     termMonths: row.termMonths,
     annualRateBps: row.annualRateBps,
     method: row.method as 'equal_instalment' | 'equal_principal' | 'revolving',
-    schedule: scheduleOf(row, decision),
+    schedule: withDueDates(
+      scheduleOf(row, decision),
+      row.acceptedAt ? chinaDate(row.acceptedAt) : null,
+    ),
     totalInterest: row.totalInterest,
     monthlyInstalment: row.monthlyInstalment,
     ...limitOf(row, decision),

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { buildSchedule } from '../../credit';
+import { buildSchedule, dueDates, type ScheduleRow } from '../../credit';
 import { commonErrors, fen } from '../../platform/schemas';
 
 const quoteBody = z
@@ -10,6 +10,12 @@ const quoteBody = z
     annualRateBps: z.number().int().min(0).max(10_000).describe('Annual rate in basis points'),
     termMonths: z.number().int().min(1).max(360),
     method: z.enum(['equal_instalment', 'equal_principal']).describe('等额本息 / 等额本金'),
+    acceptedOn: z.iso
+      .date()
+      .optional()
+      .describe(
+        'The day the loan starts (China time): the answer then carries each due date (instalment k is due k months later, on the same day or the month-end)',
+      ),
   })
   .meta({ id: 'ScheduleQuoteRequest' });
 
@@ -20,6 +26,12 @@ export const scheduleRowSchema = z
     interest: fen(),
     payment: fen(),
     balance: fen(),
+    dueDate: z.iso
+      .date()
+      .nullable()
+      .describe(
+        'When the instalment falls due (China time): k calendar months after the day the offer was accepted, on the same day or the last day of a shorter month; null until a start is known (an open offer)',
+      ),
   })
   .meta({ id: 'ScheduleRow' });
 
@@ -45,9 +57,16 @@ export async function scheduleRoutes(app: FastifyInstance) {
       reply.command({
         status: 200,
         read: async () => {
-          const { schedule, totalInterest } = buildSchedule(request.body);
-          return { schedule, totalInterest };
+          const { acceptedOn, ...terms } = request.body;
+          const { schedule, totalInterest } = buildSchedule(terms);
+          return { schedule: withDueDates(schedule, acceptedOn ?? null), totalInterest };
         },
       }),
   );
+}
+
+/** A schedule's rows with their due dates from `acceptedOn`, or null dates without one. */
+export function withDueDates(schedule: ScheduleRow[], acceptedOn: string | null) {
+  const due = acceptedOn ? dueDates(acceptedOn, schedule.length) : [];
+  return schedule.map((row) => ({ ...row, dueDate: due[row.period - 1] ?? null }));
 }

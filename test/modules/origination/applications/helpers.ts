@@ -147,7 +147,7 @@ export interface OfferBody {
   termMonths: number;
   annualRateBps: number;
   method: string;
-  schedule: { principal: number; interest: number }[];
+  schedule: { principal: number; interest: number; dueDate: string | null }[];
   monthlyInstalment: number;
   bindingLimit: string;
   limitReason: { code: string; kind: string; textZh: string; textEn: string } | null;

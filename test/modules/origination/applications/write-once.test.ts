@@ -5,6 +5,7 @@
  * trail gets one row. Answers and offers stored before migration 0011 still replay as they were.
  */
 import { sql } from 'drizzle-orm';
+import { chinaDate, dueDates } from '../../../../src/credit';
 import { seedDemo } from '../../../helpers/fixtures';
 import { bearer, createTestApp, type TestApp } from '../../../helpers/test-app';
 import {
@@ -59,10 +60,21 @@ describe('a submission written once', () => {
       sql`select schedule from offers where id = ${offer.id}`,
     );
     expect(row?.schedule).toBeNull();
+    const before = chinaDate(new Date());
     await accept(t, officer, offer.id).expect(200);
+    const after = chinaDate(new Date());
     const read = await t.http.get(`/v1/offers/${offer.id}`).set(bearer(officer));
-    expect(read.body.schedule).toEqual(offer.schedule);
+    // The same instalments, now with their due dates from the day of acceptance.
+    const withoutDates = (rows: Record<string, unknown>[]) =>
+      rows.map(({ dueDate: _d, ...r }) => r);
+    expect(withoutDates(read.body.schedule)).toEqual(withoutDates(offer.schedule));
     expect(read.body.schedule.length).toBe(offer.termMonths);
+    expect(offer.schedule.every((r) => r.dueDate === null)).toBe(true);
+    // Instalment k due k months after the day of acceptance (China time).
+    const due = read.body.schedule.map((r: { dueDate: string }) => r.dueDate);
+    expect([dueDates(before, offer.termMonths), dueDates(after, offer.termMonths)]).toContainEqual(
+      due,
+    );
   });
 
   it('writes one audit row per submission; the trail lists the same events as before', async () => {
