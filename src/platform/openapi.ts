@@ -3,6 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { GETTING_STARTED } from './getting-started';
 import { declarePlatform } from './openapi-platform';
 
 export const API_VERSION = '1.0.0';
@@ -14,8 +15,7 @@ export const openapi = fp(async (app: FastifyInstance) => {
       openapi: '3.1.0',
       info: {
         title: 'Merchant-market micro-lending origination API',
-        description:
-          'Scores a merchant survey with a cash-flow credit model and answers with a decision, its reasons and offers. Money is integer fen (1/100 CNY); rates are basis points.',
+        description: GETTING_STARTED,
         version: API_VERSION,
         license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
       },
