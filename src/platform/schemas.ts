@@ -37,7 +37,8 @@ export const idParams = z.strictObject({ id: z.string().min(1).max(64) });
 export const fen = () =>
   z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).describe('Amount in fen (1/100 CNY)');
 
-export const isoDateTime = () => z.string().describe('ISO 8601 UTC timestamp');
+/** A timestamp as sent: ISO 8601 in UTC (`format: date-time` in the document). */
+export const isoDateTime = () => z.iso.datetime().describe('ISO 8601 UTC timestamp');
 
 export const listOf = <T extends z.ZodTypeAny>(item: T) =>
   z.object({ data: z.array(item), nextCursor: z.string().nullable() });
