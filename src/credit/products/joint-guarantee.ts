@@ -6,30 +6,14 @@
  */
 
 import { heldOf } from '../exposure';
-import {
-  instalmentCapacity,
-  maxLoanForInstalment,
-  purposeCap,
-  salesShareCap,
-  sizeFromCaps,
-} from '../limits';
-import { priceBps } from '../pricing';
-import {
-  commonRefusal,
-  fitScore,
-  limitsShown,
-  netCap,
-  productCap,
-  refused,
-  requestCaps,
-  totalExposureCaps,
-} from './common';
+import { commonRefusal, netCap, refused } from './common';
+import { sizeLoan } from './loan-sizing';
 import type { ProductEvaluation, ProductInput } from './product-context';
 
 const PRODUCT = 'joint_guarantee';
 
 export function evaluateJointGuarantee(input: ProductInput): ProductEvaluation {
-  const { policy, context, survey, metrics, request } = input;
+  const { policy, context, request } = input;
   const doc = policy.document;
   const rules = doc.products.joint_guarantee;
   const common = commonRefusal(input, rules);
@@ -44,24 +28,13 @@ export function evaluateJointGuarantee(input: ProductInput): ProductEvaluation {
   const termMonths = Math.min(request.termMonths, rules.maxTermMonths);
   if (termMonths < rules.minTermMonths) return refused(PRODUCT, 'TERM_TOO_SHORT');
 
-  const annualRateBps = priceBps(input.pd, rules, doc.pricing);
-  const instalment = instalmentCapacity(
-    metrics,
-    doc.cashFlow.minDscr,
-    input.exposure.monthlyInstalments,
-  );
-  const sizing = sizeFromCaps(
-    [
-      ...requestCaps(input),
-      {
-        name: 'repayment_capacity',
-        limit: 'repayment_capacity',
-        amount: maxLoanForInstalment(instalment, annualRateBps, termMonths, rules.method),
-        reason: 'REPAYMENT_CAPACITY_INSUFFICIENT',
-      },
-      purposeCap(request.purpose, survey, metrics, doc.limits),
-      salesShareCap(survey, doc.limits),
-      productCap(input, PRODUCT, rules.maxAmount),
+  const sized = sizeLoan(input, {
+    product: PRODUCT,
+    rules,
+    termMonths,
+    minDscr: doc.cashFlow.minDscr,
+    repaymentLimit: 'repayment_capacity',
+    ownCaps: [
       netCap(
         'per_member_cap',
         'per_member_cap',
@@ -70,27 +43,13 @@ export function evaluateJointGuarantee(input: ProductInput): ProductEvaluation {
         'LIMIT_BELOW_MINIMUM',
         'PRODUCT_CAP_REACHED',
       ),
-      ...totalExposureCaps(input),
     ],
-    request.purpose === 'store_expansion'
-      ? Math.max(rules.minAmount, doc.limits.storeExpansion.minAmount)
-      : rules.minAmount,
-    doc.limits.roundDownToFen,
-  );
-  if (!sizing.ok) return refused(PRODUCT, sizing.reason);
-
+  });
+  if (!sized.eligible) return sized;
   return {
-    product: PRODUCT,
-    eligible: true,
-    reasons: [],
+    ...sized,
     offer: {
-      product: PRODUCT,
-      amount: sizing.amount,
-      termMonths,
-      annualRateBps,
-      method: rules.method,
-      ...limitsShown(sizing.binding, sizing.amount, input),
-      fit: fitScore(sizing.amount, termMonths / request.termMonths, input, rules.fitPurposes),
+      ...sized.offer,
       guaranteeRequired: {
         kind: 'joint',
         groupId: group.id,

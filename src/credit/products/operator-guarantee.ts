@@ -6,31 +6,15 @@
  */
 
 import { heldOf } from '../exposure';
-import {
-  instalmentCapacity,
-  maxLoanForInstalment,
-  purposeCap,
-  salesShareCap,
-  sizeFromCaps,
-} from '../limits';
 import { divRoundHalfUp } from '../money';
-import { priceBps } from '../pricing';
-import {
-  commonRefusal,
-  fitScore,
-  limitsShown,
-  netCap,
-  productCap,
-  refused,
-  requestCaps,
-  totalExposureCaps,
-} from './common';
+import { commonRefusal, netCap, refused } from './common';
+import { sizeLoan } from './loan-sizing';
 import type { ProductEvaluation, ProductInput } from './product-context';
 
 const PRODUCT = 'operator_guarantee';
 
 export function evaluateOperatorGuarantee(input: ProductInput): ProductEvaluation {
-  const { policy, context, survey, metrics, request } = input;
+  const { policy, context, survey, request } = input;
   const doc = policy.document;
   const rules = doc.products.operator_guarantee;
   const common = commonRefusal(input, rules);
@@ -49,26 +33,15 @@ export function evaluateOperatorGuarantee(input: ProductInput): ProductEvaluatio
     return refused(PRODUCT, lease < otherTermLimit ? 'LEASE_TOO_SHORT' : 'TERM_TOO_SHORT');
   }
 
-  const annualRateBps = priceBps(input.pd, rules, doc.pricing);
-  const instalment = instalmentCapacity(
-    metrics,
-    doc.cashFlow.minDscr,
-    input.exposure.monthlyInstalments,
-  );
-  const sizing = sizeFromCaps(
-    [
-      ...requestCaps(input),
-      {
-        name: 'repayment_capacity',
-        // What the cash flow repays over the term left; when the lease cut that term short, the
-        // lease is what holds the amount back.
-        limit: lease < otherTermLimit ? 'lease_term' : 'repayment_capacity',
-        amount: maxLoanForInstalment(instalment, annualRateBps, termMonths, rules.method),
-        reason: 'REPAYMENT_CAPACITY_INSUFFICIENT',
-      },
-      purposeCap(request.purpose, survey, metrics, doc.limits),
-      salesShareCap(survey, doc.limits),
-      productCap(input, PRODUCT, rules.maxAmount),
+  const sized = sizeLoan(input, {
+    product: PRODUCT,
+    rules,
+    termMonths,
+    minDscr: doc.cashFlow.minDscr,
+    // What the cash flow repays over the term left; when the lease cut that term short, the
+    // lease is what holds the amount back.
+    repaymentLimit: lease < otherTermLimit ? 'lease_term' : 'repayment_capacity',
+    ownCaps: [
       // The operator guarantees a borrower up to its cap in all: what it already guarantees counts.
       netCap(
         'operator_per_merchant_cap',
@@ -84,31 +57,17 @@ export function evaluateOperatorGuarantee(input: ProductInput): ProductEvaluatio
         amount: operator.available,
         reason: 'OPERATOR_CAPACITY_EXHAUSTED',
       },
-      ...totalExposureCaps(input),
     ],
-    request.purpose === 'store_expansion'
-      ? Math.max(rules.minAmount, doc.limits.storeExpansion.minAmount)
-      : rules.minAmount,
-    doc.limits.roundDownToFen,
-  );
-  if (!sizing.ok) return refused(PRODUCT, sizing.reason);
-
+  });
+  if (!sized.eligible) return sized;
   return {
-    product: PRODUCT,
-    eligible: true,
-    reasons: [],
+    ...sized,
     offer: {
-      product: PRODUCT,
-      amount: sizing.amount,
-      termMonths,
-      annualRateBps,
-      method: rules.method,
-      ...limitsShown(sizing.binding, sizing.amount, input),
-      fit: fitScore(sizing.amount, termMonths / request.termMonths, input, rules.fitPurposes),
+      ...sized.offer,
       guaranteeRequired: {
         kind: 'operator',
         depositRatioBps: operator.depositRatioBps,
-        depositAmount: divRoundHalfUp(sizing.amount * operator.depositRatioBps, 10_000),
+        depositAmount: divRoundHalfUp(sized.offer.amount * operator.depositRatioBps, 10_000),
       },
     },
   };
