@@ -21,6 +21,7 @@ import {
   submitOk,
   twoOfferSurvey,
 } from '../origination/applications/helpers';
+import { feedCaughtUp } from './helpers';
 
 interface Ev {
   id: string;
@@ -39,6 +40,7 @@ describe('events: the transactional outbox', () => {
   let reviewer: string;
 
   const feed = async (key: string, query = '') => {
+    await feedCaughtUp(t);
     const all: Ev[] = [];
     let after = '';
     for (;;) {

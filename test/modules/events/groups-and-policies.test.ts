@@ -17,6 +17,7 @@ import {
   strongSurvey,
   submit,
 } from '../origination/applications/helpers';
+import { feedCaughtUp } from './helpers';
 
 interface Ev {
   id: string;
@@ -33,6 +34,7 @@ describe('events: guarantee groups and policies', () => {
   let riskB: string;
 
   const feed = async (key: string) => {
+    await feedCaughtUp(t);
     const res = await t.http.get('/v1/events?limit=200').set(bearer(key));
     expect(res.status).toBe(200);
     return res.body.data as Ev[];
