@@ -22,10 +22,11 @@ export const listEventsQuery = z.strictObject({
   after: z
     .string()
     .max(200)
+    .regex(/^[A-Za-z0-9_-]+$/)
     .optional()
     .describe('nextCursor from the previous page: the feed continues after it'),
   type: z
-    .union([z.enum(EVENT_TYPES), z.array(z.enum(EVENT_TYPES))])
+    .union([z.enum(EVENT_TYPES), z.array(z.enum(EVENT_TYPES)).max(EVENT_TYPES.length)])
     .optional()
     .describe('Only events of this type (repeat the parameter for several)'),
 });
