@@ -4,6 +4,7 @@ import {
   bigserial,
   boolean,
   check,
+  customType,
   date,
   index,
   integer,
@@ -435,5 +436,47 @@ export const exposureLedger = pgTable(
       'exposure_ledger_non_negative_ck',
       sql`least(${t.held}, ${t.heldInstalments}, ${t.loans}, ${t.cardLimits}, ${t.takenInstalments}, ${t.operatorGuarantee}, ${t.jointGuarantee}, ${t.creditLoan}, ${t.creditCard}, ${t.contingent}) >= 0`,
     ),
+  ],
+);
+
+/** A transaction id (PostgreSQL `xid8`, 64 bits, never wraps), read as a decimal string. */
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
+
+/**
+ * The transactional outbox (issue #14): one row per event partners may consume, written in the
+ * same statement or transaction as the change it reports, never updated. `data` is a small
+ * snapshot of ids, statuses and amounts: never personal data.
+ *
+ * The feed (GET /v1/events) reads forward in (txId, seq) order and only rows of transactions
+ * older than every transaction still running (`pg_snapshot_xmin`): a bigserial is drawn before
+ * its transaction commits, so ordering by seq alone would let a poller's cursor pass an event
+ * that commits later with a smaller number. Rows only ever become readable at the end of this
+ * order, so a cursor never skips one (src/modules/events/repository.ts).
+ */
+export const events = pgTable(
+  'events',
+  {
+    id: text('id').primaryKey(),
+    /** A public contract: application.decided, offer.accepted, ... (src/modules/events). */
+    type: text('type').notNull(),
+    objectType: text('object_type').notNull(),
+    objectId: text('object_id').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    /** The tenant the event belongs to (a partner sees its own); null: the bank's own. */
+    partnerId: text('partner_id'),
+    /** For officers' scoping; null for events of no market (policies). */
+    marketId: text('market_id'),
+    /** The writing transaction; a statement's events share it and are ordered by seq. */
+    txId: xid8('tx_id').notNull().default(sql`pg_current_xact_id()`),
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // The feed: every event after a cursor, in order (admin, risk, reviewer; officers filter it).
+    index('events_feed_idx').on(t.txId, t.seq),
+    // A partner's feed: its own events after a cursor.
+    index('events_partner_idx')
+      .on(t.partnerId, t.txId, t.seq)
+      .where(sql`${t.partnerId} is not null`),
   ],
 );

@@ -57,6 +57,11 @@ export const openapi = fp(async (app: FastifyInstance) => {
         { name: 'reviews', description: 'Manual review of referred applications (审贷分离)' },
         { name: 'guarantee-groups', description: 'Joint-guarantee groups (联保小组)' },
         {
+          name: 'events',
+          description:
+            'What changed, oldest first (a transactional outbox): at-least-once, ordered per object',
+        },
+        {
           name: 'monitoring',
           description: 'Loan outcomes and how a policy performs: bad rates, Gini, KS, PSI',
         },

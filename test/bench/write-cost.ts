@@ -183,7 +183,8 @@ async function main() {
        union all select 'decisions.context', avg(pg_column_size(context))::int from decisions
        union all select 'offers', avg(pg_column_size(x.*))::int from offers x
        union all select 'audit_events', avg(pg_column_size(x.*))::int from audit_events x where entity_id like 'app_%'
-       union all select 'idempotency_keys', avg(pg_column_size(x.*))::int from idempotency_keys x`,
+       union all select 'idempotency_keys', avg(pg_column_size(x.*))::int from idempotency_keys x
+       union all select 'events', avg(pg_column_size(x.*))::int from events x`,
     );
     await app.close();
     await database.close();

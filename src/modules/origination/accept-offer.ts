@@ -4,7 +4,9 @@ import type { CommandContext } from '../../lib/command-context';
 import { invalidState, notFound } from '../../lib/errors';
 import { type Refusal, refuse } from '../../platform/command';
 import { type AuditEntry, appendAudit } from '../audit/repository';
+import { appendEvents, type EventEntry } from '../events/repository';
 import { settleCapacity } from '../operators/repository';
+import { offerEvent } from './events';
 import { assertApplicationMove, assertOfferMove } from './lifecycle';
 import * as repo from './repository';
 import {
@@ -32,13 +34,15 @@ export async function acceptOffer(
 ): Promise<OfferView | Refusal> {
   const { offer, application } = await lockOffer(tx, ctx, id);
   const audit: AuditEntry[] = [];
+  const outbox: EventEntry[] = [];
   if (isExpired(offer, ctx.now)) {
     const borrowers = await exposureOf(tx, [offer]);
-    await closeOffer(tx, ctx, offer, 'expired', audit);
-    await endGroupOf(tx, ctx, offer, audit);
+    await closeOffer(tx, ctx, offer, 'expired', audit, outbox, application);
+    await endGroupOf(tx, ctx, offer, audit, outbox);
     await closeApplicationIfSpent(tx, ctx, offer.applicationId, audit);
     await repo.settleLedgers(tx, borrowers, ctx.now);
     await appendAudit(tx, ctx, audit);
+    await appendEvents(tx, ctx.now, outbox);
     return refuse(invalidState('expired', 'accept'));
   }
   assertOfferMove(offer.status, 'accepted', 'accept');
@@ -55,8 +59,9 @@ export async function acceptOffer(
     action: 'offer.accepted',
     data: { applicationId: application.id, amount: offer.amount },
   });
+  outbox.push(offerEvent('offer.accepted', offer, application));
   for (const other of await repo.openOffersOf(tx, application.id, offer.id))
-    await closeOffer(tx, ctx, other, 'withdrawn', audit);
+    await closeOffer(tx, ctx, other, 'withdrawn', audit, outbox, application, 'sibling_accepted');
 
   assertApplicationMove(application.status, 'accepted', 'accept an offer');
   await repo.moveApplications(tx, [application.id], 'accepted', [application.status], ctx.now);
@@ -69,6 +74,7 @@ export async function acceptOffer(
   if (group) await bookGroupIfAllAccepted(tx, ctx, group, audit);
   await repo.settleLedgers(tx, borrowers, ctx.now);
   await appendAudit(tx, ctx, audit);
+  await appendEvents(tx, ctx.now, outbox);
   // Read back: the last member's acceptance has booked the group's loans meanwhile.
   const after = await repo.findOffer(tx, offer.id);
   if (!after) throw notFound('Offer');

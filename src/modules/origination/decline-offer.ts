@@ -3,6 +3,7 @@ import type { Db } from '../../db/connect';
 import type { CommandContext } from '../../lib/command-context';
 import { notFound } from '../../lib/errors';
 import { type AuditEntry, appendAudit } from '../audit/repository';
+import { appendEvents, type EventEntry } from '../events/repository';
 import { assertOfferMove } from './lifecycle';
 import * as repo from './repository';
 import {
@@ -22,17 +23,19 @@ import { type OfferView, offerView } from './views';
  * free to join another group. An offer past its date ends as expired.
  */
 export async function declineOffer(tx: Db, ctx: CommandContext, id: string): Promise<OfferView> {
-  const { offer } = await lockOffer(tx, ctx, id);
+  const { offer, application } = await lockOffer(tx, ctx, id);
   const status = isExpired(offer, ctx.now) ? 'expired' : 'declined';
   assertOfferMove(offer.status, status, 'decline');
   const group = offer.guaranteeGroupId ? await lockGroup(tx, offer.guaranteeGroupId) : null;
   const borrowers = await exposureOf(tx, [offer]);
   const audit: AuditEntry[] = [];
-  await closeOffer(tx, ctx, offer, status, audit);
-  if (group) await dissolveGroup(tx, ctx, group, offer.id, audit);
+  const outbox: EventEntry[] = [];
+  await closeOffer(tx, ctx, offer, status, audit, outbox, application);
+  if (group) await dissolveGroup(tx, ctx, group, offer.id, audit, outbox);
   await closeApplicationIfSpent(tx, ctx, offer.applicationId, audit);
   await repo.settleLedgers(tx, borrowers, ctx.now);
   await appendAudit(tx, ctx, audit);
+  await appendEvents(tx, ctx.now, outbox);
   const after = await repo.findOffer(tx, offer.id);
   if (!after) throw notFound('Offer');
   return offerView(after, (await repo.decisionResult(tx, after.decisionId)) as Decision);

@@ -1,6 +1,7 @@
 import type { AppDeps } from '../../deps';
 import type { CommandContext } from '../../lib/command-context';
 import { type AuditEntry, appendAudit } from '../audit/repository';
+import { appendEvents, type EventEntry } from '../events/repository';
 import * as repo from './repository';
 import { closeApplicationIfSpent, closeOffer, endGroupOf, exposureOf } from './transitions';
 
@@ -17,17 +18,20 @@ export async function expireDueOffers(
   let expired = 0;
   for (const applicationId of await repo.applicationsWithDueOffers(deps.db, ctx.now, batch)) {
     expired += await deps.db.transaction(async (tx) => {
-      await repo.findApplication(tx, applicationId, { forUpdate: true });
+      const application = await repo.findApplication(tx, applicationId, { forUpdate: true });
+      if (!application) return 0;
       const due = await repo.dueOffersOf(tx, applicationId, ctx.now);
       const borrowers = await exposureOf(tx, due);
       const audit: AuditEntry[] = [];
+      const outbox: EventEntry[] = [];
       for (const offer of due) {
-        await closeOffer(tx, ctx, offer, 'expired', audit);
-        await endGroupOf(tx, ctx, offer, audit);
+        await closeOffer(tx, ctx, offer, 'expired', audit, outbox, application);
+        await endGroupOf(tx, ctx, offer, audit, outbox);
       }
       await closeApplicationIfSpent(tx, ctx, applicationId, audit);
       await repo.settleLedgers(tx, borrowers, ctx.now);
       await appendAudit(tx, ctx, audit);
+      await appendEvents(tx, ctx.now, outbox);
       return due.length;
     });
   }

@@ -15,6 +15,7 @@ import type { AnswerPart, AnswerRef, KeyTaken } from '../../platform/command';
 import { type AuditEntry, auditRows } from '../audit/repository';
 import { findOperator } from '../operators/repository';
 import type { ArmPolicy } from '../policies/active-policy';
+import { decisionEvent } from './events';
 import { existingExposure, ledgerDeltaOf, versionOf } from './exposure';
 import type { OfferStatus } from './lifecycle';
 import {
@@ -193,6 +194,7 @@ export async function decideAndRecord<V>(
     decision: decided.decisionRow,
     offers: decided.offerRows,
     events: auditRows(ctx, r.events(decided, application)),
+    outbox: [decisionEvent(r.input.source, application, decided.decisionRow, decided.offerRows)],
     reservation: decided.reservation,
     ledger: decided.ledger,
     answer: r.answer

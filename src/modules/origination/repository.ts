@@ -23,6 +23,7 @@ import type { StatementWriter } from '../../db/statement';
 import type { Cursor } from '../../lib/cursor';
 import type { Principal } from '../../lib/principal';
 import { AnswerPart, type AnswerRef, KeyTaken } from '../../platform/command';
+import { type EventEntry, eventRecords, eventsCte } from '../events/repository';
 import { visibleTo } from '../merchants/access';
 import {
   type ApplicationStatus,
@@ -55,6 +56,8 @@ export interface DecisionWrite {
   decision: DecisionInsert;
   offers: OfferInsert[];
   events: AuditInsert[];
+  /** The outbox's events (issue #14), written with the change or not at all. */
+  outbox: EventEntry[];
   /** Operator capacity to hold for an operator-guaranteed offer, if any. */
   reservation: { operatorId: string; amount: number } | null;
   /**
@@ -70,13 +73,14 @@ export type DecisionWriteResult = 'written' | 'capacity_taken' | 'exposure_chang
 
 const ANSWER = AnswerPart.sql(7, '(select go from ok)');
 const LEDGER_PARAM = 7 + AnswerPart.PARAMS;
+const OUTBOX_PARAM = LEDGER_PARAM + 1;
 /** Raised by the statement when one guard held and a later one did not: nothing is kept. */
 const GUARDS_DISAGREED = 'ML001';
 
 /**
  * A decision and everything it changes in ONE statement (data-modifying CTEs are atomic like a
  * transaction): the capacity reservation, the borrower's exposure ledger, the application, the
- * decision, its offers, the audit events and, on the hot path, the idempotent answer. Nothing is
+ * decision, its offers, the audit events, the outbox's events and, on the hot path, the idempotent answer. Nothing is
  * written unless every guard holds, each a conditional write taken in turn (operator, then
  * ledger: the lock order of ADR 0004): the key still being this attempt's, the operator's
  * capacity (concurrent offers never oversubscribe an operator), and the ledger row still at the
@@ -86,7 +90,7 @@ const GUARDS_DISAGREED = 'ML001';
  * Rows travel as JSON records, so the text is fixed and PostgreSQL plans it once per connection.
  */
 const RECORD_DECISION: NamedStatement = {
-  name: 'record_decision_v2',
+  name: 'record_decision_v3',
   text: `
     with claim as (select ${ANSWER.held} as claimed),
     reserve as (
@@ -148,6 +152,7 @@ const RECORD_DECISION: NamedStatement = {
       from jsonb_populate_recordset(null::audit_events, $6::jsonb) r where (select go from ok)
       returning id
     ),
+    ${eventsCte('outbox', OUTBOX_PARAM, '(select go from ok)')},
     ${ANSWER.ctes}
     select claimed, ledgered, reserved,
       case when claimed and reserved and $1::text is not null and not ledgered
@@ -173,6 +178,7 @@ export async function recordDecision(
         JSON.stringify(w.events.map((e) => toRecord(auditEvents, e))),
         ...part.values(w.answer?.status ?? 0, w.answer?.body ?? null, w.answer?.ref ?? null),
         w.ledger ? JSON.stringify(ledgerDeltaRecord(w.ledger)) : null,
+        eventRecords(w.application.updatedAt, w.outbox),
       ],
     );
     if (!row?.claimed) return part.lost();
@@ -810,7 +816,7 @@ export async function groupOffers(
     );
 }
 
-/** Moves the offers of these applications that are in `from` to `status`. */
+/** Moves the offers of these applications that are in `from` to `status`; the offers moved. */
 export async function moveOffersOf(
   db: Db,
   applicationIds: string[],
@@ -818,11 +824,12 @@ export async function moveOffersOf(
   change: { status: OfferStatus; expiresAt?: Date },
   now: Date,
 ) {
-  if (applicationIds.length === 0) return;
-  await db
+  if (applicationIds.length === 0) return [];
+  return db
     .update(offers)
     .set({ ...change, updatedAt: now })
-    .where(and(inArray(offers.applicationId, applicationIds), eq(offers.status, from)));
+    .where(and(inArray(offers.applicationId, applicationIds), eq(offers.status, from)))
+    .returning();
 }
 
 export async function bookGroupOffers(db: Db, groupId: string, now: Date) {

@@ -2,6 +2,8 @@ import { type CompiledPolicy, type Decision, resolveGuaranteeGroup } from '../..
 import type { Db } from '../../db/connect';
 import type { CommandContext } from '../../lib/command-context';
 import { appendAudit } from '../audit/repository';
+import { appendEvents, type EventEntry } from '../events/repository';
+import { offerEvent } from './events';
 import { assertGroupMove } from './lifecycle';
 import * as repo from './repository';
 
@@ -16,7 +18,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export async function resolveGroupIfComplete(
   tx: Db,
   ctx: CommandContext,
-  group: { id: string; status: repo.GroupRow['status'] },
+  group: Pick<repo.GroupRow, 'id' | 'status' | 'partnerId' | 'marketId'>,
   policy: CompiledPolicy,
 ): Promise<boolean> {
   const members = await repo.activeMemberCount(tx, group.id);
@@ -40,16 +42,51 @@ export async function resolveGroupIfComplete(
   const status = resolution.approved ? 'offered' : 'declined';
   assertGroupMove(group.status, status, 'decide the group');
 
+  const outbox: EventEntry[] = [];
+  let moved: repo.OfferRow[];
   if (resolution.approved) {
     const expiresAt = new Date(ctx.now.getTime() + policy.document.offerValidityDays * DAY_MS);
-    await repo.moveOffersOf(tx, appIds, 'pending', { status: 'offered', expiresAt }, ctx.now);
+    moved = await repo.moveOffersOf(
+      tx,
+      appIds,
+      'pending',
+      { status: 'offered', expiresAt },
+      ctx.now,
+    );
   } else {
-    await repo.moveOffersOf(tx, appIds, 'pending', { status: 'withdrawn' }, ctx.now);
+    moved = await repo.moveOffersOf(tx, appIds, 'pending', { status: 'withdrawn' }, ctx.now);
+    const owners = new Map(apps.map((a) => [a.id, a]));
+    for (const o of moved) {
+      const owner = owners.get(o.applicationId);
+      if (owner) outbox.push(offerEvent('offer.withdrawn', o, owner, { reason: 'group_declined' }));
+    }
     // Before the group is decided no member has accepted: only approved ones are withdrawn.
     await repo.moveApplications(tx, appIds, 'withdrawn', ['approved'], ctx.now);
     await repo.freeMembers(tx, group.id);
   }
   await repo.setGroupStatus(tx, group.id, status, ctx.now, resolution);
+  outbox.unshift({
+    type: 'guarantee_group.decided',
+    objectType: 'guarantee_group',
+    objectId: group.id,
+    partnerId: group.partnerId,
+    marketId: group.marketId,
+    data: {
+      guaranteeGroupId: group.id,
+      status,
+      reasons: resolution.reasons.map((r) => r.code),
+      applicationIds: appIds,
+      offers: moved.map((o) => ({
+        offerId: o.id,
+        applicationId: o.applicationId,
+        merchantId: o.merchantId,
+        product: o.product,
+        amount: o.amount,
+        status: o.status,
+      })),
+    },
+  });
+  await appendEvents(tx, ctx.now, outbox);
   await appendAudit(tx, ctx, [
     {
       entityType: 'guarantee_group',

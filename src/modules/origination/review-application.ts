@@ -12,6 +12,7 @@ import { auditRows } from '../audit/repository';
 import { canSeeMerchant } from '../merchants/access';
 import type { ArmPolicy } from '../policies/active-policy';
 import { decisionContext } from './decision-context';
+import { decisionEvent } from './events';
 import { existingExposure } from './exposure';
 import { assertApplicationMove } from './lifecycle';
 import { type Decided, decideAndRecord } from './record-decision';
@@ -115,6 +116,7 @@ async function review(
       decision: declined.decisionRow,
       offers: [],
       events: auditRows(ctx, events(declined, 'declined')),
+      outbox: [decisionEvent('review', application, declined.decisionRow, [])],
       reservation: null,
       ledger: null,
       answer: null,

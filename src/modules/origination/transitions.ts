@@ -7,13 +7,14 @@ import type { Db } from '../../db/connect';
 import type { CommandContext } from '../../lib/command-context';
 import { notFound } from '../../lib/errors';
 import type { AuditEntry } from '../audit/repository';
-import { canSeeMerchant } from '../merchants/access';
+import type { EventEntry } from '../events/repository';
+import { canSeeMerchant, type OwnedObject } from '../merchants/access';
 import { settleCapacity } from '../operators/repository';
+import { offerEvent } from './events';
 import {
   applicationsMovableTo,
   assertGroupMove,
   assertOfferMove,
-  type OfferStatus,
   OPEN_OFFER_STATUSES,
   TAKEN_OFFER_STATUSES,
 } from './lifecycle';
@@ -64,13 +65,19 @@ export function isExpired(offer: repo.OfferRow, now: Date) {
   return offer.status === 'offered' && offer.expiresAt.getTime() <= now.getTime();
 }
 
-/** Ends an open offer (declined, expired, withdrawn), giving back any capacity it held. */
+/**
+ * Ends an open offer (declined, expired, withdrawn), giving back any capacity it held; its
+ * event joins `outbox`, scoped like its application (`owner`).
+ */
 export async function closeOffer(
   tx: Db,
   ctx: CommandContext,
   offer: repo.OfferRow,
-  status: OfferStatus,
+  status: 'declined' | 'expired' | 'withdrawn',
   audit: AuditEntry[],
+  outbox: EventEntry[],
+  owner: OwnedObject,
+  reason?: string,
 ) {
   assertOfferMove(offer.status, status, status);
   await repo.setOfferStatus(tx, offer.id, status, ctx.now);
@@ -82,6 +89,7 @@ export async function closeOffer(
     action: `offer.${status}`,
     data: { applicationId: offer.applicationId },
   });
+  outbox.push(offerEvent(`offer.${status}`, offer, owner, reason ? { reason } : {}));
 }
 
 /** Marks an application closed once none of its offers is open or taken. */
@@ -113,6 +121,7 @@ export async function dissolveGroup(
   group: { id: string; status: repo.GroupRow['status'] },
   endedOfferId: string,
   audit: AuditEntry[],
+  outbox: EventEntry[],
 ) {
   assertGroupMove(group.status, 'dissolved', 'dissolve the group');
   const rest = await repo.groupOffers(
@@ -121,9 +130,13 @@ export async function dissolveGroup(
     ['pending', 'offered', 'accepted'],
     endedOfferId,
   );
+  const owners = new Map((await repo.groupApplications(tx, group.id)).map((a) => [a.id, a]));
   for (const o of rest) {
     assertOfferMove(o.status, 'withdrawn', 'withdraw');
     await repo.setOfferStatus(tx, o.id, 'withdrawn', ctx.now);
+    const owner = owners.get(o.applicationId);
+    if (!owner) throw new Error(`offer ${o.id} has no application in group ${group.id}`);
+    outbox.push(offerEvent('offer.withdrawn', o, owner, { reason: 'group_dissolved' }));
     audit.push({
       entityType: 'offer',
       entityId: o.id,
@@ -154,11 +167,12 @@ export async function endGroupOf(
   ctx: CommandContext,
   offer: repo.OfferRow,
   audit: AuditEntry[],
+  outbox: EventEntry[],
 ) {
   if (!offer.guaranteeGroupId) return;
   const group = await lockGroup(tx, offer.guaranteeGroupId);
   if (group.status !== 'offered') return;
-  await dissolveGroup(tx, ctx, group, offer.id, audit);
+  await dissolveGroup(tx, ctx, group, offer.id, audit, outbox);
 }
 
 /** 联保: the group's loans are booked only when every member has accepted. */

@@ -14,6 +14,7 @@ import {
 import { newId } from '../../lib/ids';
 import { diffDocuments, mergePatch } from '../../lib/json-document';
 import { appendAudit } from '../audit/repository';
+import { appendEvents, type EventEntry } from '../events/repository';
 import * as repo from './repository';
 import type { ActivateBody, CreatePolicyBody, PolicyView } from './schemas';
 
@@ -247,7 +248,24 @@ export async function publish(ctx: CommandContext, id: string, tx: Db) {
       data: { version: row.version, author: row.createdBy, authors: row.authors },
     },
   ]);
+  await appendEvents(tx, ctx.now, [policyEvent('policy.published', id, { version: row.version })]);
   return toView(updated, new Map());
+}
+
+/** A policy's event: the bank's own, no tenant or market (partners and officers do not see it). */
+function policyEvent(
+  type: 'policy.published' | 'policy.activated',
+  id: string,
+  data: Record<string, unknown>,
+): EventEntry {
+  return {
+    type,
+    objectType: 'policy',
+    objectId: id,
+    partnerId: null,
+    marketId: null,
+    data: { policyId: id, ...data },
+  };
 }
 
 /**
@@ -286,6 +304,14 @@ export async function activate(ctx: CommandContext, id: string, body: ActivateBo
           ]
         : []),
     ]);
+    await appendEvents(tx, ctx.now, [
+      policyEvent('policy.activated', id, {
+        version: row.version,
+        role: 'champion',
+        shareBps: 10_000,
+        replaced: old?.policy.id ?? null,
+      }),
+    ]);
   } else {
     if (current.get('champion')?.policy.id === id)
       throw conflict(
@@ -306,6 +332,14 @@ export async function activate(ctx: CommandContext, id: string, body: ActivateBo
           replaced: current.get('challenger')?.policy.id ?? null,
         },
       },
+    ]);
+    await appendEvents(tx, ctx.now, [
+      policyEvent('policy.activated', id, {
+        version: row.version,
+        role: 'challenger',
+        shareBps,
+        replaced: current.get('challenger')?.policy.id ?? null,
+      }),
     ]);
   }
   const fresh = await repo.findPolicy(tx, id);
