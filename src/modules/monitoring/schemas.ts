@@ -24,7 +24,7 @@ export const outcomeSchema = z
     applicationId: z.string(),
     decisionId: z.string().describe('The decision that made the offer'),
     status: z.enum(OUTCOME_STATUSES),
-    asOf: z.string().describe('YYYY-MM-DD'),
+    asOf: isoDate(),
     createdAt: isoDateTime(),
   })
   .meta({ id: 'Outcome' });
@@ -77,7 +77,7 @@ const ratio = () => z.number().min(0).max(1);
 export const monitoringSchema = z
   .object({
     policy: z.object({ id: z.string(), version: z.number().int() }),
-    period: z.object({ since: z.string(), until: z.string() }),
+    period: z.object({ since: isoDate(), until: isoDate() }),
     count: z
       .number()
       .int()
@@ -117,8 +117,8 @@ export const monitoringSchema = z
           'Σ (actual − expected)·ln(actual / expected) over 20-point score bins, an empty bin counting as 0.0001; null when either period has no decision',
         ),
       baseline: z.object({
-        since: z.string(),
-        until: z.string(),
+        since: isoDate(),
+        until: isoDate(),
         count: z.number().int().describe('Model decisions of the policy in the baseline period'),
       }),
       current: z.object({
