@@ -49,8 +49,10 @@ const surveyShape = z.strictObject({
   payables: money('应付账款 payables'),
   supplierPrepayments: money('预付账款 prepayments to suppliers').optional(),
   customerAdvances: money('预收账款 advances (deposits) from customers').optional(),
-  existingDebt: money('现有借款 existing loans outstanding'),
-  monthlyDebtService: money('月还款额 monthly debt service'),
+  existingDebt: money(
+    "现有借款 existing loans outstanding from other lenders (this lender's own loans and limits are counted from its exposure ledger)",
+  ),
+  monthlyDebtService: money('月还款额 monthly debt service of the loans from other lenders'),
   ownFunds: money('自有资金 own funds put into working capital').optional(),
   creditHistory: z.enum(CREDIT_HISTORIES).describe('信用记录 credit history'),
   leaseRemainingMonths: z

@@ -133,8 +133,22 @@ export function SurveyForm(props: {
             tr('预收账款（选填）', 'Advances from customers (optional)'),
             Y(),
           )}
-          {text('existingDebt', tr('现有借款', 'Existing loans'), Y())}
-          {text('monthlyDebtService', tr('月还款额', 'Monthly debt service'), Y())}
+          {text(
+            'existingDebt',
+            tr('现有借款', 'Existing loans'),
+            Y(),
+            // The exposure ledger already counts what the merchant has with us (issue #12).
+            tr(
+              '只填其他机构的借款：本行贷款和授信系统已自动计入',
+              'Loans from other lenders only: ours are counted by the service',
+            ),
+          )}
+          {text(
+            'monthlyDebtService',
+            tr('月还款额', 'Monthly debt service'),
+            Y(),
+            tr('只填其他机构借款的月还款', 'For loans from other lenders only'),
+          )}
           {text('ownFunds', tr('自有资金（选填）', 'Own funds (optional)'), Y())}
         </div>
       </fieldset>
