@@ -4,10 +4,10 @@
  * an offer or loan counts for, and a loan's outstanding principal after some months. Pure: the
  * service says how many months have elapsed; the model reads no clock.
  */
-import type { ExistingExposure, OfferMethod } from './decision-types';
+import type { ExistingExposure, OfferMethod, OfferProposal } from './decision-types';
 import { annuityPayment, roundHalfUp } from './money';
 import type { PolicyDocument } from './policy-schema';
-import { buildSchedule } from './schedule';
+import { buildSchedule, type ScheduleMethod } from './schedule';
 import type { Product } from './survey';
 
 /** Nothing held: what a context without `exposure` (a decision before the ledger) counts. */
@@ -78,13 +78,17 @@ export function monthlyInstalmentOf(item: LedgerItem, monthsElapsed = 0): number
   }
   const elapsed = Math.max(0, Math.floor(monthsElapsed));
   if (elapsed >= item.termMonths) return 0;
-  const { schedule } = buildSchedule({
-    amount: item.amount,
-    annualRateBps: item.annualRateBps,
-    termMonths: item.termMonths,
-    method: item.method,
-  });
-  return schedule[elapsed]?.payment ?? 0;
+  return scheduleOf(item, item.method)[elapsed]?.payment ?? 0;
+}
+
+/**
+ * The same for an offer just proposed, whose schedule decide() has built already (the hot path
+ * builds it once): its first payment, or the card's.
+ */
+export function offerInstalment(offer: OfferProposal): number {
+  if (offer.method === 'revolving' || offer.product === 'credit_card')
+    return monthlyInstalmentOf(offer);
+  return offer.schedule[0]?.payment ?? 0;
 }
 
 /**
@@ -98,11 +102,15 @@ export function outstandingPrincipal(item: LedgerItem, monthsElapsed: number): n
   const elapsed = Math.max(0, Math.floor(monthsElapsed));
   if (elapsed === 0) return item.amount;
   if (elapsed >= item.termMonths) return 0;
-  const { schedule } = buildSchedule({
+  return scheduleOf(item, item.method)[elapsed - 1]?.balance ?? 0;
+}
+
+/** A loan's schedule from its terms. */
+function scheduleOf(item: LedgerItem, method: ScheduleMethod) {
+  return buildSchedule({
     amount: item.amount,
     annualRateBps: item.annualRateBps,
     termMonths: item.termMonths,
-    method: item.method,
-  });
-  return schedule[elapsed - 1]?.balance ?? 0;
+    method,
+  }).schedule;
 }

@@ -20,6 +20,7 @@ export {
   type LedgerItem,
   monthlyInstalmentOf,
   NO_EXPOSURE,
+  offerInstalment,
   outstandingPrincipal,
   totalExposureRoom,
 } from './exposure';

@@ -4,7 +4,7 @@ import {
   type Decision,
   type DecisionContext,
   type ExistingExposure,
-  monthlyInstalmentOf,
+  offerInstalment,
   offersToMake,
 } from '../../credit';
 import type { Db } from '../../db/connect';
@@ -114,7 +114,7 @@ export function prepareDecision(input: DecideInput, known: Known): Decided {
     // Stored once, in the decision: see views.ts scheduleOf.
     schedule: null,
     totalInterest: o.totalInterest,
-    monthlyInstalment: monthlyInstalmentOf(o),
+    monthlyInstalment: offerInstalment(o),
     operatorId: o.product === 'operator_guarantee' ? (operator?.id ?? null) : null,
     reservedAmount: o.product === 'operator_guarantee' ? o.amount : 0,
     guaranteeGroupId: o.product === 'joint_guarantee' ? input.groupId : null,

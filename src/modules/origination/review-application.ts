@@ -1,4 +1,4 @@
-import { decide, type LoanRequest, reviewOutcome, type Survey } from '../../credit';
+import { decide, type LoanRequest, NO_EXPOSURE, reviewOutcome, type Survey } from '../../credit';
 import type { Db } from '../../db/connect';
 import { within } from '../../db/statement';
 import type { AppDeps } from '../../deps';
@@ -13,7 +13,6 @@ import { canSeeMerchant } from '../merchants/access';
 import type { ArmPolicy } from '../policies/active-policy';
 import { decisionContext } from './decision-context';
 import { decisionEvent } from './events';
-import { existingExposure } from './exposure';
 import { assertApplicationMove } from './lifecycle';
 import { type Decided, decideAndRecord } from './record-decision';
 import * as repo from './repository';
@@ -145,7 +144,7 @@ async function review(
       known: {
         operator: merchant.operator,
         ledgerVersion: 0,
-        exposure: existingExposure(null, [], ctx.now),
+        exposure: NO_EXPOSURE,
       },
       buildContext: ({ operator, exposure }) =>
         decisionContext({

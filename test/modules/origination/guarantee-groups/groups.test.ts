@@ -1,5 +1,3 @@
-import type { AppDeps } from '../../../../src/deps';
-import { expireDueOffers } from '../../../../src/modules/origination/expire-offers';
 import { seedDemo } from '../../../helpers/fixtures';
 import { bearer, createTestApp, type TestApp } from '../../../helpers/test-app';
 import {
@@ -13,6 +11,7 @@ import {
   merchantBody,
   paths,
   referSurvey,
+  runExpiry,
   strongSurvey,
   submit,
 } from '../applications/helpers';
@@ -410,18 +409,7 @@ describe('guarantee groups (联保)', () => {
     expect((await accept(t, officer, offerIds[0] as string)).status).toBe(200);
 
     now = new Date(now.getTime() + 15 * DAY_MS);
-    await expireDueOffers({ db: t.testDb.database.db } as unknown as AppDeps, {
-      actor: {
-        keyId: 'test_expiry',
-        role: 'admin',
-        name: 'expiry',
-        owner: 'system:test-expiry',
-        marketIds: [],
-        partnerId: null,
-      },
-      requestId: 'req-expiry',
-      now,
-    });
+    await runExpiry(t, now);
     // The first unaccepted offer the job reaches expires and ends the group; the other is
     // expired or already withdrawn with the group, depending on which came first.
     const ended = [
