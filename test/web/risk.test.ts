@@ -70,8 +70,17 @@ describeInBrowser('risk workbench (browser)', () => {
     await page.getByRole('button', { name: '对比', exact: true }).click();
     await page.getByTestId('diff').getByText('outcomes.approveMinScore').waitFor();
     await page.getByRole('button', { name: '运行模拟' }).click();
-    await page.getByTestId('score-histogram').locator('rect').first().waitFor();
+    await page
+      .getByTestId('score-histogram')
+      .locator('rect')
+      .first()
+      .waitFor({ state: 'attached' });
     expect(await page.getByTestId('simulation').textContent()).toMatch(/申请数 12/);
+    // The histogram is split by outcome, and the approval and loss curves come from the API.
+    const histogram = page.getByTestId('score-histogram');
+    expect(await histogram.getAttribute('aria-label')).toMatch(/批准 \d+, 转人工 \d+, 拒绝 \d+/);
+    expect(await page.getByTestId('approval-curve').locator('rect').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('loss-curve').getAttribute('aria-label')).toMatch(/610|600/);
     await page.getByTestId('simulation').scrollIntoViewIfNeeded();
     await screenshot(page, 'risk-simulation');
     expect(await axeViolations(page)).toEqual([]);

@@ -179,5 +179,112 @@ export function PairChart(props: {
   );
 }
 
+interface Segment {
+  name: string;
+  color: string;
+}
+
+/** Vertical bars split into stacked segments (e.g. a score bin's cases by outcome), with a legend. */
+export function StackedBarChart(props: {
+  title: string;
+  segments: Segment[];
+  bars: { label: string; values: number[] }[];
+  markAt?: { index: number; label: string };
+  testId?: string;
+}) {
+  const { bars, segments } = props;
+  const totals = bars.map((b) => b.values.reduce((a, v) => a + v, 0));
+  const max = Math.max(1, ...totals);
+  const innerW = W - PAD.left - PAD.right;
+  const innerH = H - PAD.top - PAD.bottom;
+  const step = bars.length ? innerW / bars.length : innerW;
+  const every = Math.max(1, Math.ceil(bars.length / 8));
+  const describe = (b: { label: string; values: number[] }) =>
+    `${b.label}: ${segments.map((s, i) => `${s.name} ${b.values[i] ?? 0}`).join(', ')}`;
+  return (
+    <figure class="chart-figure">
+      <figcaption>
+        <strong>{props.title}</strong>
+        <span class="legend">
+          {segments.map((s) => (
+            <span key={s.name}>
+              <svg width="10" height="10" aria-hidden="true">
+                <rect width="10" height="10" fill={s.color} />
+              </svg>{' '}
+              {s.name}
+            </span>
+          ))}
+        </span>
+      </figcaption>
+      <svg
+        class="chart"
+        viewBox={`0 0 ${W} ${H}`}
+        role="img"
+        aria-label={`${props.title}: ${bars.map(describe).join('; ')}`}
+        data-testid={props.testId}
+      >
+        <line
+          x1={PAD.left}
+          y1={PAD.top + innerH}
+          x2={W - PAD.right}
+          y2={PAD.top + innerH}
+          stroke="#4a5360"
+        />
+        <text x={PAD.left - 4} y={PAD.top + 4} text-anchor="end">
+          {max}
+        </text>
+        <text x={PAD.left - 4} y={PAD.top + innerH} text-anchor="end">
+          0
+        </text>
+        {bars.map((b, i) => {
+          const x = PAD.left + i * step;
+          let top = PAD.top + innerH;
+          return (
+            <g key={b.label}>
+              {segments.map((s, j) => {
+                const h = ((b.values[j] ?? 0) / max) * innerH;
+                top -= h;
+                return (
+                  <rect
+                    key={s.name}
+                    x={x + step * 0.1}
+                    y={top}
+                    width={step * 0.8}
+                    height={h}
+                    fill={s.color}
+                  >
+                    <title>{`${b.label} ${s.name}: ${b.values[j] ?? 0}`}</title>
+                  </rect>
+                );
+              })}
+              {i % every === 0 && (
+                <text x={x + step / 2} y={H - PAD.bottom + 14} text-anchor="middle">
+                  {b.label}
+                </text>
+              )}
+            </g>
+          );
+        })}
+        {props.markAt && (
+          <g>
+            <line
+              x1={PAD.left + props.markAt.index * step}
+              x2={PAD.left + props.markAt.index * step}
+              y1={PAD.top - 6}
+              y2={PAD.top + innerH}
+              stroke="#a8151b"
+              stroke-width="2"
+              stroke-dasharray="4 3"
+            />
+            <text x={PAD.left + props.markAt.index * step + 4} y={PAD.top + 4} fill="#a8151b">
+              {props.markAt.label}
+            </text>
+          </g>
+        )}
+      </svg>
+    </figure>
+  );
+}
+
 export const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 export const noData = () => tr('暂无数据', 'No data yet');

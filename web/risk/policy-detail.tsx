@@ -5,7 +5,7 @@ import { ScreenHeading } from '../shared/heading';
 import { tr } from '../shared/i18n';
 import { productName, statusName } from '../shared/labels';
 import { fenToYuan } from '../shared/money';
-import { BarChart, noData, PairChart, pct } from './charts';
+import { BarChart, noData, PairChart, pct, StackedBarChart } from './charts';
 import type { Diff, Monitoring, Policy, Problem, Simulation } from './types';
 
 const errorText = (e: unknown) =>
@@ -184,13 +184,8 @@ export function PolicyDetail(props: {
   const hist = sim?.candidate.scoreHistogram ?? [];
   // Where the cutoff falls along the bins (a fraction of the way through the bin holding it).
   const markIndex = cutoff === undefined || hist.length === 0 ? -1 : cutoffPosition(hist, cutoff);
-  const total = hist.reduce((a, b) => a + b.count, 0);
-  // Share of scores at or above each bin's lower edge: what an approve cutoff there would pass
-  // on score alone (knock-outs and data checks come on top).
-  const atOrAbove = hist.map((b, i) => ({
-    label: String(b.from),
-    value: total ? hist.slice(i).reduce((a, x) => a + x.count, 0) / total : 0,
-  }));
+  // The API's own sweep: what an approve cutoff at each bin's lower edge would approve, and lose.
+  const curve = sim?.candidate.cutoffCurve ?? [];
 
   return (
     <section class="card" aria-labelledby="policy-title">
@@ -322,18 +317,41 @@ export function PolicyDetail(props: {
           </p>
           {sim.candidate.count === 0 && <p class="notice info">{noData()}</p>}
           <div class="charts">
-            <BarChart
+            <StackedBarChart
               testId="score-histogram"
-              title={tr('评分分布', 'Score histogram')}
-              bars={hist.map((b) => ({ label: String(b.from), value: b.count }))}
+              title={tr('评分分布（按决策结果）', 'Score histogram by outcome')}
+              segments={[
+                { name: tr('批准', 'approve'), color: '#1b6e3a' },
+                { name: tr('转人工', 'refer'), color: '#b36b00' },
+                { name: tr('拒绝', 'decline'), color: '#a8151b' },
+              ]}
+              bars={hist.map((b) => ({
+                label: String(b.from),
+                values: [b.byOutcome.approve, b.byOutcome.refer, b.byOutcome.decline],
+              }))}
               markAt={
                 markIndex >= 0 ? { index: markIndex, label: tr('批准线', 'cutoff') } : undefined
               }
             />
             <BarChart
-              title={tr('分数线以上占比（按分数线）', 'Share at or above each cutoff')}
-              bars={atOrAbove}
+              testId="approval-curve"
+              title={tr('批准率（按批准分数线）', 'Approval rate against the approve cutoff')}
+              bars={curve.map((p) => ({ label: String(p.cutoff), value: p.approvalRate }))}
               format={pct}
+              markAt={markIndex >= 0 ? { index: markIndex, label: String(cutoff) } : undefined}
+            />
+            <BarChart
+              testId="loss-curve"
+              title={tr(
+                '预期损失（元，按批准分数线）',
+                'Expected loss (yuan) against the approve cutoff',
+              )}
+              bars={curve.map((p) => ({
+                label: String(p.cutoff),
+                value: p.expectedLoss,
+                color: '#7a3e9d',
+              }))}
+              format={(v) => fenToYuan(Math.round(v))}
               markAt={markIndex >= 0 ? { index: markIndex, label: String(cutoff) } : undefined}
             />
             <PairChart

@@ -36,7 +36,18 @@ interface Swap {
 export interface Simulation {
   count: number;
   outcomes: Record<'approve' | 'refer' | 'decline', { count: number; rate: number }>;
-  scoreHistogram: { from: number; to: number; count: number }[];
+  scoreHistogram: {
+    from: number;
+    to: number;
+    count: number;
+    byOutcome: Record<'approve' | 'refer' | 'decline', number>;
+  }[];
+  cutoffCurve: {
+    cutoff: number;
+    approvedCount: number;
+    approvalRate: number;
+    expectedLoss: number;
+  }[];
   gradeMix: Record<'A' | 'B' | 'C' | 'D' | 'E', number>;
   productMix: { product: string; count: number; amount: number }[];
   expectedLoss: number;

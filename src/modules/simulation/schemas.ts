@@ -156,8 +156,36 @@ export const simulationResultSchema = z
     count: z.number().int().describe('Applications (or inline surveys) decided'),
     outcomes: z.object({ approve: outcomeCount, refer: outcomeCount, decline: outcomeCount }),
     scoreHistogram: z
-      .array(z.object({ from: z.number().int(), to: z.number().int(), count: z.number().int() }))
+      .array(
+        z.object({
+          from: z.number().int(),
+          to: z.number().int(),
+          count: z.number().int(),
+          byOutcome: z
+            .object({
+              approve: z.number().int(),
+              refer: z.number().int(),
+              decline: z.number().int(),
+            })
+            .describe("The bin's cases by the candidate's outcome (they add up to count)"),
+        }),
+      )
       .describe('Bins of 20 points, [from, to), contiguous from the lowest to the highest score'),
+    cutoffCurve: z
+      .array(
+        z.object({
+          cutoff: z.number().int().describe("An approve cutoff at this bin's lower edge"),
+          approvedCount: z.number().int(),
+          approvalRate: z.number().describe('approvedCount / count, 0..1'),
+          expectedLoss: fenField().describe('PD x LGD x amount of the first offer, summed, fen'),
+        }),
+      )
+      .describe(
+        'What the candidate would approve, and expect to lose, with its approve cutoff at each ' +
+          "histogram bin's lower edge, all else unchanged: a knock-out or a data-check referral " +
+          'stays, every cap holds, and the loan is the offer decide() makes when it approves. ' +
+          'One point per bin, in the same order.',
+      ),
     gradeMix: z.object({
       A: z.number().int(),
       B: z.number().int(),

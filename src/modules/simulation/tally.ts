@@ -50,20 +50,44 @@ export interface SimulationCase {
   context: DecisionContext;
 }
 
+/** One bin of the score histogram, with the outcomes its cases got. */
+export interface HistogramBin {
+  from: number;
+  to: number;
+  count: number;
+  byOutcome: Record<Outcome, number>;
+}
+
+/** What the candidate would approve, and lose, if its approve cutoff were `cutoff`. */
+export interface CutoffPoint {
+  cutoff: number;
+  approvedCount: number;
+  approvalRate: number;
+  expectedLoss: number;
+}
+
 export interface TallyTotals {
   count: number;
   outcomes: Record<Outcome, { count: number; rate: number }>;
-  scoreHistogram: { from: number; to: number; count: number }[];
+  scoreHistogram: HistogramBin[];
+  cutoffCurve: CutoffPoint[];
   gradeMix: Record<Grade, number>;
   productMix: { product: Product; count: number; amount: number }[];
   expectedLoss: number;
   swaps: Record<SwapKind, { count: number; sample: string[] }>;
 }
 
+const binOf = (score: number) => Math.floor(score / HISTOGRAM_BIN) * HISTOGRAM_BIN;
+
 export class SimulationTally {
   private count = 0;
   private readonly outcomes: Record<Outcome, number> = { approve: 0, refer: 0, decline: 0 };
-  private readonly histogram = new Map<number, number>();
+  private readonly histogram = new Map<number, Record<Outcome, number>>();
+  /**
+   * Per bin: the cases an approve cutoff at or below the bin would approve (no knock-out, no
+   * data-check referral, a product that can be offered) and their expected loss in fen.
+   */
+  private readonly approvable = new Map<number, { count: number; lossFen: number }>();
   private readonly grades: Record<Grade, number> = { A: 0, B: 0, C: 0, D: 0, E: 0 };
   private readonly products = new Map<Product, { count: number; amount: number }>(
     PRODUCTS.map((p) => [p, { count: 0, amount: 0 }]),
@@ -97,16 +121,18 @@ export class SimulationTally {
     const mine = decide(c.survey, c.request, this.candidate, c.context);
     const theirs = this.same ? mine : decide(c.survey, c.request, this.champion, c.context);
     this.record(c.key, mine, theirs.outcome);
+    this.recordApprovable(c, mine);
   }
 
   private record(key: string, d: Decision, championOutcome: Outcome): void {
     this.count++;
     this.outcomes[d.outcome]++;
     this.grades[d.grade]++;
-    const bin = Math.floor(d.score / HISTOGRAM_BIN) * HISTOGRAM_BIN;
-    this.histogram.set(bin, (this.histogram.get(bin) ?? 0) + 1);
+    const bin = binOf(d.score);
+    const inBin = this.histogram.get(bin) ?? { approve: 0, refer: 0, decline: 0 };
+    inBin[d.outcome]++;
+    this.histogram.set(bin, inBin);
     if (d.outcome === 'approve') {
-      // The first offer is the one ranked best for the request: the loan the merchant would take.
       const offer = d.offers[0];
       if (offer) {
         const mix = this.products.get(offer.product);
@@ -114,7 +140,7 @@ export class SimulationTally {
           mix.count++;
           mix.amount += offer.amount;
         }
-        this.expectedLossFen += d.pd * this.lgd[offer.product] * offer.amount;
+        this.expectedLossFen += this.lossOf(d, offer);
       }
     }
     const kind = SWAP_OF[championOutcome][d.outcome];
@@ -125,18 +151,72 @@ export class SimulationTally {
     }
   }
 
+  /**
+   * For the cutoff curve: would this case be approved were its score above the cutoff? Only
+   * the score may change: a knock-out or a data-check referral stays, and the loan is the one
+   * decide() makes when it approves (for a case it did not approve, decided again as a
+   * reviewer's approval, which lifts no cap and no knock-out).
+   */
+  private recordApprovable(c: SimulationCase, d: Decision): void {
+    if (d.knockouts.length > 0 || d.reasons.some((r) => r.kind === 'data')) return;
+    const approved =
+      d.outcome === 'approve'
+        ? d
+        : decide(c.survey, c.request, this.candidate, {
+            ...c.context,
+            override: { outcome: 'approve' },
+          });
+    const offer = approved.outcome === 'approve' ? approved.offers[0] : undefined;
+    if (!offer) return;
+    const bin = binOf(d.score);
+    const acc = this.approvable.get(bin) ?? { count: 0, lossFen: 0 };
+    acc.count++;
+    acc.lossFen += this.lossOf(d, offer);
+    this.approvable.set(bin, acc);
+  }
+
+  /** The first offer is the one ranked best for the request: the loan the merchant would take. */
+  private lossOf(d: Decision, offer: Decision['offers'][number]): number {
+    return d.pd * this.lgd[offer.product] * offer.amount;
+  }
+
+  /** From the highest bin down: what a cutoff at each bin's lower edge would approve. */
+  private cutoffCurve(bins: HistogramBin[]): CutoffPoint[] {
+    const curve: CutoffPoint[] = [];
+    let count = 0;
+    let lossFen = 0;
+    for (const { from } of [...bins].reverse()) {
+      const acc = this.approvable.get(from);
+      count += acc?.count ?? 0;
+      lossFen += acc?.lossFen ?? 0;
+      curve.push({
+        cutoff: from,
+        approvedCount: count,
+        approvalRate: this.rate(count),
+        expectedLoss: Math.round(lossFen),
+      });
+    }
+    return curve.reverse();
+  }
+
+  private rate(n: number): number {
+    return this.count === 0 ? 0 : Math.round((n / this.count) * 1e6) / 1e6;
+  }
+
   totals(): TallyTotals {
-    const rate = (n: number) => (this.count === 0 ? 0 : Math.round((n / this.count) * 1e6) / 1e6);
+    const rate = (n: number) => this.rate(n);
     const bins = [...this.histogram.keys()];
     const scoreHistogram: TallyTotals['scoreHistogram'] = [];
     if (bins.length > 0) {
       const lo = Math.min(...bins);
       const hi = Math.max(...bins);
       for (let from = lo; from <= hi; from += HISTOGRAM_BIN) {
+        const byOutcome = this.histogram.get(from) ?? { approve: 0, refer: 0, decline: 0 };
         scoreHistogram.push({
           from,
           to: from + HISTOGRAM_BIN,
-          count: this.histogram.get(from) ?? 0,
+          count: byOutcome.approve + byOutcome.refer + byOutcome.decline,
+          byOutcome: { ...byOutcome },
         });
       }
     }
@@ -150,6 +230,7 @@ export class SimulationTally {
         decline: { count: this.outcomes.decline, rate: rate(this.outcomes.decline) },
       },
       scoreHistogram,
+      cutoffCurve: this.cutoffCurve(scoreHistogram),
       gradeMix,
       productMix: PRODUCTS.map((product) => {
         const m = this.products.get(product) ?? { count: 0, amount: 0 };

@@ -27,7 +27,18 @@ interface Result {
   source: 'stored' | 'inline';
   count: number;
   outcomes: Record<'approve' | 'refer' | 'decline', { count: number; rate: number }>;
-  scoreHistogram: { from: number; to: number; count: number }[];
+  scoreHistogram: {
+    from: number;
+    to: number;
+    count: number;
+    byOutcome: Record<'approve' | 'refer' | 'decline', number>;
+  }[];
+  cutoffCurve: {
+    cutoff: number;
+    approvedCount: number;
+    approvalRate: number;
+    expectedLoss: number;
+  }[];
   gradeMix: Record<'A' | 'B' | 'C' | 'D' | 'E', number>;
   productMix: { product: string; count: number; amount: number }[];
   expectedLoss: number;
@@ -59,6 +70,21 @@ function expectConsistent(r: Result) {
     expect(bin.to - bin.from).toBe(20);
     expect(bin.from % 20).toBe(0);
     if (i > 0) expect(bin.from).toBe(r.scoreHistogram[i - 1]?.to);
+    expect(bin.byOutcome.approve + bin.byOutcome.refer + bin.byOutcome.decline).toBe(bin.count);
+  });
+  for (const o of ['approve', 'refer', 'decline'] as const) {
+    expect(r.scoreHistogram.reduce((a, b) => a + b.byOutcome[o], 0)).toBe(r.outcomes[o].count);
+  }
+  // One point per bin; a higher cutoff approves no more and expects to lose no more.
+  expect(r.cutoffCurve.map((p) => p.cutoff)).toEqual(r.scoreHistogram.map((b) => b.from));
+  r.cutoffCurve.forEach((p, i) => {
+    expect(p.approvalRate).toBeCloseTo(p.approvedCount / r.count, 5);
+    expect(Number.isInteger(p.expectedLoss)).toBe(true);
+    const next = r.cutoffCurve[i + 1];
+    if (next) {
+      expect(next.approvedCount).toBeLessThanOrEqual(p.approvedCount);
+      expect(next.expectedLoss).toBeLessThanOrEqual(p.expectedLoss);
+    }
   });
   // Each approved case with an offer counts once, under its first offer's product.
   expect(r.productMix.reduce((a, b) => a + b.count, 0)).toBeLessThanOrEqual(approve.count);
@@ -192,6 +218,25 @@ describe('POST /v1/policies/:id/simulate', () => {
         expect(m.amount).toBe(mine.reduce((s, o) => s + o.amount, 0));
       }
       expect(r.expectedLoss).toBeGreaterThan(0);
+    });
+
+    it("the cutoff curve at the champion's own cutoff (600, a bin edge) is what it approves and expects to lose", async () => {
+      const r = (await simulate(sameId)).body as Result;
+      const at600 = r.cutoffCurve.find((p) => p.cutoff === 600);
+      expect(at600).toEqual({
+        cutoff: 600,
+        approvedCount: r.outcomes.approve.count,
+        approvalRate: r.outcomes.approve.rate,
+        expectedLoss: r.expectedLoss,
+      });
+      // The stricter draft approves nothing, yet its curve shows what 600 would approve: only the
+      // cutoff differs between the two.
+      const strict = (await simulate(strictId)).body as Result;
+      expect(strict.outcomes.approve.count).toBe(0);
+      expect(strict.cutoffCurve.find((p) => p.cutoff === 600)).toEqual(at600);
+      // Lower cutoffs add the referred cases that a product can serve.
+      const lowest = r.cutoffCurve[0];
+      expect(lowest?.approvedCount).toBeGreaterThanOrEqual(r.outcomes.approve.count);
     });
 
     it('a stricter cutoff moves every approve to refer or decline; sample ids are the real applications', async () => {
