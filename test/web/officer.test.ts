@@ -257,6 +257,24 @@ describeInBrowser('officer app (browser)', () => {
     const stored = await page.evaluate<string>('JSON.stringify({ ...localStorage })');
     expect(stored).not.toContain('13700009999');
     expect(stored).not.toContain('5001041985010177');
+    // Signing out leaves no draft on a shared device; with a submission still waiting for an
+    // answer it asks first, and staying keeps the draft (and its retry).
+    const drafts = () => page.evaluate<string>("localStorage.getItem('mlk.drafts') ?? ''");
+    await page.locator('#annualSales').fill('1200000');
+    expect(await drafts()).toContain('新开五金店');
+    await page.evaluate(
+      "localStorage.setItem('mlk.drafts', JSON.stringify(JSON.parse(localStorage.getItem('mlk.drafts')).map((d) => ({ ...d, state: 'pending' }))))",
+    );
+    page.once('dialog', (d) => d.dismiss());
+    await page.getByRole('button', { name: '退出' }).click();
+    expect(await drafts()).toContain('新开五金店');
+    page.once('dialog', (d) => {
+      expect(d.message()).toMatch(/1 笔提交/);
+      return d.accept();
+    });
+    await page.getByRole('button', { name: '退出' }).click();
+    await page.locator('#apiKey').waitFor();
+    expect(await drafts()).toBe('');
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -8,6 +8,7 @@ import { SignIn } from '../shared/sign-in';
 import {
   type ApplicationView,
   buildBody,
+  clearDrafts,
   type Draft,
   isRetryable,
   loadDrafts,
@@ -15,8 +16,9 @@ import {
   type OfferView,
   saveDraft,
   send,
+  waitingDrafts,
 } from './drafts';
-import { FormGroup, GroupDetail, rememberedGroups } from './groups';
+import { FormGroup, forgetGroups, GroupDetail, rememberedGroups } from './groups';
 import { MarketPicker, MerchantFinder, RegisterMerchant } from './merchants';
 import { Result } from './result';
 import { SurveyForm } from './survey';
@@ -158,6 +160,19 @@ export function App() {
   }
 
   function signOut() {
+    const waiting = waitingDrafts();
+    if (
+      waiting > 0 &&
+      !window.confirm(
+        tr(
+          `还有 ${waiting} 笔提交在等待服务回复。退出会从本机删除它们（服务已收到的申请不受影响）。确定退出？`,
+          `${waiting} submission(s) are still waiting for the service's answer. Signing out deletes them from this device (applications the service received are kept). Sign out?`,
+        ),
+      )
+    )
+      return;
+    clearDrafts();
+    forgetGroups();
     session.signOut();
     sessionStorage.removeItem(MARKET_STORE);
     setMarket(null);

@@ -49,6 +49,18 @@ export function removeDraft(id: string): void {
   localStorage.setItem(STORE, JSON.stringify(loadDrafts().filter((d) => d.id !== id)));
 }
 
+/** Drafts waiting for the service's answer: signing out would drop their retries. */
+export const waitingDrafts = (): number =>
+  loadDrafts().filter((d) => d.state === 'pending' || d.acceptPending !== undefined).length;
+
+/**
+ * Signing out leaves nothing of the officer's work on a shared device: a draft holds the
+ * merchant's name and business figures, which the next person to sign in must not see.
+ */
+export function clearDrafts(): void {
+  localStorage.removeItem(STORE);
+}
+
 export function newDraft(merchant: {
   id: string;
   name: string;

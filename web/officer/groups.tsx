@@ -31,6 +31,8 @@ export const rememberedGroups = (): string[] => {
     return [];
   }
 };
+/** Signing out forgets the groups followed on this device (see clearDrafts). */
+export const forgetGroups = () => localStorage.removeItem(STORE);
 const remember = (id: string) =>
   localStorage.setItem(
     STORE,
