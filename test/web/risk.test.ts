@@ -106,11 +106,12 @@ describeInBrowser('risk workbench (browser)', () => {
   it('Swagger UI at /docs still renders under its own CSP', async () => {
     const { page, problems, context } = await phonePage(s, { width: 1280, height: 900 });
     await page.goto(`${s.base}/docs/`);
-    await page.locator('.swagger-ui .info .title').waitFor();
+    // Swagger UI parses the whole document in the page: seconds on a loaded 2-core machine.
+    await page.locator('.swagger-ui .info .title').waitFor({ timeout: 40_000 });
     await page.locator('.opblock-tag').first().waitFor();
     // swagger-ui's own policy refuses its inline style attributes (as before this page
     // existed; it renders regardless); nothing else may be refused.
     expect(problems.filter((p) => !/inline style/.test(p))).toEqual([]);
     await context.close();
-  });
+  }, 60_000);
 });
