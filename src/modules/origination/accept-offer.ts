@@ -3,7 +3,7 @@ import type { Db } from '../../db/connect';
 import type { CommandContext } from '../../lib/command-context';
 import { invalidState, notFound } from '../../lib/errors';
 import { type Refusal, refuse } from '../../platform/command';
-import { type AuditEntry, appendAudit } from '../audit/repository';
+import type { AuditEntry } from '../audit/repository';
 import { appendEvents, type EventEntry } from '../events/repository';
 import { settleCapacity } from '../operators/repository';
 import { offerEvent } from './events';
@@ -18,6 +18,7 @@ import {
   isExpired,
   lockGroup,
   lockOffer,
+  recordAudit,
 } from './transitions';
 import { type OfferView, offerView } from './views';
 
@@ -41,7 +42,7 @@ export async function acceptOffer(
     await endGroupOf(tx, ctx, offer, audit, outbox);
     await closeApplicationIfSpent(tx, ctx, offer.applicationId, audit);
     await repo.settleLedgers(tx, borrowers, ctx.now);
-    await appendAudit(tx, ctx, audit);
+    await recordAudit(tx, ctx, audit);
     await appendEvents(tx, ctx.now, outbox);
     return refuse(invalidState('expired', 'accept'));
   }
@@ -73,7 +74,7 @@ export async function acceptOffer(
   });
   if (group) await bookGroupIfAllAccepted(tx, ctx, group, audit);
   await repo.settleLedgers(tx, borrowers, ctx.now);
-  await appendAudit(tx, ctx, audit);
+  await recordAudit(tx, ctx, audit);
   await appendEvents(tx, ctx.now, outbox);
   // Read back: the last member's acceptance has booked the group's loans meanwhile.
   const after = await repo.findOffer(tx, offer.id);

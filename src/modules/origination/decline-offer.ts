@@ -2,7 +2,7 @@ import type { Decision } from '../../credit';
 import type { Db } from '../../db/connect';
 import type { CommandContext } from '../../lib/command-context';
 import { notFound } from '../../lib/errors';
-import { type AuditEntry, appendAudit } from '../audit/repository';
+import type { AuditEntry } from '../audit/repository';
 import { appendEvents, type EventEntry } from '../events/repository';
 import { assertOfferMove } from './lifecycle';
 import * as repo from './repository';
@@ -14,6 +14,7 @@ import {
   isExpired,
   lockGroup,
   lockOffer,
+  recordAudit,
 } from './transitions';
 import { type OfferView, offerView } from './views';
 
@@ -34,7 +35,7 @@ export async function declineOffer(tx: Db, ctx: CommandContext, id: string): Pro
   if (group) await dissolveGroup(tx, ctx, group, offer.id, audit, outbox);
   await closeApplicationIfSpent(tx, ctx, offer.applicationId, audit);
   await repo.settleLedgers(tx, borrowers, ctx.now);
-  await appendAudit(tx, ctx, audit);
+  await recordAudit(tx, ctx, audit);
   await appendEvents(tx, ctx.now, outbox);
   const after = await repo.findOffer(tx, offer.id);
   if (!after) throw notFound('Offer');

@@ -1,9 +1,15 @@
 import type { AppDeps } from '../../deps';
 import type { CommandContext } from '../../lib/command-context';
-import { type AuditEntry, appendAudit } from '../audit/repository';
+import type { AuditEntry } from '../audit/repository';
 import { appendEvents, type EventEntry } from '../events/repository';
 import * as repo from './repository';
-import { closeApplicationIfSpent, closeOffer, endGroupOf, exposureOf } from './transitions';
+import {
+  closeApplicationIfSpent,
+  closeOffer,
+  endGroupOf,
+  exposureOf,
+  recordAudit,
+} from './transitions';
 
 /**
  * Expires open offers past their date and frees their capacity (run by a timer, and in tests),
@@ -30,7 +36,7 @@ export async function expireDueOffers(
       }
       await closeApplicationIfSpent(tx, ctx, applicationId, audit);
       await repo.settleLedgers(tx, borrowers, ctx.now);
-      await appendAudit(tx, ctx, audit);
+      await recordAudit(tx, ctx, audit);
       await appendEvents(tx, ctx.now, outbox);
       return due.length;
     });

@@ -5,7 +5,7 @@ import { decodeCursor, page } from '../../lib/cursor';
 import { notFound } from '../../lib/errors';
 import type { Principal } from '../../lib/principal';
 import type { AnswerRef } from '../../platform/command';
-import { type AuditEventRow, listAuditEvents } from '../audit/repository';
+import { type AuditEventRow, expandAudit, listAuditEvents } from '../audit/repository';
 import { canSeeMerchant, canSeeMerchantRecord } from '../merchants/access';
 import { findMerchantFor } from '../merchants/repository';
 import { exposureView } from './exposure-view';
@@ -109,13 +109,18 @@ export async function listApplications(
 export async function applicationEvents(deps: AppDeps, principal: Principal, id: string) {
   const row = await visibleApplication(deps, principal, id);
   const offerRows = await repo.offersOf(deps.db, [row.id]);
+  const own = new Set([row.id, ...offerRows.map((o) => o.id)]);
+  // A group command's one row has the group as its subject (transitions.ts recordAudit).
+  const lookup = row.guaranteeGroupId ? [...own, row.guaranteeGroupId] : [...own];
   const [events, decisions] = await Promise.all([
-    listAuditEvents(deps.db, [row.id, ...offerRows.map((o) => o.id)]),
+    listAuditEvents(deps.db, lookup),
     repo.decisionsOf(deps.db, row.id),
   ]);
   const byId = new Map(decisions.map((d) => [d.id, d]));
   return {
     data: events
+      .flatMap(expandAudit)
+      .filter((e) => own.has(e.entityId))
       .flatMap((e) => expandEvents(e, byId, offerRows))
       .map((e) => ({
         id: e.id,

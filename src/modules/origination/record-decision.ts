@@ -12,7 +12,7 @@ import type { StatementWriter } from '../../db/statement';
 import type { CommandContext } from '../../lib/command-context';
 import { newId } from '../../lib/ids';
 import type { AnswerPart, AnswerRef, KeyTaken } from '../../platform/command';
-import { type AuditEntry, auditRows } from '../audit/repository';
+import { type AuditEntry, commandAuditRows } from '../audit/repository';
 import { findOperator } from '../operators/repository';
 import type { ArmPolicy } from '../policies/active-policy';
 import { decisionEvent } from './events';
@@ -193,7 +193,7 @@ export async function decideAndRecord<V>(
     application,
     decision: decided.decisionRow,
     offers: decided.offerRows,
-    events: auditRows(ctx, r.events(decided, application)),
+    events: commandAuditRows(ctx, r.events(decided, application)),
     outbox: [decisionEvent(r.input.source, application, decided.decisionRow, decided.offerRows)],
     reservation: decided.reservation,
     ledger: decided.ledger,

@@ -8,7 +8,7 @@ import { newId } from '../../lib/ids';
 import { ENV_ADMIN_KEY_ID } from '../../platform/auth';
 import type { Command } from '../../platform/command';
 import { ownerOfKey } from '../api-keys/repository';
-import { auditRows } from '../audit/repository';
+import { commandAuditRows } from '../audit/repository';
 import { canSeeMerchant } from '../merchants/access';
 import type { ArmPolicy } from '../policies/active-policy';
 import { decisionContext } from './decision-context';
@@ -114,7 +114,7 @@ async function review(
       application,
       decision: declined.decisionRow,
       offers: [],
-      events: auditRows(ctx, events(declined, 'declined')),
+      events: commandAuditRows(ctx, events(declined, 'declined')),
       outbox: [decisionEvent('review', application, declined.decisionRow, [])],
       reservation: null,
       ledger: null,

@@ -6,7 +6,7 @@
 import type { Db } from '../../db/connect';
 import type { CommandContext } from '../../lib/command-context';
 import { notFound } from '../../lib/errors';
-import type { AuditEntry } from '../audit/repository';
+import { type AuditEntry, appendAudit } from '../audit/repository';
 import type { EventEntry } from '../events/repository';
 import { canSeeMerchant, type OwnedObject } from '../merchants/access';
 import { settleCapacity } from '../operators/repository';
@@ -33,6 +33,17 @@ export async function lockOffer(tx: Db, ctx: CommandContext, id: string) {
   const offer = await repo.findOffer(tx, id, { forUpdate: true });
   if (!offer) throw notFound('Offer');
   return { offer, application };
+}
+
+/**
+ * A command's one audit row (audit/repository.ts). Its subject is the group when the command
+ * touched one, since every member's trail looks there (queries.ts); else its first entity.
+ */
+export async function recordAudit(tx: Db, ctx: CommandContext, audit: AuditEntry[]) {
+  const group = audit.findIndex((e) => e.entityType === 'guarantee_group');
+  const ordered =
+    group <= 0 ? audit : [audit[group] as AuditEntry, ...audit.filter((_, i) => i !== group)];
+  await appendAudit(tx, ctx, ordered);
 }
 
 export async function lockGroup(tx: Db, groupId: string) {

@@ -13,6 +13,7 @@ import {
   accept,
   applicationBody,
   createMerchant,
+  decline,
   events,
   MJY,
   offerOf,
@@ -123,6 +124,75 @@ describe('a submission written once', () => {
     const again = await submit(t, officer, joint(ids[0] as string), 'grp-once-1');
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.text).toBe(first.text);
+  });
+
+  it('writes one audit row per command: an acceptance, and a group member declining', async () => {
+    const lastSeq = async () =>
+      (await rows<{ n: number }>(sql`select coalesce(max(seq), 0)::int as n from audit_events`))[0]
+        ?.n ?? 0;
+    const written = async (since: number) =>
+      (
+        await rows<{ n: number }>(
+          sql`select count(*)::int as n from audit_events where seq > ${since}`,
+        )
+      )[0]?.n;
+
+    // An acceptance: the offer accepted, its sibling withdrawn, the application accepted.
+    const res = await submit(t, officer, applicationBody('mer_demo_mjy05', strongSurvey()));
+    const app = res.body as ApplicationBody;
+    expect(app.offers.length).toBeGreaterThan(1);
+    const [chosen, ...others] = app.offers as ApplicationBody['offers'];
+    let before = await lastSeq();
+    expect((await accept(t, officer, (chosen as { id: string }).id)).status).toBe(200);
+    expect(await written(before)).toBe(1);
+    const trail = (await events(t, officer, app.id)).map((e) => `${e.entityId}:${e.action}`);
+    expect(trail.slice(-(others.length + 2))).toEqual([
+      `${chosen?.id}:offer.accepted`,
+      ...others.map((o) => `${o.id}:offer.withdrawn`),
+      `${app.id}:application.accepted`,
+    ]);
+
+    // A member declines: the group is dissolved and the others' offers withdrawn, in one row;
+    // each member's trail shows its own part of it.
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push(await createMerchant(t, t.adminKey, MJY));
+    const group = await t.http
+      .post('/v1/guarantee-groups')
+      .set(bearer(officer))
+      .send({ marketId: MJY, memberIds: ids });
+    const members: ApplicationBody[] = [];
+    for (const id of ids) {
+      const body = applicationBody(id, strongSurvey(), {
+        product: 'joint_guarantee',
+        guaranteeGroupId: group.body.id,
+        amount: 20_000_000,
+        termMonths: 12,
+      });
+      members.push((await submit(t, officer, body)).body as ApplicationBody);
+    }
+    const offerOfMember = async (a: ApplicationBody) =>
+      (await t.http.get(`/v1/applications/${a.id}`).set(bearer(officer))).body.offers[0] as {
+        id: string;
+        status: string;
+      };
+    const [first, second] = members as [ApplicationBody, ApplicationBody];
+    const firstOffer = await offerOfMember(first);
+    expect(firstOffer.status).toBe('offered');
+    before = await lastSeq();
+    expect((await decline(t, officer, firstOffer.id)).status).toBe(200);
+    expect(await written(before)).toBe(1);
+    const secondOffer = await offerOfMember(second);
+    expect(secondOffer.status).toBe('withdrawn');
+    const secondTrail = await events(t, officer, second.id);
+    expect(secondTrail.at(-1)).toMatchObject({
+      entityId: secondOffer.id,
+      action: 'offer.withdrawn',
+    });
+    expect(secondTrail.every((e) => e.entityId !== firstOffer.id)).toBe(true);
+    const firstTrail = await events(t, officer, first.id);
+    expect(
+      firstTrail.some((e) => e.entityId === firstOffer.id && e.action === 'offer.declined'),
+    ).toBe(true);
   });
 
   it('replays an answer stored whole before migration 0011, and an offer keeping its own schedule', async () => {
