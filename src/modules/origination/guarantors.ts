@@ -13,7 +13,7 @@ import type { SubmitApplicationBody } from './schemas';
 
 export type GuarantorRequest = NonNullable<SubmitApplicationBody['guarantors']>[number];
 
-const at = (i: number, field: string) => `body.guarantors[${i}].${field}`;
+const at = (i: number, field: string) => `body.guarantors.${i}.${field}`;
 
 /** What the request alone can say is wrong: duplicates, the applicant itself, amounts, dates. */
 export function checkGuarantorRequest(body: SubmitApplicationBody, now: Date): void {
