@@ -5,6 +5,7 @@ import {
   groupNetworkFigures,
   type NetworkEdge,
   networkFindings,
+  validatePolicy,
 } from '../../src/credit';
 import { supportedLgd } from '../../src/credit/individual-guarantee';
 import { activeOperator, goodSurvey, policyCopy } from './helpers';
@@ -132,5 +133,19 @@ describe('individual guarantors lower the LGD (pure)', () => {
       d.offers.find((o) => o.product === p)?.annualRateBps ?? Number.NaN;
     expect(rate(backed, 'operator_guarantee')).toBeLessThan(rate(plain, 'operator_guarantee'));
     expect(rate(backed, 'credit_card')).toBe(rate(plain, 'credit_card'));
+  });
+});
+
+describe('guaranteeNetwork validation', () => {
+  it("refuses a circle cap below the smallest group's loans, naming the field", () => {
+    const doc = policyCopy();
+    if (!doc.guaranteeNetwork) throw new Error('the default has network rules');
+    doc.guaranteeNetwork.maxCircleBorrowing = doc.products.joint_guarantee.minAmount;
+    const refused = validatePolicy(doc);
+    expect(refused.ok ? [] : refused.problems.map((p) => p.path)).toEqual([
+      'guaranteeNetwork.maxCircleBorrowing',
+    ]);
+    doc.guaranteeNetwork.maxCircleBorrowing = null;
+    expect(validatePolicy(doc).ok).toBe(true);
   });
 });
