@@ -41,6 +41,7 @@ export {
   type GroupNetworkFigures,
   type GuaranteeNetworkRules,
   groupNetworkFigures,
+  NETWORK_NODE_BUDGET,
   NETWORK_TEXTS,
   type NetworkEdge,
   type NetworkFindingCode,

@@ -19,6 +19,7 @@
  * guarantee's natural key).
  */
 import { sql } from 'drizzle-orm';
+import { NETWORK_NODE_BUDGET } from '../../credit';
 import type { Db } from '../../db/connect';
 
 const LIVE = sql.raw(`('pending', 'offered', 'accepted', 'booked')`);
@@ -131,9 +132,12 @@ export async function storedEdges(db: Db): Promise<EdgeRow[]> {
 }
 
 /**
- * The merchant-to-merchant edges within `depth` hops of `members` in one market, either way
- * (a circle may run against a guarantee's direction on the way out): each hop is two indexed
- * look-ups (guarantor, borrower), so the work grows with the neighbourhood, never the market.
+ * The merchant-to-merchant edges a formation check needs to find every circle closed by a path of
+ * at most `depth` hops between two of `members`, in one market: the undirected ball of radius
+ * ceil(depth / 2) around the members holds every node of every such path (each is within half
+ * the path of one end), so the ball, not `depth` hops, is read: the square root of the work.
+ * Hop by hop, each level expands only its new nodes, through the guarantor and borrower indexes,
+ * at most NETWORK_NODE_BUDGET of them per level.
  */
 export async function neighbourhoodEdges(
   db: Db,
@@ -141,24 +145,34 @@ export async function neighbourhoodEdges(
   members: string[],
   depth: number,
 ): Promise<{ guarantor: string; borrower: string; groupId: string | null }[]> {
-  const result = await db.execute(sql`
-    with recursive reach(node, depth) as (
-      select jsonb_array_elements_text(${JSON.stringify(members)}::jsonb), 0
-      union
-      select n.node, r.depth + 1 from reach r
-      cross join lateral (
-        select e.borrower_merchant_id as node from guarantee_edges e
-        where e.guarantor_id = r.node and e.market_id = ${marketId}
+  const radius = Math.ceil(depth / 2);
+  const levels = [
+    sql`f0 as (select jsonb_array_elements_text(${JSON.stringify(members)}::jsonb) as node),
+    a0 as (select node from f0)`,
+  ];
+  for (let i = 1; i <= radius; i++) {
+    const f = sql.raw(`f${i}`);
+    const prevF = sql.raw(`f${i - 1}`);
+    const a = sql.raw(`a${i}`);
+    const prevA = sql.raw(`a${i - 1}`);
+    levels.push(sql`${f} as (
+      select node from (
+        select e.borrower_merchant_id as node from ${prevF} p
+        join guarantee_edges e on e.guarantor_id = p.node and e.market_id = ${marketId}
         union
-        select e.guarantor_id from guarantee_edges e
-        where e.borrower_merchant_id = r.node and e.market_id = ${marketId}
+        select e.guarantor_id from ${prevF} p
+        join guarantee_edges e on e.borrower_merchant_id = p.node and e.market_id = ${marketId}
           and e.guarantor_kind = 'merchant'
-      ) n
-      where r.depth < ${depth}
+        except select node from ${prevA}
+      ) n limit ${NETWORK_NODE_BUDGET}
     ),
-    nodes as (select distinct node from reach)
+    ${a} as (select node from ${prevA} union all select node from ${f})`);
+  }
+  const last = sql.raw(`a${radius}`);
+  const result = await db.execute(sql`
+    with ${sql.join(levels, sql`, `)}
     select e.guarantor_id, e.borrower_merchant_id, e.group_id
-    from nodes join guarantee_edges e on e.guarantor_id = nodes.node
+    from ${last} n join guarantee_edges e on e.guarantor_id = n.node
     where e.market_id = ${marketId} and e.guarantor_kind = 'merchant'`);
   return rowsOf(result).map((r) => ({
     guarantor: String(r.guarantor_id),
