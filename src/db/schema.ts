@@ -239,6 +239,8 @@ export const guaranteeGroups = pgTable(
     partnerId: text('partner_id'),
     createdBy: text('created_by'),
     decision: jsonb('decision'),
+    /** The guarantee-network figures and findings seen at formation (issue #16); null before. */
+    network: jsonb('network'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
@@ -254,12 +256,14 @@ export const guaranteeGroupMembers = pgTable(
     merchantId: text('merchant_id')
       .notNull()
       .references(() => merchants.id),
-    /** False once the group is declined or dissolved: then the merchant may join another. */
+    /** False once the group is declined or dissolved: it no longer counts in the member's groups. */
     active: boolean('active').notNull().default(true),
   },
   (t) => [
     primaryKey({ columns: [t.groupId, t.merchantId] }),
-    uniqueIndex('guarantee_group_members_one_active_uq').on(t.merchantId).where(sql`${t.active}`),
+    // A merchant's live groups, counted under lock at formation against the policy's
+    // jointGuarantee.maxGroupsPerMerchant (issue #16: a merchant may sit in more than one).
+    index('guarantee_group_members_live_idx').on(t.merchantId).where(sql`${t.active}`),
   ],
 );
 
@@ -376,6 +380,74 @@ export const offers = pgTable(
       ),
     // The expiry job looks for open offers past their date; only open offers need entries.
     index('offers_expiry_idx').on(t.expiresAt).where(sql`${t.status} = 'offered'`),
+  ],
+);
+
+/**
+ * Individual guarantors (保证人, issue #16) an application names: other merchants of its market,
+ * each with its recorded consent and the amount (fen) it guarantees. Written once with the
+ * application; counted in the guarantor's exposure (contingent) while the loan is live.
+ */
+export const applicationGuarantors = pgTable(
+  'application_guarantors',
+  {
+    applicationId: text('application_id')
+      .notNull()
+      .references(() => applications.id),
+    merchantId: text('merchant_id')
+      .notNull()
+      .references(() => merchants.id),
+    /** Fen: the most the guarantor pays for this loan. */
+    amount: fen('amount').notNull(),
+    /** Where the guarantor's consent is recorded (a signed form's reference), never personal data. */
+    consentRef: text('consent_ref').notNull(),
+    consentedAt: timestamp('consented_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.applicationId, t.merchantId] }),
+    index('application_guarantors_merchant_idx').on(t.merchantId),
+    check('application_guarantors_amount_ck', sql`${t.amount} > 0`),
+  ],
+);
+
+/**
+ * The guarantee network (issue #16): one edge from guarantor to borrower for every live
+ * guarantee, weighted by the amount guaranteed (fen). Three sources:
+ *  - `group`: each active member of a live guarantee group guarantees each other member's loans
+ *    in that group (one edge per group, guarantor and borrower, from the group's formation on;
+ *    the amount is the borrower's live offers in the group, open or taken, as the ledger's
+ *    contingent counts them, so 0 until the group is decided);
+ *  - `individual`: a merchant named as guarantor of an application, while the application has a
+ *    live offer (amount: what it guarantees, at most the live offer);
+ *  - `operator`: a market operator for each operator-guaranteed loan taken (accepted or booked).
+ * Written by one function (repository `settleEdges`), in the transaction and under the ledger
+ * locks of every command that settles the exposure ledger; `id` is the guarantee's natural key
+ * (source, group or application, guarantor, borrower), so a settle rewrites an edge in place.
+ */
+export const guaranteeEdges = pgTable(
+  'guarantee_edges',
+  {
+    id: text('id').primaryKey(),
+    marketId: text('market_id').notNull(),
+    guarantorKind: text('guarantor_kind', { enum: ['merchant', 'operator'] }).notNull(),
+    /** A merchant id or an operator id (per guarantorKind). */
+    guarantorId: text('guarantor_id').notNull(),
+    borrowerMerchantId: text('borrower_merchant_id').notNull(),
+    source: text('source', { enum: ['group', 'individual', 'operator'] }).notNull(),
+    groupId: text('group_id'),
+    applicationId: text('application_id'),
+    offerId: text('offer_id'),
+    /** Fen: the amount guaranteed. */
+    amountFen: bigint('amount_fen', { mode: 'number' }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('guarantee_edges_market_idx').on(t.marketId),
+    index('guarantee_edges_guarantor_idx').on(t.guarantorId),
+    index('guarantee_edges_borrower_idx').on(t.borrowerMerchantId),
+    check('guarantee_edges_amount_ck', sql`${t.amountFen} >= 0`),
   ],
 );
 

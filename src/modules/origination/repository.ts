@@ -4,9 +4,9 @@
  */
 import { and, desc, eq, gte, inArray, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db, NamedStatement } from '../../db/connect';
-import { isUniqueViolation } from '../../db/database-errors';
 import { toRecord } from '../../db/records';
 import {
+  applicationGuarantors,
   applications,
   auditEvents,
   decisions,
@@ -25,6 +25,7 @@ import type { Principal } from '../../lib/principal';
 import { AnswerPart, type AnswerRef, KeyTaken } from '../../platform/command';
 import { type EventEntry, eventRecords, eventsCte } from '../events/repository';
 import { visibleTo } from '../merchants/access';
+import { settleEdges } from './edges-repository';
 import {
   type ApplicationStatus,
   type GroupStatus,
@@ -281,13 +282,28 @@ function ledgerFromOffersCtes(borrowers: string[]) {
         sum(amount) filter (where product = 'credit_card') as credit_card
       from live group by borrower
     ),
-    contingent as (
+    group_contingent as (
       select me.id_number_digest as borrower, sum(o.amount) as contingent
       from who join merchants me on me.id_number_digest = who.borrower
       join guarantee_group_members gm on gm.merchant_id = me.id
       join offers o on o.guarantee_group_id = gm.group_id and o.merchant_id <> me.id
         and o.status in ${LIVE}
       group by me.id_number_digest
+    ),
+    individual_contingent as (
+      select me.id_number_digest as borrower, sum(least(ag.amount, lv.amount)) as contingent
+      from who join merchants me on me.id_number_digest = who.borrower
+      join application_guarantors ag on ag.merchant_id = me.id
+      join lateral (
+        select max(o.amount) as amount from offers o
+        where o.application_id = ag.application_id and o.status in ${LIVE}
+      ) lv on lv.amount is not null
+      group by me.id_number_digest
+    ),
+    contingent as (
+      select borrower, sum(contingent) as contingent
+      from (select * from group_contingent union all select * from individual_contingent) c
+      group by borrower
     ),
     computed as (
       select w.borrower,
@@ -314,6 +330,7 @@ function ledgerFromOffersCtes(borrowers: string[]) {
 export async function settleLedgers(tx: Db, borrowers: string[], now: Date): Promise<void> {
   if (borrowers.length === 0) return;
   await lockLedgers(tx, borrowers, now);
+  await settleEdges(tx, borrowers, now);
   await tx.execute(sql`with ${ledgerFromOffersCtes(borrowers)}
     insert into exposure_ledger (borrower, version, held, held_instalments, loans, card_limits,
       taken_instalments, operator_guarantee, joint_guarantee, credit_loan, credit_card, contingent,
@@ -364,9 +381,20 @@ export async function borrowersOf(
   db: Db,
   merchantIds: string[],
   groupIds: string[] = [],
+  applicationIds: string[] = [],
 ): Promise<string[]> {
   const conditions = [
     merchantIds.length ? inArray(merchants.id, merchantIds) : undefined,
+    // An application's individual guarantors: its loan is their contingent liability.
+    applicationIds.length
+      ? inArray(
+          merchants.id,
+          db
+            .select({ id: applicationGuarantors.merchantId })
+            .from(applicationGuarantors)
+            .where(inArray(applicationGuarantors.applicationId, applicationIds)),
+        )
+      : undefined,
     groupIds.length
       ? inArray(
           merchants.id,
@@ -709,6 +737,38 @@ export async function dueOffersOf(tx: Db, applicationId: string, now: Date) {
     .for('update');
 }
 
+/** An application's individual guarantors (issue #16), written once with it. */
+export async function insertGuarantors(
+  tx: Db,
+  applicationId: string,
+  list: { merchantId: string; amount: number; consentRef: string; consentedAt: string }[],
+  now: Date,
+): Promise<void> {
+  if (list.length === 0) return;
+  await tx.insert(applicationGuarantors).values(
+    list.map((g) => ({
+      applicationId,
+      merchantId: g.merchantId,
+      amount: g.amount,
+      consentRef: g.consentRef,
+      consentedAt: new Date(g.consentedAt),
+      createdAt: now,
+    })),
+  );
+}
+
+/** An application's individual guarantors and what each guarantees (fen), by merchant id. */
+export async function guarantorsOf(
+  db: Db,
+  applicationId: string,
+): Promise<{ merchantId: string; amount: number }[]> {
+  return db
+    .select({ merchantId: applicationGuarantors.merchantId, amount: applicationGuarantors.amount })
+    .from(applicationGuarantors)
+    .where(eq(applicationGuarantors.applicationId, applicationId))
+    .orderBy(applicationGuarantors.merchantId);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Guarantee groups
 
@@ -744,36 +804,16 @@ export async function groupApplications(db: Db, groupId: string): Promise<Applic
   return db.select().from(applications).where(eq(applications.guaranteeGroupId, groupId));
 }
 
-/** Members among `merchantIds` already in an active group. */
-export async function membersInActiveGroups(db: Db, merchantIds: string[]) {
-  const rows = await db
-    .select({ merchantId: guaranteeGroupMembers.merchantId })
-    .from(guaranteeGroupMembers)
-    .where(
-      and(
-        inArray(guaranteeGroupMembers.merchantId, merchantIds),
-        eq(guaranteeGroupMembers.active, true),
-      ),
-    );
-  return rows.map((r) => r.merchantId);
-}
-
-/** A new forming group and its members; 'member_busy' when the one-active-group index refuses. */
+/** A new forming group and its members. */
 export async function insertGroup(
   tx: Db,
   group: typeof guaranteeGroups.$inferInsert,
   memberIds: string[],
-): Promise<'inserted' | 'member_busy'> {
-  try {
-    await tx.insert(guaranteeGroups).values(group);
-    await tx
-      .insert(guaranteeGroupMembers)
-      .values(memberIds.map((merchantId) => ({ groupId: group.id, merchantId, active: true })));
-    return 'inserted';
-  } catch (err) {
-    if (isUniqueViolation(err)) return 'member_busy';
-    throw err;
-  }
+): Promise<void> {
+  await tx.insert(guaranteeGroups).values(group);
+  await tx
+    .insert(guaranteeGroupMembers)
+    .values(memberIds.map((merchantId) => ({ groupId: group.id, merchantId, active: true })));
 }
 
 export async function setGroupStatus(
@@ -900,4 +940,49 @@ export async function guaranteedOffersOf(db: Db, merchantId: string, partnerId: 
         submittedBy(db, partnerId),
       ),
     );
+}
+
+/**
+ * The live loans (open or taken) this merchant guarantees as an individual guarantor (issue #16):
+ * the application's largest live offer and the amount guaranteed (at most that offer).
+ */
+export async function individualGuaranteesOf(
+  db: Db,
+  merchantId: string,
+  partnerId: string | null,
+): Promise<IndividualGuaranteeLine[]> {
+  const result = await db.execute(sql`
+    select ag.application_id, ag.amount as guaranteed, ag.consented_at, lv.offer_id,
+      lv.merchant_id, lv.amount, lv.status
+    from application_guarantors ag
+    join applications a on a.id = ag.application_id
+    cross join lateral (
+      select o.id as offer_id, o.merchant_id, o.amount, o.status from offers o
+      where o.application_id = ag.application_id and o.status in ${LIVE}
+      order by o.amount desc, o.id limit 1
+    ) lv
+    where ag.merchant_id = ${merchantId}
+      and (${partnerId}::text is null or a.partner_id = ${partnerId}::text)
+    order by ag.application_id`);
+  return (result as unknown as { rows: Record<string, unknown>[] }).rows.map((r) => ({
+    applicationId: String(r.application_id),
+    offerId: String(r.offer_id),
+    borrowerMerchantId: String(r.merchant_id),
+    loanAmount: Number(r.amount),
+    amount: Math.min(Number(r.guaranteed), Number(r.amount)),
+    status: String(r.status),
+    consentedAt: new Date(r.consented_at as string),
+  }));
+}
+
+export interface IndividualGuaranteeLine {
+  applicationId: string;
+  offerId: string;
+  borrowerMerchantId: string;
+  /** Fen: the loan (or open offer) guaranteed. */
+  loanAmount: number;
+  /** Fen: what this guarantor owes if it is called, at most the loan. */
+  amount: number;
+  status: string;
+  consentedAt: Date;
 }
