@@ -26,6 +26,7 @@ CREATE TABLE "guarantee_edges" (
 );
 --> statement-breakpoint
 DROP INDEX "guarantee_group_members_one_active_uq";--> statement-breakpoint
+ALTER TABLE "guarantee_groups" ADD COLUMN "network" jsonb;--> statement-breakpoint
 ALTER TABLE "application_guarantors" ADD CONSTRAINT "application_guarantors_application_id_applications_id_fk" FOREIGN KEY ("application_id") REFERENCES "public"."applications"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "application_guarantors" ADD CONSTRAINT "application_guarantors_merchant_id_merchants_id_fk" FOREIGN KEY ("merchant_id") REFERENCES "public"."merchants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "application_guarantors_merchant_idx" ON "application_guarantors" USING btree ("merchant_id");--> statement-breakpoint
@@ -58,3 +59,19 @@ FROM "offers" o
 WHERE o."product" = 'operator_guarantee' AND o."operator_id" IS NOT NULL
   AND o."status" IN ('accepted', 'booked')
 ON CONFLICT ("id") DO NOTHING;
+--> statement-breakpoint
+-- The policy document gains the network's rules (issue #16). A merchant could be in one live
+-- group before (a unique index, dropped above); stored versions now allow the default two. A
+-- published version otherwise keeps deciding as it did: individual guarantors lower no LGD
+-- (lgdReduction 0) and no network rules apply (null) until the risk team publishes a version
+-- with them (the shipped default: 0.3, circles of at most 8, no shared pairs, a circle cap).
+UPDATE "policies"
+SET "document" = jsonb_set("document", '{products,joint_guarantee,maxGroupsPerMerchant}', '2'::jsonb, true)
+WHERE "document" #> '{products,joint_guarantee}' IS NOT NULL
+  AND NOT ("document" #> '{products,joint_guarantee}' ? 'maxGroupsPerMerchant');
+--> statement-breakpoint
+UPDATE "policies"
+SET "document" = jsonb_set(
+  jsonb_set("document", '{individualGuarantee}', '{"maxGuarantors": 3, "lgdReduction": 0}'::jsonb, true),
+  '{guaranteeNetwork}', 'null'::jsonb, true)
+WHERE NOT ("document" ? 'guaranteeNetwork');

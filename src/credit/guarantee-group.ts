@@ -7,6 +7,13 @@
  */
 import type { Decision, OfferProposal, Reason } from './decision-types';
 import { gradeAtLeast } from './grades';
+import {
+  contingentAcrossGroupsExceeded,
+  type GroupNetworkFigures,
+  type NetworkFindingCode,
+  networkFindings,
+  networkReason,
+} from './guarantee-network/checks';
 import type { CompiledPolicy } from './policy-compile';
 import { productReason } from './reasons';
 
@@ -18,6 +25,16 @@ export interface GroupMemberInput {
   decision: Decision;
   /** Fen; the member's annual net profit (sales x margin). */
   annualNetProfit: number;
+  /**
+   * Fen: what the member already guarantees outside this group (other groups, individual
+   * guarantees: the guarantee network's edges from it), counted with the network rules.
+   */
+  contingentElsewhere?: number;
+}
+
+/** The guarantee network around the group as the service loaded it (issue #16). */
+export interface GroupNetworkInput {
+  figures: GroupNetworkFigures;
 }
 
 export interface GroupMemberResolution {
@@ -28,6 +45,8 @@ export interface GroupMemberResolution {
   contingentLiability: number;
   /** Fen: the most it may guarantee (multiple x annual net profit). */
   contingentLiabilityLimit: number;
+  /** Fen: in this group and outside it (with network rules; else the group's alone). */
+  contingentAcrossGroups: number;
   reasons: Reason[];
 }
 
@@ -36,14 +55,27 @@ export interface GroupResolution {
   /** Group-level reasons (size, markets) and a summary of member failures. */
   reasons: Reason[];
   members: GroupMemberResolution[];
+  /** The network figures the decision used and the rules' cap; absent without network rules. */
+  network?: GroupNetworkFigures & {
+    circleBorrowingCap: number | null;
+    findings: NetworkFindingCode[];
+  };
 }
 
 export function resolveGuaranteeGroup(
   members: GroupMemberInput[],
   policy: CompiledPolicy,
+  networkInput: GroupNetworkInput | null = null,
 ): GroupResolution {
   const rules = policy.document.products.joint_guarantee;
+  const networkRules = policy.document.guaranteeNetwork;
   const groupReasons: Reason[] = [];
+  // The network's rules at the decision (issue #16): a circle, a shared pair or the circle's cap
+  // declines the group whatever the policy's formation action (a group decision is all or none;
+  // a referral happens at formation).
+  const findings =
+    networkRules && networkInput ? networkFindings(networkInput.figures, networkRules) : [];
+  for (const f of findings) groupReasons.push(networkReason(f));
   if (members.length < rules.minGroupSize || members.length > rules.maxGroupSize) {
     groupReasons.push(productReason('GROUP_SIZE_OUT_OF_RANGE'));
   }
@@ -69,7 +101,21 @@ export function resolveGuaranteeGroup(
     if (contingentLiability > contingentLiabilityLimit) {
       reasons.push(productReason('CONTINGENT_LIABILITY_EXCEEDED'));
     }
-    return { merchantId: m.merchantId, contingentLiability, contingentLiabilityLimit, reasons };
+    const elsewhere = networkRules ? Math.max(0, m.contingentElsewhere ?? 0) : 0;
+    if (
+      networkRules &&
+      contingentLiability <= contingentLiabilityLimit &&
+      contingentAcrossGroupsExceeded(elsewhere, contingentLiability, contingentLiabilityLimit)
+    ) {
+      reasons.push(networkReason('CONTINGENT_ACROSS_GROUPS_EXCEEDED'));
+    }
+    return {
+      merchantId: m.merchantId,
+      contingentLiability,
+      contingentLiabilityLimit,
+      contingentAcrossGroups: contingentLiability + elsewhere,
+      reasons,
+    };
   });
 
   const memberFailures = resolved.flatMap((r) => r.reasons);
@@ -81,7 +127,7 @@ export function resolveGuaranteeGroup(
       groupReasons.push(r);
     }
   }
-  return {
+  const out: GroupResolution = {
     approved,
     reasons: groupReasons,
     members: resolved.map((r, i) => ({
@@ -89,9 +135,18 @@ export function resolveGuaranteeGroup(
       offer: approved ? (loans[i] ?? null) : null,
       contingentLiability: r.contingentLiability,
       contingentLiabilityLimit: r.contingentLiabilityLimit,
+      contingentAcrossGroups: r.contingentAcrossGroups,
       reasons: r.reasons,
     })),
   };
+  if (networkRules && networkInput) {
+    out.network = {
+      ...networkInput.figures,
+      circleBorrowingCap: networkRules.maxCircleBorrowing,
+      findings,
+    };
+  }
+  return out;
 }
 
 /** The group sizes the policy allows. */

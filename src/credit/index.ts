@@ -36,6 +36,17 @@ export {
   groupSizeRange,
   resolveGuaranteeGroup,
 } from './guarantee-group';
+export {
+  contingentAcrossGroupsExceeded,
+  type GroupNetworkFigures,
+  type GuaranteeNetworkRules,
+  groupNetworkFigures,
+  NETWORK_TEXTS,
+  type NetworkEdge,
+  type NetworkFindingCode,
+  networkFindings,
+  networkReason,
+} from './guarantee-network/checks';
 export { instalmentCapacity, maxLoanForInstalment } from './limits';
 export {
   computeMetrics,

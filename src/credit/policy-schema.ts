@@ -109,8 +109,13 @@ export const productSchemas = {
     perMemberCap: fen,
     minGroupSize: z.number().int().min(GROUP_SIZE_BOUNDS.min).max(GROUP_SIZE_BOUNDS.max),
     maxGroupSize: z.number().int().min(GROUP_SIZE_BOUNDS.min).max(GROUP_SIZE_BOUNDS.max),
-    /** Each member's contingent liability at most this multiple of its annual net profit. */
+    /**
+     * Each member's contingent liability at most this multiple of its annual net profit: in the
+     * group, and (with guaranteeNetwork rules) across all its groups and individual guarantees.
+     */
     contingentLiabilityMultiple: z.number().positive(),
+    /** How many live groups (forming, offered, active) one merchant may belong to (issue #16). */
+    maxGroupsPerMerchant: z.number().int().min(1).max(10),
   }),
   /** Unsecured: no guarantor, so a coverage of its own, at least the house minimum. */
   credit_loan: z.strictObject({
@@ -191,6 +196,31 @@ export const policySections = {
     /** Share of contingent liabilities (guarantees for others) counted against the cap. */
     contingentWeight: z.number().min(0).max(1),
   }),
+  /**
+   * Individual guarantors (保证人, issue #16) an application names: how many, and their support:
+   * every offer's LGD falls by lgdReduction x coverage, coverage being the guaranteed amounts'
+   * share of the requested amount (at most 1).
+   */
+  individualGuarantee: z.strictObject({
+    maxGuarantors: z.number().int().min(1).max(10),
+    lgdReduction: z.number().min(0).max(1),
+  }),
+  /**
+   * Rules on the guarantee network (担保圈, issue #16), checked at group formation and at the
+   * group's decision; null: no network rules (versions published before them).
+   */
+  guaranteeNetwork: z
+    .strictObject({
+      /** What a finding does at formation: refuse the group (409) or form it for review. */
+      action: z.enum(['refuse', 'refer']),
+      /** The most merchants a circle closed by a new group may hold (the group included). */
+      maxCircleSize: z.number().int().min(2).max(50),
+      /** Whether two merchants may guarantee each other in two groups (a shared pair). */
+      allowSharedPairs: z.boolean(),
+      /** Fen: the most a circle's members may borrow together; null: no circle cap. */
+      maxCircleBorrowing: fen.nullable(),
+    })
+    .nullable(),
   pricing: z.strictObject({ costOfFundsBps: bps, operatingCostBps: bps }),
   products: z.strictObject(productSchemas),
   /** Examples the policy must decide as stated (see policy-test-cases.ts). */

@@ -239,6 +239,8 @@ export const guaranteeGroups = pgTable(
     partnerId: text('partner_id'),
     createdBy: text('created_by'),
     decision: jsonb('decision'),
+    /** The guarantee-network figures and findings seen at formation (issue #16); null before. */
+    network: jsonb('network'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },

@@ -2,7 +2,13 @@ import {
   type CompiledPolicy,
   type FormationProblem,
   formationProblem,
+  type GroupNetworkFigures,
+  groupNetworkFigures,
   groupSizeProblem,
+  NETWORK_TEXTS,
+  type NetworkFindingCode,
+  networkFindings,
+  networkReason,
 } from '../../credit';
 import type { Db } from '../../db/connect';
 import type { AppDeps } from '../../deps';
@@ -13,15 +19,16 @@ import type { Command } from '../../platform/command';
 import { appendAudit } from '../audit/repository';
 import { canSeeMerchantRecord } from '../merchants/access';
 import { findMerchantsFor, type MerchantRow } from '../merchants/repository';
+import * as edges from './edges-repository';
 import * as repo from './repository';
-import type { CreateGroupBody, GroupView } from './schemas';
+import type { CreateGroupBody, GroupNetwork, GroupView } from './schemas';
 import { groupView } from './views';
 
 /**
  * POST /v1/guarantee-groups: a joint-guarantee group (联保小组) of as many merchants of one
- * market as the champion policy allows, none already in an active group, no two the same person
- * (src/credit decides what may form). A unique index keeps "one active group per merchant"
- * under concurrency.
+ * market as the champion policy allows, none already in as many live groups as the policy allows
+ * (jointGuarantee.maxGroupsPerMerchant, counted under the members' ledger locks), no two the
+ * same person (src/credit decides what may form), and within the guarantee-network rules.
  */
 export function formGroup(
   deps: AppDeps,
@@ -64,10 +71,19 @@ async function form(
   );
   if (problem) throw refusal(problem);
 
-  const busy = await repo.membersInActiveGroups(tx, memberIds);
-  if (busy.length) throw alreadyInGroup(busy);
+  // The members' ledger rows serialise formations that share a member (ADR 0004: no group is
+  // locked yet, and the ledger is what the command settles last anyway): the counts and the
+  // network read below cannot change until this commits.
+  const borrowers = await repo.borrowersOf(tx, memberIds);
+  await repo.lockLedgers(tx, borrowers, ctx.now);
+  const maxGroups = policy.document.products.joint_guarantee.maxGroupsPerMerchant;
+  const counts = await edges.liveGroupCounts(tx, memberIds);
+  const full = memberIds.filter((id) => (counts.get(id) ?? 0) >= maxGroups);
+  if (full.length) throw groupLimitReached(full, maxGroups);
+
+  const network = await checkNetwork(tx, body.marketId, memberIds, policy);
   const groupId = newId('grp');
-  const inserted = await repo.insertGroup(
+  await repo.insertGroup(
     tx,
     {
       id: groupId,
@@ -75,19 +91,20 @@ async function form(
       status: 'forming',
       partnerId: ctx.actor.role === 'partner' ? ctx.actor.partnerId : null,
       createdBy: ctx.actor.keyId,
+      network,
       createdAt: ctx.now,
       updatedAt: ctx.now,
     },
     memberIds,
   );
-  // Two groups formed at once with a shared member: the unique index lets one through.
-  if (inserted === 'member_busy') throw alreadyInGroup([]);
+  // The group's edges (each member guarantees the others), with the members' ledgers.
+  await repo.settleLedgers(tx, borrowers, ctx.now);
   await appendAudit(tx, ctx, [
     {
       entityType: 'guarantee_group',
       entityId: groupId,
       action: 'guarantee_group.formed',
-      data: { memberIds },
+      data: { memberIds, ...(network ? { network } : {}) },
     },
   ]);
   const group = await repo.findGroup(tx, groupId);
@@ -159,15 +176,66 @@ function refusal(problem: FormationProblem): AppError {
   }
 }
 
-function alreadyInGroup(ids: string[]) {
+function groupLimitReached(ids: string[], max: number) {
   return conflict(
-    'MERCHANT_IN_ACTIVE_GROUP',
-    'A member already belongs to another active guarantee group',
-    '有成员已加入其他有效的联保小组',
-    (ids.length ? ids : ['?']).map((id) => ({
+    'MERCHANT_GROUP_LIMIT_REACHED',
+    `A member already belongs to ${max} live guarantee group(s), the most the policy allows`,
+    `有成员已加入 ${max} 个有效的联保小组，达到政策上限`,
+    ids.map((id) => ({
       path: 'body.memberIds',
-      message: `${id} is in another active group`,
-      messageZh: `${id} 已在其他联保小组中`,
+      message: `${id} is already in ${max} live group(s)`,
+      messageZh: `${id} 已加入 ${max} 个联保小组`,
     })),
   );
+}
+
+/**
+ * The network the group would join (issue #16): its members' neighbourhood within the policy's
+ * circle size, loaded by indexed look-ups in the group's market. A finding refuses the group
+ * (409) or, when the policy refers, forms it with the findings recorded for review. Null when
+ * the policy has no network rules.
+ */
+async function checkNetwork(
+  tx: Db,
+  marketId: string,
+  memberIds: string[],
+  policy: CompiledPolicy,
+): Promise<GroupNetwork | null> {
+  const rules = policy.document.guaranteeNetwork;
+  if (!rules) return null;
+  const around = await edges.neighbourhoodEdges(tx, marketId, memberIds, rules.maxCircleSize);
+  let figures = groupNetworkFigures(memberIds, around, rules.maxCircleSize);
+  if (figures.circle.length > 0) {
+    const borrowing = await edges.borrowingOf(tx, figures.circle);
+    figures = groupNetworkFigures(memberIds, around, rules.maxCircleSize, borrowing);
+  }
+  const findings = networkFindings(figures, rules);
+  if (findings.length > 0 && rules.action === 'refuse') throw networkRefusal(findings, figures);
+  return {
+    ...figures,
+    circleBorrowingCap: rules.maxCircleBorrowing,
+    findings: findings.map(networkReason),
+    referred: findings.length > 0,
+  };
+}
+
+function networkRefusal(findings: NetworkFindingCode[], figures: GroupNetworkFigures) {
+  return conflict(
+    'GUARANTEE_NETWORK_REFUSED',
+    `The group would break the guarantee-network rules: ${findings.map((f) => NETWORK_TEXTS[f][1]).join('; ')}`,
+    `该小组不符合担保网络规则：${findings.map((f) => NETWORK_TEXTS[f][0]).join('；')}`,
+    findings.map((f) => ({
+      path: 'body.memberIds',
+      message: `${f}: ${NETWORK_TEXTS[f][1]}${detailOf(f, figures)}`,
+      messageZh: `${NETWORK_TEXTS[f][0]}${detailOf(f, figures)}`,
+    })),
+  );
+}
+
+function detailOf(code: NetworkFindingCode, figures: GroupNetworkFigures): string {
+  if (code === 'GUARANTEE_PAIR_SHARED')
+    return ` (${figures.sharedPairs.map((p) => p.join(' & ')).join(', ')})`;
+  if (code === 'GUARANTEE_CIRCLE_TOO_LARGE') return ` (${figures.circle.join(', ')})`;
+  if (code === 'GUARANTEE_CIRCLE_CAP_EXCEEDED') return ` (${figures.circleBorrowing})`;
+  return '';
 }

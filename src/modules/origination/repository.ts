@@ -4,9 +4,9 @@
  */
 import { and, desc, eq, gte, inArray, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db, NamedStatement } from '../../db/connect';
-import { isUniqueViolation } from '../../db/database-errors';
 import { toRecord } from '../../db/records';
 import {
+  applicationGuarantors,
   applications,
   auditEvents,
   decisions,
@@ -25,6 +25,7 @@ import type { Principal } from '../../lib/principal';
 import { AnswerPart, type AnswerRef, KeyTaken } from '../../platform/command';
 import { type EventEntry, eventRecords, eventsCte } from '../events/repository';
 import { visibleTo } from '../merchants/access';
+import { settleEdges } from './edges-repository';
 import {
   type ApplicationStatus,
   type GroupStatus,
@@ -281,13 +282,28 @@ function ledgerFromOffersCtes(borrowers: string[]) {
         sum(amount) filter (where product = 'credit_card') as credit_card
       from live group by borrower
     ),
-    contingent as (
+    group_contingent as (
       select me.id_number_digest as borrower, sum(o.amount) as contingent
       from who join merchants me on me.id_number_digest = who.borrower
       join guarantee_group_members gm on gm.merchant_id = me.id
       join offers o on o.guarantee_group_id = gm.group_id and o.merchant_id <> me.id
         and o.status in ${LIVE}
       group by me.id_number_digest
+    ),
+    individual_contingent as (
+      select me.id_number_digest as borrower, sum(least(ag.amount, lv.amount)) as contingent
+      from who join merchants me on me.id_number_digest = who.borrower
+      join application_guarantors ag on ag.merchant_id = me.id
+      join lateral (
+        select max(o.amount) as amount from offers o
+        where o.application_id = ag.application_id and o.status in ${LIVE}
+      ) lv on lv.amount is not null
+      group by me.id_number_digest
+    ),
+    contingent as (
+      select borrower, sum(contingent) as contingent
+      from (select * from group_contingent union all select * from individual_contingent) c
+      group by borrower
     ),
     computed as (
       select w.borrower,
@@ -314,6 +330,7 @@ function ledgerFromOffersCtes(borrowers: string[]) {
 export async function settleLedgers(tx: Db, borrowers: string[], now: Date): Promise<void> {
   if (borrowers.length === 0) return;
   await lockLedgers(tx, borrowers, now);
+  await settleEdges(tx, borrowers, now);
   await tx.execute(sql`with ${ledgerFromOffersCtes(borrowers)}
     insert into exposure_ledger (borrower, version, held, held_instalments, loans, card_limits,
       taken_instalments, operator_guarantee, joint_guarantee, credit_loan, credit_card, contingent,
@@ -364,9 +381,20 @@ export async function borrowersOf(
   db: Db,
   merchantIds: string[],
   groupIds: string[] = [],
+  applicationIds: string[] = [],
 ): Promise<string[]> {
   const conditions = [
     merchantIds.length ? inArray(merchants.id, merchantIds) : undefined,
+    // An application's individual guarantors: its loan is their contingent liability.
+    applicationIds.length
+      ? inArray(
+          merchants.id,
+          db
+            .select({ id: applicationGuarantors.merchantId })
+            .from(applicationGuarantors)
+            .where(inArray(applicationGuarantors.applicationId, applicationIds)),
+        )
+      : undefined,
     groupIds.length
       ? inArray(
           merchants.id,
@@ -744,36 +772,16 @@ export async function groupApplications(db: Db, groupId: string): Promise<Applic
   return db.select().from(applications).where(eq(applications.guaranteeGroupId, groupId));
 }
 
-/** Members among `merchantIds` already in an active group. */
-export async function membersInActiveGroups(db: Db, merchantIds: string[]) {
-  const rows = await db
-    .select({ merchantId: guaranteeGroupMembers.merchantId })
-    .from(guaranteeGroupMembers)
-    .where(
-      and(
-        inArray(guaranteeGroupMembers.merchantId, merchantIds),
-        eq(guaranteeGroupMembers.active, true),
-      ),
-    );
-  return rows.map((r) => r.merchantId);
-}
-
-/** A new forming group and its members; 'member_busy' when the one-active-group index refuses. */
+/** A new forming group and its members. */
 export async function insertGroup(
   tx: Db,
   group: typeof guaranteeGroups.$inferInsert,
   memberIds: string[],
-): Promise<'inserted' | 'member_busy'> {
-  try {
-    await tx.insert(guaranteeGroups).values(group);
-    await tx
-      .insert(guaranteeGroupMembers)
-      .values(memberIds.map((merchantId) => ({ groupId: group.id, merchantId, active: true })));
-    return 'inserted';
-  } catch (err) {
-    if (isUniqueViolation(err)) return 'member_busy';
-    throw err;
-  }
+): Promise<void> {
+  await tx.insert(guaranteeGroups).values(group);
+  await tx
+    .insert(guaranteeGroupMembers)
+    .values(memberIds.map((merchantId) => ({ groupId: group.id, merchantId, active: true })));
 }
 
 export async function setGroupStatus(

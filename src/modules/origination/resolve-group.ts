@@ -1,10 +1,16 @@
-import { type CompiledPolicy, type Decision, resolveGuaranteeGroup } from '../../credit';
+import {
+  type CompiledPolicy,
+  type Decision,
+  groupNetworkFigures,
+  resolveGuaranteeGroup,
+} from '../../credit';
 import type { Db } from '../../db/connect';
 import type { CommandContext } from '../../lib/command-context';
 import { appendAudit } from '../audit/repository';
 import { appendEvents, type EventEntry } from '../events/repository';
 import { offerEvent } from './events';
 import { assertGroupMove } from './lifecycle';
+import * as edges from './edges-repository';
 import * as repo from './repository';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -27,6 +33,8 @@ export async function resolveGroupIfComplete(
 
   const appIds = apps.map((a) => a.id);
   const latest = await repo.latestDecisions(tx, appIds);
+  const memberIds = apps.map((a) => a.merchantId);
+  const network = await networkAround(tx, group, memberIds, policy);
   const resolution = resolveGuaranteeGroup(
     apps.map((a) => {
       const decision = latest.get(a.id)?.result as Decision;
@@ -35,9 +43,11 @@ export async function resolveGroupIfComplete(
         marketId: a.marketId,
         decision,
         annualNetProfit: decision.metrics.annualNetProfit,
+        contingentElsewhere: network?.elsewhere.get(a.merchantId) ?? 0,
       };
     }),
     policy,
+    network ? { figures: network.figures } : null,
   );
   const status = resolution.approved ? 'offered' : 'declined';
   assertGroupMove(group.status, status, 'decide the group');
@@ -102,4 +112,33 @@ export async function resolveGroupIfComplete(
     })),
   ]);
   return true;
+}
+
+/**
+ * The guarantee network around the group at its decision (issue #16): the circle it closes with
+ * other guarantees (its own edges left out), the circle's borrowing as the ledger holds it now
+ * (the members' pending loans included), and what each member guarantees outside the group.
+ * Null when the policy has no network rules.
+ */
+async function networkAround(
+  tx: Db,
+  group: Pick<repo.GroupRow, 'id' | 'marketId'>,
+  memberIds: string[],
+  policy: CompiledPolicy,
+) {
+  const rules = policy.document.guaranteeNetwork;
+  if (!rules) return null;
+  const around = await edges.neighbourhoodEdges(tx, group.marketId, memberIds, rules.maxCircleSize);
+  const depth = rules.maxCircleSize;
+  let figures = groupNetworkFigures(memberIds, around, depth, new Map(), group.id);
+  if (figures.circle.length > 0)
+    figures = groupNetworkFigures(
+      memberIds,
+      around,
+      depth,
+      await edges.borrowingOf(tx, figures.circle),
+      group.id,
+    );
+  const elsewhere = await edges.contingentOutside(tx, memberIds, group.id);
+  return { figures, elsewhere };
 }

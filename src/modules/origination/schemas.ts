@@ -191,6 +191,31 @@ export const createGroupBody = z
   .meta({ id: 'GuaranteeGroupRequest' });
 export type CreateGroupBody = z.infer<typeof createGroupBody>;
 
+export const groupNetworkSchema = z
+  .object({
+    circle: z
+      .array(z.string().max(64))
+      .max(10_000)
+      .describe('Merchants of the guarantee circle (担保圈) the group closes, itself included; empty when none'),
+    sharedPairs: z
+      .array(z.array(z.string().max(64)).max(2))
+      .max(200)
+      .describe('Pairs of members that already guarantee each other elsewhere'),
+    chainLength: z
+      .number()
+      .int()
+      .min(0)
+      .max(1000)
+      .describe('Hops to the farthest merchant linked to a member by guarantees (within the search depth)'),
+    circleBorrowing: fen().describe("The circle's members' borrowing together (ledger totals), fen"),
+    circleBorrowingCap: fen().nullable().describe("The policy's per-circle cap, fen; null: none"),
+    truncated: z.boolean().describe('The search stopped at its node budget'),
+    findings: z.array(reasonSchema).max(10).describe('What the rules found, in Chinese and English'),
+    referred: z.boolean().describe('Formed for review despite findings (the policy refers)'),
+  })
+  .meta({ id: 'GuaranteeNetworkFigures' });
+export type GroupNetwork = z.infer<typeof groupNetworkSchema>;
+
 export const groupSchema = z
   .object({
     id: z.string(),
@@ -209,8 +234,11 @@ export const groupSchema = z
     decision: z
       .unknown()
       .describe(
-        'The group decision once every member has applied: reasons and contingent liabilities',
+        'The group decision once every member has applied: reasons, contingent liabilities (in the group and across all groups) and the guarantee-network figures it used',
       ),
+    network: groupNetworkSchema
+      .nullable()
+      .describe('The guarantee-network figures seen at formation; null when the policy has no network rules'),
     createdAt: isoDateTime(),
     updatedAt: isoDateTime(),
   })

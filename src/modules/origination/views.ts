@@ -10,7 +10,7 @@ import type {
   OfferInsert,
   OfferRow,
 } from './repository';
-import type { ApplicationView, GroupView } from './schemas';
+import type { ApplicationView, GroupNetwork, GroupView } from './schemas';
 
 export function decisionView(row: DecisionRow) {
   const result = row.result as Decision;
@@ -171,6 +171,7 @@ export function groupView(
       };
     }),
     decision: group.decision ?? null,
+    network: (group.network as GroupNetwork | null) ?? null,
     createdAt: group.createdAt.toISOString(),
     updatedAt: group.updatedAt.toISOString(),
   };

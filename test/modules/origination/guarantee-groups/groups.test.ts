@@ -174,12 +174,15 @@ describe('guarantee groups (联保)', () => {
       expect(dup.body.code).toBe('DUPLICATE_MERCHANT');
     });
 
-    it('refuses a member of another active group (409)', async () => {
-      const [a, b, c, d, e] = await newMembers(5);
+    it('a merchant may be in two live groups (the default policy), not three (409)', async () => {
+      const [a, b, c, d, e, f, g] = await newMembers(7);
       await formOk([a, b, c] as string[]);
-      const res = await form(officer, { marketId: MJY, memberIds: [c, d, e] });
+      // Sharing one member closes no circle: accepted.
+      await formOk([c, d, e] as string[]);
+      const res = await form(officer, { marketId: MJY, memberIds: [c, f, g] });
       expect(res.status).toBe(409);
-      expect(res.body.code).toBe('MERCHANT_IN_ACTIVE_GROUP');
+      expect(res.body.code).toBe('MERCHANT_GROUP_LIMIT_REACHED');
+      expect(res.body.messageZh).toContain('2');
       expect(res.body.details.map((x: { message: string }) => x.message).join()).toContain(c);
     });
 
@@ -336,11 +339,19 @@ describe('guarantee groups (联保)', () => {
       });
     });
 
-    it('a member of an active group cannot join another', async () => {
-      const others = await newMembers(2);
-      const res = await form(officer, { marketId: MJY, memberIds: [members[0], ...others] });
-      expect(res.status).toBe(409);
-      expect(res.body.code).toBe('MERCHANT_IN_ACTIVE_GROUP');
+    it('a member of an active group may join one more, not two', async () => {
+      const others = await newMembers(4);
+      const second = await form(officer, {
+        marketId: MJY,
+        memberIds: [members[0], others[0], others[1]],
+      });
+      expect(second.status).toBe(201);
+      const third = await form(officer, {
+        marketId: MJY,
+        memberIds: [members[0], others[2], others[3]],
+      });
+      expect(third.status).toBe(409);
+      expect(third.body.code).toBe('MERCHANT_GROUP_LIMIT_REACHED');
     });
   });
 
