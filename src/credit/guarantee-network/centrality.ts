@@ -11,8 +11,9 @@ import type { Network } from './types';
  * what j is called for when i defaults alone (a group loan shared equally among the group's
  * guarantors, an individual guarantee in full) and buffer(j) is the policy share of j's annual
  * net profit (the same buffer the stress uses, so a W of 1 means "this default alone makes j
- * fail"). Distress h in [0, 1] travels from borrowers to guarantors; each merchant passes its
- * distress on once (so circles do not count twice). Each merchant j weighs v(j): its share of
+ * fail"). Distress h in [0, 1] travels from borrowers to guarantors: at each step every merchant
+ * distressed in the step before passes its distress on, once (so circles do not count twice),
+ * and every guarantor's h grows by W x h of its borrowers, at most to 1 (the paper's update). Each merchant j weighs v(j): its share of
  * the guaranteed borrowing in the network (what the lender has at stake with it). DebtRank of
  * i = sum over j != i of h(j) v(j) at the end, in [0, 1): the share of the network's
  * guaranteed borrowing put in distress by i. Operators never fail, so they carry no distress.
@@ -100,45 +101,59 @@ export function debtRanks(
   const g = impacts(network, failureShare);
   const n = network.nodes.length;
   const h = new Float64Array(n);
+  const gain = new Float64Array(n);
   const state = new Uint8Array(n); // 0 undistressed, 1 distressed, 2 inactive
+  const touched = new Int32Array(n);
+  const gained = new Int32Array(n);
+  let active = new Int32Array(n);
+  let next = new Int32Array(n);
   const out: CentralMerchant[] = [];
   for (const id of new Set(candidates)) {
     const s = g.index.get(id);
     if (s === undefined || !g.merchant[s]) continue;
-    const touched: number[] = [s];
+    let touchedCount = 1;
+    touched[0] = s;
     h[s] = 1;
     state[s] = 1;
-    let active = [s];
-    while (active.length > 0) {
-      const next: number[] = [];
-      const gained = new Map<number, number>();
-      for (const i of active) {
+    active[0] = s;
+    let activeCount = 1;
+    while (activeCount > 0) {
+      // One step: every distressed merchant passes its distress to its guarantors at once.
+      let gainedCount = 0;
+      for (let a = 0; a < activeCount; a++) {
+        const i = active[a] as number;
+        const hi = h[i] as number;
         for (let p = g.start[i] as number; p < (g.start[i + 1] as number); p++) {
           const j = g.to[p] as number;
-          if (state[j] === 2) continue;
-          gained.set(j, (gained.get(j) ?? 0) + (g.weight[p] as number) * (h[i] as number));
+          if (gain[j] === 0) gained[gainedCount++] = j;
+          gain[j] = (gain[j] as number) + (g.weight[p] as number) * hi;
         }
       }
-      for (const i of active) state[i] = 2;
-      for (const [j, add] of gained) {
+      for (let a = 0; a < activeCount; a++) state[active[a] as number] = 2;
+      let nextCount = 0;
+      for (let q = 0; q < gainedCount; q++) {
+        const j = gained[q] as number;
+        const add = gain[j] as number;
+        gain[j] = 0;
         if (add <= 0) continue;
-        if (h[j] === 0 && state[j] === 0) touched.push(j);
+        if (h[j] === 0) touched[touchedCount++] = j;
         h[j] = Math.min(1, (h[j] as number) + add);
         if (state[j] === 0) {
           state[j] = 1;
-          next.push(j);
+          next[nextCount++] = j;
         }
       }
-      active = next;
+      [active, next] = [next, active];
+      activeCount = nextCount;
     }
     let rank = 0;
-    for (const j of touched) if (j !== s) rank += (h[j] as number) * (g.value[j] as number);
-    out.push({
-      merchantId: id,
-      debtRank: Number(rank.toFixed(DECIMALS)),
-      reach: touched.length - 1,
-    });
-    for (const j of touched) {
+    for (let q = 1; q < touchedCount; q++) {
+      const j = touched[q] as number;
+      rank += (h[j] as number) * (g.value[j] as number);
+    }
+    out.push({ merchantId: id, debtRank: Number(rank.toFixed(DECIMALS)), reach: touchedCount - 1 });
+    for (let q = 0; q < touchedCount; q++) {
+      const j = touched[q] as number;
       h[j] = 0;
       state[j] = 0;
     }

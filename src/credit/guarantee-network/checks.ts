@@ -144,7 +144,8 @@ export function networkFindings(
 ): NetworkFindingCode[] {
   if (!rules) return [];
   const found: NetworkFindingCode[] = [];
-  if (!rules.allowSharedPairs && figures.sharedPairs.length > 0) found.push('GUARANTEE_PAIR_SHARED');
+  if (!rules.allowSharedPairs && figures.sharedPairs.length > 0)
+    found.push('GUARANTEE_PAIR_SHARED');
   if (figures.circle.length > rules.maxCircleSize) found.push('GUARANTEE_CIRCLE_TOO_LARGE');
   if (
     rules.maxCircleBorrowing !== null &&

@@ -219,11 +219,8 @@ export const stressSchema = z
         }),
       )
       .max(TOP_CENTRAL)
-      .describe('The merchants most central to the contagion, by DebtRank, highest first'),
-    centralAmong: z
-      .enum(['scope', 'cascade'])
       .describe(
-        'Ranked among every merchant in scope, or (a scope over 2,000 merchants) among those that defaulted',
+        'The merchants of the cascade (every one that defaulted) most central to it, by DebtRank, highest first',
       ),
     elapsedMs: z.number().int().min(0).max(3_600_000),
   })

@@ -151,8 +151,12 @@ describe('guarantee network routes', () => {
     });
     expect(res.body.failureShareOfAnnualNetProfit).toBe(0.5);
     expect(res.body.totals).toEqual({ called: 150_000_000, paid: 150_000_000, lenderLoss: 0 });
-    expect(res.body.centralAmong).toBe('scope');
-    expect(res.body.central.length).toBeGreaterThan(0);
+    // Only mjy01 defaulted: the cascade's one central merchant. DebtRank by hand: W(1->2) =
+    // W(1->3) = 50,000,000 / 90,000,000 = 5/9; step 2: mjy02 and mjy03 distress each other,
+    // h = 5/9 + 5/9 x 5/9 = 70/81, and mjy03 distresses mjy04 (no buffer: W = 1, h = 5/9).
+    // Values (guaranteed borrowing, 360,000,000 in all): mjy02 100/360, mjy03 110/360, mjy04 0.
+    // DebtRank = 70/81 x 210/360 = 0.504115.
+    expect(res.body.central).toEqual([{ merchantId: m(1), debtRank: 0.504115, reach: 3 }]);
   });
 
   it('cascades to a guarantor without a known profit', async () => {
