@@ -19,7 +19,7 @@
  * Targets: formation p99 < 5 ms, one market's stress < 1 s.
  *
  * Env: BENCH_MARKETS (100), BENCH_MARKET_SIZE (1,000; a multiple of 4), BENCH_RUNS (2,000),
- * BENCH_STRESS_RUNS (10), BENCH_DEPTH (the formation check's hops; default the policy's
+ * BENCH_STRESS_RUNS (10), BENCH_FORMATION_BUDGET_S (120: formation runs stop then), BENCH_DEPTH (the formation check's hops; default the policy's
  * maxCircleSize), DATABASE_URL.
  */
 import { sql } from 'drizzle-orm';
@@ -38,6 +38,8 @@ const SIZE = Number(process.env.BENCH_MARKET_SIZE ?? 1_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 2_000);
 const STRESS_RUNS = Number(process.env.BENCH_STRESS_RUNS ?? 10);
 const WARM_UP = 100;
+/** The formation runs stop after this many seconds (the report says how many ran). */
+const BUDGET_S = Number(process.env.BENCH_FORMATION_BUDGET_S ?? 120);
 /** The search depth of the formation check: the policy's maxCircleSize unless given. */
 const DEPTH = process.env.BENCH_DEPTH ? Number(process.env.BENCH_DEPTH) : null;
 const DB_NAME = 'mla_bench_network';
@@ -132,7 +134,9 @@ async function formation(database: Database) {
   let withCircle = 0;
   let refused = 0;
   let edgesLoaded = 0;
-  for (let run = 0; run < WARM_UP + RUNS; run++) {
+  const warmUp = Math.min(WARM_UP, Math.ceil(RUNS / 10));
+  const deadline = performance.now() + BUDGET_S * 1000;
+  for (let run = 0; run < warmUp + RUNS && performance.now() < deadline; run++) {
     const k = Math.floor(next() * MARKETS);
     const size = 3 + Math.floor(next() * 3);
     const members = new Set<string>();
@@ -143,7 +147,7 @@ async function formation(database: Database) {
     const figures = groupNetworkFigures(ids, around, depth);
     const findings = networkFindings(figures, rules);
     const elapsed = performance.now() - t0;
-    if (run < WARM_UP) continue;
+    if (run < warmUp) continue;
     times.push(elapsed);
     edgesLoaded += around.length;
     if (figures.circle.length > 0) withCircle++;
@@ -151,11 +155,11 @@ async function formation(database: Database) {
   }
   times.sort((a, b) => a - b);
   return {
-    runs: RUNS,
+    runs: times.length,
     p50: pct(times, 50),
     p99: pct(times, 99),
     max: times[times.length - 1] as number,
-    meanEdgesLoaded: Math.round(edgesLoaded / RUNS),
+    meanEdgesLoaded: Math.round(edgesLoaded / Math.max(1, times.length)),
     withCircle,
     refused,
     depth,
