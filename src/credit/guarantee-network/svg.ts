@@ -143,7 +143,7 @@ export function renderNetworkSvg(input: SvgInput): string {
       ['other', EDGE_OTHER],
     ].map(
       ([id, colour]) =>
-        `<marker id="gn-arrow-${id}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="5" markerHeight="5" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="${colour}"/></marker>`,
+        `<marker id="gn-arrow-${id}" viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto"><path d="M0 0L10 5L0 10z" fill="${colour}"/></marker>`,
     ),
     '</defs>',
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`,
@@ -261,7 +261,7 @@ function legend(
     );
     y += size + 8;
   };
-  text(truncate(input.title, 28), 15, 'bold');
+  text(truncate(input.title, 34), 13, 'bold');
   text(`商户 merchants ${f.merchants} · 运营方 operators ${f.operators}`);
   text(`担保 guarantees ${f.edges} · ¥${yuan(f.guaranteedFen)}`);
   text(`担保圈 circles ${f.circles} (最危险 riskiest ${f.riskiestCircles})`);
