@@ -41,6 +41,11 @@ export interface DecisionContext {
    * decisions stored before the ledger existed: then nothing is counted.
    */
   exposure?: ExistingExposure | null;
+  /**
+   * Individual guarantors (保证人, issue #16) the application names, each with the amount (fen)
+   * it guarantees; absent in decisions before them: no support counted.
+   */
+  guarantors?: { merchantId: string; amount: number }[] | null;
 }
 
 /** A borrower's exposure before this decision, in fen. */

@@ -102,6 +102,7 @@ interface Sections {
   limits?: PolicyDocument['limits'];
   cashFlow?: PolicyDocument['cashFlow'];
   exposure?: PolicyDocument['exposure'];
+  guaranteeNetwork?: PolicyDocument['guaranteeNetwork'];
   characteristics: (CharacteristicDocument | undefined)[];
   knockouts: (KnockoutDocument | undefined)[];
   products: Products;
@@ -140,6 +141,7 @@ function sectionsOf(doc: unknown): Sections {
     limits: parsedOr(policySections.limits, d.limits),
     cashFlow: parsedOr(policySections.cashFlow, d.cashFlow),
     exposure: parsedOr(policySections.exposure, d.exposure),
+    guaranteeNetwork: parsedOr(policySections.guaranteeNetwork, d.guaranteeNetwork),
     characteristics: listOf(characteristicSchema, scorecard.characteristics),
     knockouts: listOf(knockoutSchema, d.knockouts),
     testCases: listOf(policyTestCaseSchema, d.testCases),
@@ -297,6 +299,17 @@ function checkAcrossProducts(s: Sections, add: Add): void {
         'exposure.contingentWeight',
         `a group member at its contingent-liability ceiling (${joint.contingentLiabilityMultiple}x annual net profit, weighted ${s.exposure.contingentWeight}) would use the whole total cap (${multiple}x) and could never borrow`,
         `联保成员的或有负债达到上限（年净利润的 ${joint.contingentLiabilityMultiple} 倍，按 ${s.exposure.contingentWeight} 计入）时将占满授信总额上限（${multiple} 倍），无法再借款`,
+      );
+    }
+  }
+  const network = s.guaranteeNetwork;
+  if (network && joint?.enabled) {
+    const smallest = joint.minAmount * joint.minGroupSize;
+    if (network.maxCircleBorrowing !== null && network.maxCircleBorrowing < smallest) {
+      add(
+        'guaranteeNetwork.maxCircleBorrowing',
+        `below the smallest group's loans (${smallest} fen): no group in a circle could ever be decided`,
+        `低于最小联保小组的贷款合计（${smallest} 分），担保圈中的小组均无法获批`,
       );
     }
   }

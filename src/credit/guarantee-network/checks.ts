@@ -26,7 +26,7 @@ export interface GroupNetworkFigures {
   circle: string[];
   /** Pairs of members that already guarantee each other, one way or both, sorted. */
   sharedPairs: [string, string][];
-  /** The farthest merchant linked to a member by a chain of guarantees, in hops (at most the search depth). */
+  /** Hops to the farthest merchant linked to a member by a chain of guarantees (at most the depth). */
   chainLength: number;
   /** Fen: what the circle's members borrow together (their ledger totals), 0 without a circle. */
   circleBorrowing: number;
@@ -78,7 +78,8 @@ export const NETWORK_NODE_BUDGET = 5_000;
 /**
  * The figures of a group of `members` given the existing guarantees among their neighbourhood
  * (edges of the group itself, `ownGroupId`, are left out: at its decision they exist already),
- * searching `depth` hops. `borrowing` gives each merchant's borrowing (missing: 0).
+ * finding the circles closed by existing paths of at most `depth` hops (longer ones are not
+ * seen here: the market's analysis finds every circle). `borrowing` gives each merchant's borrowing (missing: 0).
  */
 export function groupNetworkFigures(
   members: readonly string[],
@@ -108,29 +109,34 @@ export function groupNetworkFigures(
     }
   }
 
-  // Which members reach each merchant (forward), and which members each merchant reaches
-  // (backward search from the members), within `depth` hops.
+  // How far each merchant is from each member along guarantees (forward) and to each member
+  // (backward), within `depth` hops; a member is at 0 from and to itself.
   let truncated = false;
-  const reachedFrom = new Map<string, Set<string>>();
-  const reaches = new Map<string, Set<string>>();
+  const from = new Map<string, Map<string, number>>();
+  const to = new Map<string, Map<string, number>>();
   let chainLength = 0;
   for (const m of sorted) {
     const fwd = bfs(m, out, depth);
     const bwd = bfs(m, into, depth);
     truncated ||= fwd.truncated || bwd.truncated;
     chainLength = Math.max(chainLength, fwd.farthest, bwd.farthest);
-    for (const x of fwd.seen) addTo(reachedFrom, x, m);
-    for (const x of bwd.seen) addTo(reaches, x, m);
+    for (const [x, d] of fwd.distance) addAt(from, x, m, d);
+    for (const [x, d] of bwd.distance) addAt(to, x, m, d);
   }
+  // On a circle: on an existing path v ~> x ~> u of at most `depth` hops between two distinct
+  // members (the new edge u -> v closes it).
   const onPath = new Set<string>();
-  for (const [x, reached] of reachedFrom) {
-    // A member is trivially its own source and target (the path may start or end at it).
-    const from = memberSet.has(x) ? new Set([...reached, x]) : reached;
-    const to = new Set([...(reaches.get(x) ?? []), ...(memberSet.has(x) ? [x] : [])]);
-    if (to.size === 0) continue;
-    // On a path v ~> x ~> u with v != u: some source and some target that differ.
-    const closes = from.size > 1 || to.size > 1 || [...from][0] !== [...to][0];
-    if (closes) onPath.add(x);
+  for (const [x, sources] of from) {
+    const targets = to.get(x);
+    if (!targets) continue;
+    search: for (const [v, dv] of sources) {
+      for (const [u, du] of targets) {
+        if (u !== v && dv + du <= depth) {
+          onPath.add(x);
+          break search;
+        }
+      }
+    }
   }
   const circle = onPath.size > 0 ? [...new Set([...sorted, ...onPath])].sort() : [];
   const circleBorrowing = circle.reduce((sum, x) => sum + Math.max(0, borrowing.get(x) ?? 0), 0);
@@ -170,29 +176,27 @@ export function contingentAcrossGroupsExceeded(
 }
 
 function bfs(start: string, adjacency: Map<string, string[]>, depth: number) {
-  const seen = new Set<string>();
+  const distance = new Map([[start, 0]]);
   let frontier = [start];
   let farthest = 0;
   let truncated = false;
-  const visited = new Set([start]);
   for (let d = 1; d <= depth && frontier.length > 0; d++) {
     const next: string[] = [];
     for (const node of frontier) {
       for (const n of adjacency.get(node) ?? []) {
-        if (visited.has(n)) continue;
-        if (visited.size >= NETWORK_NODE_BUDGET) {
+        if (distance.has(n)) continue;
+        if (distance.size >= NETWORK_NODE_BUDGET) {
           truncated = true;
           continue;
         }
-        visited.add(n);
-        seen.add(n);
+        distance.set(n, d);
         next.push(n);
         farthest = d;
       }
     }
     frontier = next;
   }
-  return { seen, farthest, truncated };
+  return { distance, farthest, truncated };
 }
 
 function push(map: Map<string, string[]>, key: string, value: string) {
@@ -201,10 +205,10 @@ function push(map: Map<string, string[]>, key: string, value: string) {
   else map.set(key, [value]);
 }
 
-function addTo(map: Map<string, Set<string>>, key: string, value: string) {
-  const set = map.get(key);
-  if (set) set.add(value);
-  else map.set(key, new Set([value]));
+function addAt(map: Map<string, Map<string, number>>, key: string, member: string, d: number) {
+  const inner = map.get(key);
+  if (inner) inner.set(member, d);
+  else map.set(key, new Map([[member, d]]));
 }
 
 const pairKey = (a: string, b: string) => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);

@@ -7,6 +7,7 @@
  * guarantee after.
  */
 import type { BindingLimit } from '../decision-types';
+import { supportedLgd } from '../individual-guarantee';
 import {
   type Cap,
   instalmentCapacity,
@@ -45,7 +46,13 @@ export function sizeLoan(input: ProductInput, loan: LoanSizing): ProductEvaluati
   const { policy, survey, metrics, request } = input;
   const doc = policy.document;
   const { product, rules, termMonths } = loan;
-  const annualRateBps = priceBps(input.pd, rules, doc.pricing);
+  // Individual guarantors support the loan: a lower LGD, so a lower price (issue #16).
+  const lgd = supportedLgd(rules.lgd, doc, input.context, request.amount);
+  const annualRateBps = priceBps(
+    input.pd,
+    lgd === rules.lgd ? rules : { ...rules, lgd },
+    doc.pricing,
+  );
   const instalment = instalmentCapacity(metrics, loan.minDscr, input.exposure.monthlyInstalments);
   const sizing = sizeFromCaps(
     [

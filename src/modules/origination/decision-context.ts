@@ -18,6 +18,8 @@ export function decisionContext(input: {
   now: Date;
   override?: DecisionContext['override'];
   exposure: ExistingExposure;
+  /** Individual guarantors (issue #16); absent or empty: none named. */
+  guarantors?: { merchantId: string; amount: number }[];
 }): DecisionContext {
   const { operator } = input;
   return {
@@ -34,5 +36,7 @@ export function decisionContext(input: {
     leaseRemainingMonths: monthsUntil(input.now, input.leaseEndsOn),
     override: input.override ?? null,
     exposure: input.exposure,
+    // Only when named: decisions without guarantors store the context they always did.
+    ...(input.guarantors?.length ? { guarantors: input.guarantors } : {}),
   };
 }

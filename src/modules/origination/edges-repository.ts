@@ -193,10 +193,7 @@ export async function contingentOutside(
 }
 
 /** How many live groups (forming, offered, active) each merchant belongs to. */
-export async function liveGroupCounts(
-  db: Db,
-  merchantIds: string[],
-): Promise<Map<string, number>> {
+export async function liveGroupCounts(db: Db, merchantIds: string[]): Promise<Map<string, number>> {
   const result = await db.execute(sql`
     select gm.merchant_id, count(*)::int as n from guarantee_group_members gm
     join guarantee_groups g on g.id = gm.group_id and g.status in ${LIVE_GROUP}

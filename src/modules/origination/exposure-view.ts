@@ -1,6 +1,6 @@
 import { PRODUCTS } from '../../credit';
 import { outstandingOf, takenLoanNow } from './exposure';
-import type { LedgerRow, OfferRow } from './repository';
+import type { IndividualGuaranteeLine, LedgerRow, OfferRow } from './repository';
 import type { ExposureView } from './schemas';
 
 type Guarantor = ExposureView['loans'][number]['guarantor'];
@@ -24,6 +24,7 @@ export function exposureView(input: {
   now: Date;
   live: OfferRow[];
   guaranteed: OfferRow[];
+  individual: IndividualGuaranteeLine[];
   ledger: LedgerRow | null;
   showLedger: boolean;
 }): ExposureView {
@@ -64,6 +65,15 @@ export function exposureView(input: {
     offerId: o.id,
     amount: o.amount,
     status: o.status,
+  }));
+  const individualGuaranteesGiven = input.individual.map((g) => ({
+    applicationId: g.applicationId,
+    borrowerMerchantId: g.borrowerMerchantId,
+    offerId: g.offerId,
+    loanAmount: g.loanAmount,
+    amount: g.amount,
+    status: g.status,
+    consentedAt: g.consentedAt.toISOString(),
   }));
 
   // What each line counts: a taken loan its outstanding principal, a card its limit, an open offer
@@ -108,19 +118,22 @@ export function exposureView(input: {
     cardLimits,
     openOffers,
     guaranteesGiven,
+    individualGuaranteesGiven,
     byProduct,
     byGuarantor: [...guarantors.values()],
     totals: {
       loans: sum(loans.map((l) => l.amount)),
       cardLimits: cards,
       guaranteesGiven: sum(guaranteesGiven.map((g) => g.amount)),
+      individualGuaranteesGiven: sum(individualGuaranteesGiven.map((g) => g.amount)),
       openOffers: held,
       outstanding,
       monthlyInstalments:
         sum([...largestPerApplication.values()].map((h) => h.instalment)) + runningInstalments,
       contingent: input.showLedger
         ? (input.ledger?.contingent ?? 0)
-        : sum(guaranteesGiven.map((g) => g.amount)),
+        : sum(guaranteesGiven.map((g) => g.amount)) +
+          sum(individualGuaranteesGiven.map((g) => g.amount)),
       total: held + outstanding + cards,
     },
     ledger: input.showLedger

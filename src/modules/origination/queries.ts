@@ -218,9 +218,10 @@ export async function merchantExposure(
     throw notFound('Merchant');
   const partnerId = principal.role === 'partner' ? (principal.partnerId ?? '') : null;
   const borrower = record.merchant.idNumberDigest;
-  const [live, guaranteed, ledger] = await Promise.all([
+  const [live, guaranteed, individual, ledger] = await Promise.all([
     repo.liveOffersOfBorrower(deps.db, borrower, partnerId),
     repo.guaranteedOffersOf(deps.db, merchantId, partnerId),
+    repo.individualGuaranteesOf(deps.db, merchantId, partnerId),
     partnerId === null ? repo.findLedger(deps.db, borrower) : Promise.resolve(undefined),
   ]);
   return exposureView({
@@ -228,6 +229,7 @@ export async function merchantExposure(
     now,
     live,
     guaranteed,
+    individual,
     ledger: ledger ?? null,
     showLedger: partnerId === null,
   });

@@ -737,6 +737,38 @@ export async function dueOffersOf(tx: Db, applicationId: string, now: Date) {
     .for('update');
 }
 
+/** An application's individual guarantors (issue #16), written once with it. */
+export async function insertGuarantors(
+  tx: Db,
+  applicationId: string,
+  list: { merchantId: string; amount: number; consentRef: string; consentedAt: string }[],
+  now: Date,
+): Promise<void> {
+  if (list.length === 0) return;
+  await tx.insert(applicationGuarantors).values(
+    list.map((g) => ({
+      applicationId,
+      merchantId: g.merchantId,
+      amount: g.amount,
+      consentRef: g.consentRef,
+      consentedAt: new Date(g.consentedAt),
+      createdAt: now,
+    })),
+  );
+}
+
+/** An application's individual guarantors and what each guarantees (fen), by merchant id. */
+export async function guarantorsOf(
+  db: Db,
+  applicationId: string,
+): Promise<{ merchantId: string; amount: number }[]> {
+  return db
+    .select({ merchantId: applicationGuarantors.merchantId, amount: applicationGuarantors.amount })
+    .from(applicationGuarantors)
+    .where(eq(applicationGuarantors.applicationId, applicationId))
+    .orderBy(applicationGuarantors.merchantId);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Guarantee groups
 
@@ -908,4 +940,49 @@ export async function guaranteedOffersOf(db: Db, merchantId: string, partnerId: 
         submittedBy(db, partnerId),
       ),
     );
+}
+
+/**
+ * The live loans (open or taken) this merchant guarantees as an individual guarantor (issue #16):
+ * the application's largest live offer and the amount guaranteed (at most that offer).
+ */
+export async function individualGuaranteesOf(
+  db: Db,
+  merchantId: string,
+  partnerId: string | null,
+): Promise<IndividualGuaranteeLine[]> {
+  const result = await db.execute(sql`
+    select ag.application_id, ag.amount as guaranteed, ag.consented_at, lv.offer_id,
+      lv.merchant_id, lv.amount, lv.status
+    from application_guarantors ag
+    join applications a on a.id = ag.application_id
+    cross join lateral (
+      select o.id as offer_id, o.merchant_id, o.amount, o.status from offers o
+      where o.application_id = ag.application_id and o.status in ${LIVE}
+      order by o.amount desc, o.id limit 1
+    ) lv
+    where ag.merchant_id = ${merchantId}
+      and (${partnerId}::text is null or a.partner_id = ${partnerId}::text)
+    order by ag.application_id`);
+  return (result as unknown as { rows: Record<string, unknown>[] }).rows.map((r) => ({
+    applicationId: String(r.application_id),
+    offerId: String(r.offer_id),
+    borrowerMerchantId: String(r.merchant_id),
+    loanAmount: Number(r.amount),
+    amount: Math.min(Number(r.guaranteed), Number(r.amount)),
+    status: String(r.status),
+    consentedAt: new Date(r.consented_at as string),
+  }));
+}
+
+export interface IndividualGuaranteeLine {
+  applicationId: string;
+  offerId: string;
+  borrowerMerchantId: string;
+  /** Fen: the loan (or open offer) guaranteed. */
+  loanAmount: number;
+  /** Fen: what this guarantor owes if it is called, at most the loan. */
+  amount: number;
+  status: string;
+  consentedAt: Date;
 }

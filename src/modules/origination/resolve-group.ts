@@ -8,9 +8,9 @@ import type { Db } from '../../db/connect';
 import type { CommandContext } from '../../lib/command-context';
 import { appendAudit } from '../audit/repository';
 import { appendEvents, type EventEntry } from '../events/repository';
+import * as edges from './edges-repository';
 import { offerEvent } from './events';
 import { assertGroupMove } from './lifecycle';
-import * as edges from './edges-repository';
 import * as repo from './repository';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -10,6 +10,7 @@ import type { Command } from '../../platform/command';
 import { ownerOfKey } from '../api-keys/repository';
 import { auditRows } from '../audit/repository';
 import { canSeeMerchant } from '../merchants/access';
+import { findOperator } from '../operators/repository';
 import type { ArmPolicy } from '../policies/active-policy';
 import { decisionContext } from './decision-context';
 import { decisionEvent } from './events';
@@ -125,6 +126,16 @@ async function review(
 
   const merchant = await repo.merchantWithOperator(tx, app.merchantId);
   if (!merchant) throw notFound('Merchant');
+  // Individual guarantors (issue #16): their support counts again, and their ledgers move with
+  // the new offers: lock the operator, then every ledger row in borrower order (ADR 0004).
+  const guarantors = await repo.guarantorsOf(tx, app.id);
+  const borrowers = guarantors.length
+    ? await repo.borrowersOf(tx, [app.merchantId], [], [app.id])
+    : [];
+  if (guarantors.length) {
+    if (merchant.operator) await findOperator(tx, merchant.operator.id, { forUpdate: true });
+    await repo.lockLedgers(tx, borrowers, ctx.now);
+  }
   const request: LoanRequest = {
     product: app.product as LoanRequest['product'],
     amount: app.amount,
@@ -154,6 +165,7 @@ async function review(
           now: ctx.now,
           override: { outcome: 'approve', ...(body.amount ? { maxAmount: body.amount } : {}) },
           exposure,
+          guarantors,
         }),
       decideWith: (context) => decide(app.survey as Survey, request, policy.compiled, context),
       groupId: null,
@@ -175,5 +187,6 @@ async function review(
   });
   if (typeof written === 'string' || !('view' in written))
     throw new Error('a transaction write found its key taken');
+  await repo.settleLedgers(tx, borrowers, ctx.now);
   return written.view;
 }

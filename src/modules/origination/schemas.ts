@@ -13,11 +13,38 @@ import {
 import { fen, isoDateTime, listOf } from '../../platform/schemas';
 import { scheduleRowSchema } from '../schedules/routes';
 
+const guarantorRequestSchema = z
+  .strictObject({
+    merchantId: z.string().min(1).max(64).describe('The guarantor, a merchant of the same market'),
+    amount: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000_000_000)
+      .describe('Fen: the most the guarantor pays; at most the requested amount'),
+    consentRef: z
+      .string()
+      .min(1)
+      .max(128)
+      .describe(
+        "Where the guarantor's signed consent is recorded (a form's reference; no personal data)",
+      ),
+    consentedAt: z.iso.datetime().describe('When the guarantor consented; not in the future'),
+  })
+  .meta({ id: 'GuarantorRequest' });
+
 export const submitApplicationBody = z
   .strictObject({
     merchantId: z.string().min(1).max(64),
     survey: surveySchema.describe('The standard merchant survey; money in fen'),
     request: loanRequestSchema.describe('What the merchant asks for; amount in fen'),
+    guarantors: z
+      .array(guarantorRequestSchema)
+      .max(10)
+      .optional()
+      .describe(
+        "Individual guarantors (保证人): other merchants of the applicant's market, each with its recorded consent and the amount it guarantees (at most the active policy's individualGuarantee.maxGuarantors); they count in each guarantor's exposure as a contingent liability and lower the loan's LGD",
+      ),
   })
   .meta({ id: 'ApplicationRequest' });
 export type SubmitApplicationBody = z.infer<typeof submitApplicationBody>;
@@ -196,7 +223,9 @@ export const groupNetworkSchema = z
     circle: z
       .array(z.string().max(64))
       .max(10_000)
-      .describe('Merchants of the guarantee circle (担保圈) the group closes, itself included; empty when none'),
+      .describe(
+        'Merchants of the guarantee circle (担保圈) the group closes, itself included; empty when none',
+      ),
     sharedPairs: z
       .array(z.array(z.string().max(64)).max(2))
       .max(200)
@@ -206,11 +235,18 @@ export const groupNetworkSchema = z
       .int()
       .min(0)
       .max(1000)
-      .describe('Hops to the farthest merchant linked to a member by guarantees (within the search depth)'),
-    circleBorrowing: fen().describe("The circle's members' borrowing together (ledger totals), fen"),
+      .describe(
+        'Hops to the farthest merchant linked to a member by guarantees (within the search depth)',
+      ),
+    circleBorrowing: fen().describe(
+      "The circle's members' borrowing together (ledger totals), fen",
+    ),
     circleBorrowingCap: fen().nullable().describe("The policy's per-circle cap, fen; null: none"),
     truncated: z.boolean().describe('The search stopped at its node budget'),
-    findings: z.array(reasonSchema).max(10).describe('What the rules found, in Chinese and English'),
+    findings: z
+      .array(reasonSchema)
+      .max(10)
+      .describe('What the rules found, in Chinese and English'),
     referred: z.boolean().describe('Formed for review despite findings (the policy refers)'),
   })
   .meta({ id: 'GuaranteeNetworkFigures' });
@@ -238,7 +274,9 @@ export const groupSchema = z
       ),
     network: groupNetworkSchema
       .nullable()
-      .describe('The guarantee-network figures seen at formation; null when the policy has no network rules'),
+      .describe(
+        'The guarantee-network figures seen at formation; null when the policy has no network rules',
+      ),
     createdAt: isoDateTime(),
     updatedAt: isoDateTime(),
   })
@@ -341,6 +379,21 @@ export const exposureSchema = z
         }),
       )
       .describe("Group partners' loans this merchant guarantees (联保)"),
+    individualGuaranteesGiven: z
+      .array(
+        z.object({
+          applicationId: z.string(),
+          borrowerMerchantId: z.string(),
+          offerId: z.string().describe("The application's largest live offer (open or taken)"),
+          loanAmount: fen().describe('The loan or open offer guaranteed, fen'),
+          amount: fen().describe('What this merchant guarantees of it (at most the loan), fen'),
+          status: z.string().describe("The offer's status"),
+          consentedAt: isoDateTime(),
+        }),
+      )
+      .describe(
+        'Live loans and open offers this merchant guarantees as an individual guarantor (保证人)',
+      ),
     byProduct: z
       .array(z.object({ product: z.enum(PRODUCTS), ...exposureAmounts }))
       .describe('Per product: what each product cap counts'),
@@ -352,14 +405,17 @@ export const exposureSchema = z
     totals: z.object({
       loans: fen().describe('Taken loans, principal as granted'),
       cardLimits: fen(),
-      guaranteesGiven: fen(),
+      guaranteesGiven: fen().describe("Group partners' taken loans, fen"),
+      individualGuaranteesGiven: fen().describe(
+        'What it guarantees as an individual guarantor, fen',
+      ),
       openOffers: fen().describe('The largest open offer of each application'),
       outstanding: fen().describe('Taken loans at their outstanding principal'),
       monthlyInstalments: fen().describe(
         'Of the open offers counted and the taken loans still running',
       ),
       contingent: fen().describe(
-        "Partners' live loans this merchant guarantees, open ones included",
+        "Partners' live loans and individually guaranteed loans this merchant guarantees, open ones included",
       ),
       total: fen().describe(
         'openOffers + outstanding + cardLimits: what the total exposure cap counts',

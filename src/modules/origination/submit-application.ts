@@ -8,8 +8,10 @@ import { newId } from '../../lib/ids';
 import type { Command } from '../../platform/command';
 import type { AuditEntry } from '../audit/repository';
 import { canSeeMerchantRecord } from '../merchants/access';
+import { findOperator } from '../operators/repository';
 import type { ArmPolicy } from '../policies/active-policy';
 import { decisionContext } from './decision-context';
+import { checkGuarantorRequest, type GuarantorRequest, loadGuarantors } from './guarantors';
 import { applicationAnswerRef, type SubmissionAudit } from './queries';
 import {
   type Decided,
@@ -38,6 +40,7 @@ export function submitApplication(
 ): Command<ApplicationView> {
   const groupId = body.request.guaranteeGroupId ?? null;
   checkGroupRequest(body.request.product, groupId);
+  checkGuarantorRequest(body, ctx.now);
   let loaded: Promise<Submission> | null = null;
   const load = () => {
     loaded ??= loadSubmission(deps, ctx, body);
@@ -51,6 +54,13 @@ export function submitApplication(
       reference,
       prepare: async () => void (await load()),
       run: async (tx) => submitGroupMember(tx, ctx, await load(), groupId),
+    };
+  if (body.guarantors?.length)
+    return {
+      status: 201,
+      reference,
+      prepare: async () => void (await load()),
+      run: async (tx) => submitWithGuarantors(tx, ctx, await load(), body.guarantors ?? []),
     };
   return {
     status: 201,
@@ -72,6 +82,9 @@ export function submitApplication(
 
 interface Submission {
   merchantId: string;
+  /** The applicant's and its guarantors' borrowers (identity digests). */
+  borrowers: string[];
+  operatorId: string | null;
   policy: ArmPolicy & { arm: 'champion' | 'challenger' };
   recording: (memberCount: number) => Recording<ApplicationView>;
 }
@@ -98,6 +111,8 @@ async function loadSubmission(
 
   const { merchant } = applicant;
   const policy = await deps.policies.forMerchant(merchant.id);
+  const guarantors = body.guarantors ?? [];
+  const guarantorRows = await loadGuarantors(deps.db, ctx, guarantors, merchant, policy.compiled);
   const applicationId = newId('app');
   const known = await readKnown(deps.db, merchant.idNumberDigest, applicant.operator, ctx.now, {
     lock: false,
@@ -118,6 +133,7 @@ async function loadSubmission(
         group: groupId ? { id: groupId, memberCount } : null,
         now: ctx.now,
         exposure,
+        guarantors: guarantors.map((g) => ({ merchantId: g.merchantId, amount: g.amount })),
       }),
     decideWith: (context) => decide(survey, request, policy.compiled, context),
     groupId,
@@ -126,6 +142,8 @@ async function loadSubmission(
   });
   return {
     merchantId: merchant.id,
+    borrowers: [merchant.idNumberDigest, ...guarantorRows.map((g) => g.idNumberDigest)],
+    operatorId: applicant.operator?.id ?? null,
     policy,
     recording: (memberCount) => ({
       input: input(memberCount),
@@ -182,6 +200,28 @@ async function submitGroupMember(
   ]);
   if (!application) throw new Error('application vanished');
   return applicationView(application, written.decided.decisionRow as repo.DecisionRow, offerRows);
+}
+
+/**
+ * An application naming individual guarantors: its loan is their contingent liability, so their
+ * ledgers change with it. One transaction: the operator, then the applicant's and guarantors'
+ * ledger rows in borrower order (ADR 0004), the decision, the guarantors, and the settled ledgers
+ * and network edges.
+ */
+async function submitWithGuarantors(
+  tx: Db,
+  ctx: CommandContext,
+  s: Submission,
+  guarantors: GuarantorRequest[],
+): Promise<ApplicationView> {
+  if (s.operatorId) await findOperator(tx, s.operatorId, { forUpdate: true });
+  await repo.lockLedgers(tx, s.borrowers, ctx.now);
+  const written = await decideAndRecord(within(tx), ctx, s.recording(0));
+  if (typeof written === 'string' || !('view' in written))
+    throw new Error('a transaction write found its key taken');
+  await repo.insertGuarantors(tx, written.application.id as string, guarantors, ctx.now);
+  await repo.settleLedgers(tx, s.borrowers, ctx.now);
+  return written.view;
 }
 
 /**

@@ -42,13 +42,13 @@ export async function lockGroup(tx: Db, groupId: string) {
 }
 
 /**
- * Whose exposure an offer's change moves: its borrower and, for a group loan, every member (each
- * guarantees the others). Locks the groups first (ADR 0004); the command settles the ledgers of
+ * Whose exposure an offer's change moves: its borrower, for a group loan every member (each
+ * guarantees the others), and the application's individual guarantors. Locks the groups first (ADR 0004); the command settles the ledgers of
  * these borrowers last (`repo.settleLedgers`), after the offers and the operator.
  */
 export async function exposureOf(
   tx: Db,
-  offers: Pick<repo.OfferRow, 'merchantId' | 'guaranteeGroupId'>[],
+  offers: Pick<repo.OfferRow, 'merchantId' | 'guaranteeGroupId' | 'applicationId'>[],
 ): Promise<string[]> {
   const groupIds = [
     ...new Set(offers.flatMap((o) => (o.guaranteeGroupId ? [o.guaranteeGroupId] : []))),
@@ -58,6 +58,8 @@ export async function exposureOf(
     tx,
     offers.map((o) => o.merchantId),
     groupIds,
+    // Individual guarantors (issue #16): the loan is their contingent liability too.
+    [...new Set(offers.map((o) => o.applicationId))],
   );
 }
 

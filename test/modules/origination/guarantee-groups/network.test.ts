@@ -1,0 +1,193 @@
+/**
+ * The guarantee network at group formation and at the group's decision (issue #16): how many
+ * live groups a merchant may join, shared pairs, circles beyond the policy's size, the circle's
+ * borrowing cap, refusal or referral as the policy says, and the figures the decision shows.
+ */
+import { seedDemo } from '../../../helpers/fixtures';
+import { bearer, createTestApp, type TestApp } from '../../../helpers/test-app';
+import {
+  applicationBody,
+  createMerchant,
+  MJY,
+  strongSurvey,
+  submit,
+} from '../applications/helpers';
+
+describe('guarantee network rules (担保圈)', () => {
+  let t: TestApp;
+  let riskA: string;
+  let riskB: string;
+  let officer: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    await seedDemo(t);
+    riskA = await t.issueKey('risk');
+    riskB = await t.issueKey('risk');
+    officer = await t.issueKey('officer', { marketIds: [MJY] });
+  });
+  afterAll(() => t.close());
+
+  const merchants = async (n: number) => {
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) ids.push(await createMerchant(t, t.adminKey, MJY));
+    return ids;
+  };
+  const form = (memberIds: string[]) =>
+    t.http.post('/v1/guarantee-groups').set(bearer(officer)).send({ marketId: MJY, memberIds });
+  const formOk = async (memberIds: string[]) => {
+    const res = await form(memberIds);
+    if (res.status !== 201) throw new Error(`${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  /** Publishes and activates the active policy with `network` rules changed. */
+  const networkRules = async (network: Record<string, unknown>) => {
+    const active = await t.http.get('/v1/policies/active').set(bearer(riskA));
+    const draft = await t.http
+      .post('/v1/policies')
+      .set(bearer(riskA))
+      .send({ cloneOf: active.body.id, changes: { guaranteeNetwork: network } });
+    expect(draft.status).toBe(201);
+    const published = await t.http.post(`/v1/policies/${draft.body.id}/publish`).set(bearer(riskB));
+    expect(published.body).toMatchObject({ status: 'published' });
+    await t.http
+      .post(`/v1/policies/${draft.body.id}/activate`)
+      .set(bearer(riskA))
+      .send({ role: 'champion' })
+      .expect(200);
+  };
+  /** Two groups {A,B,X} and {B,C,Y}: a new group {C,A,Z} closes a circle of 6. */
+  const triangle = async () => {
+    const [a, b, c, x, y, z] = (await merchants(6)) as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    await formOk([a, b, x]);
+    await formOk([b, c, y]);
+    return { closing: [c, a, z], circle: [a, b, c, x, y, z].sort() };
+  };
+
+  describe('under the default policy (two groups, no shared pairs, circles of at most 8)', () => {
+    it('a group that shares one member with a live group is accepted: no circle', async () => {
+      const [a, b, c, d, e] = (await merchants(5)) as string[];
+      await formOk([a, b, c] as string[]);
+      const second = await formOk([a, d, e] as string[]);
+      expect(second.network).toMatchObject({ circle: [], sharedPairs: [], referred: false });
+      expect(second.network.chainLength).toBe(1);
+    });
+
+    it('one that shares a pair is refused (409), naming the pair in Chinese and English', async () => {
+      const [a, b, c, d] = (await merchants(4)) as string[];
+      await formOk([a, b, c] as string[]);
+      const res = await form([a, b, d] as string[]);
+      expect(res.status).toBe(409);
+      expect(res.body.code).toBe('GUARANTEE_NETWORK_REFUSED');
+      expect(res.body.messageZh).toContain('互相担保');
+      expect(res.body.details[0].message).toContain('GUARANTEE_PAIR_SHARED');
+      expect(res.body.details[0].message).toContain([a, b].sort().join(' & '));
+      expect(res.body.details[0].path).toBe('body.memberIds');
+    });
+
+    it('a third live group for one merchant is refused (maxGroupsPerMerchant 2)', async () => {
+      const [a, ...rest] = (await merchants(7)) as string[];
+      await formOk([a, rest[0], rest[1]] as string[]);
+      await formOk([a, rest[2], rest[3]] as string[]);
+      const res = await form([a, rest[4], rest[5]] as string[]);
+      expect(res.status).toBe(409);
+      expect(res.body.code).toBe('MERCHANT_GROUP_LIMIT_REACHED');
+    });
+
+    it('a circle within the size is formed and its figures shown', async () => {
+      const { closing, circle } = await triangle();
+      const group = await formOk(closing);
+      expect(group.network).toMatchObject({ circle, sharedPairs: [], referred: false });
+      expect(group.network.chainLength).toBeGreaterThanOrEqual(2);
+      const read = await t.http.get(`/v1/guarantee-groups/${group.id}`).set(bearer(officer));
+      expect(read.body.network).toEqual(group.network);
+    });
+  });
+
+  it('a circle beyond the policy size is refused, or formed for review when the policy refers', async () => {
+    await networkRules({
+      action: 'refuse',
+      maxCircleSize: 5,
+      allowSharedPairs: false,
+      maxCircleBorrowing: 100_000_000_000,
+    });
+    const refused = await triangle();
+    const res = await form(refused.closing);
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe('GUARANTEE_NETWORK_REFUSED');
+    expect(res.body.details[0].message).toContain('GUARANTEE_CIRCLE_TOO_LARGE');
+    expect(res.body.details[0].messageZh).toContain('担保圈');
+
+    await networkRules({
+      action: 'refer',
+      maxCircleSize: 5,
+      allowSharedPairs: false,
+      maxCircleBorrowing: 100_000_000_000,
+    });
+    const referred = await triangle();
+    const group = await formOk(referred.closing);
+    expect(group.network.referred).toBe(true);
+    expect(group.network.circle).toEqual(referred.circle);
+    expect(group.network.findings.map((f: { code: string }) => f.code)).toEqual([
+      'GUARANTEE_CIRCLE_TOO_LARGE',
+    ]);
+    expect(group.network.findings[0].textEn).toMatch(/circle/);
+  });
+
+  it("at the decision the circle's borrowing counts against the per-circle cap: the group is declined with the figures", async () => {
+    await networkRules({
+      action: 'refuse',
+      maxCircleSize: 8,
+      allowSharedPairs: false,
+      maxCircleBorrowing: 50_000_000,
+    });
+    const { closing, circle } = await triangle();
+    const group = await formOk(closing);
+    expect(group.network.circleBorrowing).toBe(0);
+    for (const m of closing) {
+      const res = await submit(
+        t,
+        officer,
+        applicationBody(m, strongSurvey(), {
+          product: 'joint_guarantee',
+          guaranteeGroupId: group.id,
+          amount: 20_000_000,
+          termMonths: 12,
+        }),
+      );
+      expect(res.status).toBe(201);
+    }
+    const decided = await t.http.get(`/v1/guarantee-groups/${group.id}`).set(bearer(officer));
+    expect(decided.body.status).toBe('declined');
+    const decision = decided.body.decision;
+    expect(decision.reasons.map((r: { code: string }) => r.code)).toContain(
+      'GUARANTEE_CIRCLE_CAP_EXCEEDED',
+    );
+    expect(decision.network).toMatchObject({
+      circle,
+      circleBorrowingCap: 50_000_000,
+      findings: ['GUARANTEE_CIRCLE_CAP_EXCEEDED'],
+    });
+    // The three members' pending loans of 200,000 元 each.
+    expect(decision.network.circleBorrowing).toBeGreaterThan(50_000_000);
+    for (const m of decision.members) {
+      expect(m.contingentAcrossGroups).toBeGreaterThanOrEqual(m.contingentLiability);
+    }
+    const reason = decision.reasons.find(
+      (r: { code: string }) => r.code === 'GUARANTEE_CIRCLE_CAP_EXCEEDED',
+    );
+    expect(reason.textZh).toContain('担保圈');
+    // Declined: the group's edges are gone, its members' ledgers hold nothing of it.
+    const edges = await t.testDb.database.db.execute(
+      `select count(*)::int as n from guarantee_edges where group_id = '${group.id}'`,
+    );
+    expect((edges as unknown as { rows: { n: number }[] }).rows[0]?.n).toBe(0);
+  });
+});
