@@ -9,6 +9,7 @@ import type { AppDeps } from './deps';
 import { AppError } from './lib/errors';
 import { apiKeyRoutes } from './modules/api-keys/routes';
 import { eventRoutes } from './modules/events/routes';
+import { guaranteeNetworkRoutes } from './modules/guarantee-network/routes';
 import { marketRoutes } from './modules/markets/routes';
 import { merchantRoutes } from './modules/merchants/routes';
 import { monitoringRoutes } from './modules/monitoring/routes';
@@ -147,6 +148,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(monitoringRoutes, deps);
   await app.register(decisionRoutes, deps);
   await app.register(eventRoutes, deps);
+  await app.register(guaranteeNetworkRoutes, deps);
   await app.register(webApp);
   if (config.OFFER_EXPIRY_INTERVAL_MS > 0)
     startOfferExpiry(app, deps, config.OFFER_EXPIRY_INTERVAL_MS);

@@ -103,6 +103,24 @@ describeInBrowser('risk workbench (browser)', () => {
     await context.close();
   });
 
+  it('shows the guarantee network of a market: figures and the API SVG as an image', async () => {
+    const { page, problems, context } = await phonePage(s, { width: 1280, height: 900 });
+    await signIn(page, risk);
+    await page.getByRole('heading', { name: '担保网络' }).waitFor();
+    await page.getByTestId('network-figures').waitFor();
+    const img = page.getByTestId('network-svg');
+    await img.waitFor();
+    // The data: URL decoded and drawn under the page's CSP (no inline script or style).
+    await page.waitForFunction(
+      'document.querySelector(\'[data-testid="network-svg"]\')?.naturalWidth > 0',
+    );
+    expect(await img.getAttribute('src')).toMatch(/^data:image\/svg\+xml;charset=utf-8,%3Csvg/);
+    await page.locator('#networkMarket').selectOption('mkt_demo_kaien');
+    await page.getByTestId('network-figures').waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('Swagger UI at /docs still renders under its own CSP', async () => {
     const { page, problems, context } = await phonePage(s, { width: 1280, height: 900 });
     await page.goto(`${s.base}/docs/`);

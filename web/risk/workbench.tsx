@@ -4,6 +4,7 @@ import { Header } from '../shared/header';
 import { onLangChange, tr } from '../shared/i18n';
 import { statusName } from '../shared/labels';
 import { SignIn } from '../shared/sign-in';
+import { GuaranteeNetwork } from './guarantee-network';
 import { PolicyDetail } from './policy-detail';
 import type { Policy } from './types';
 
@@ -103,6 +104,7 @@ export function Workbench() {
             </div>
           </section>
         )}
+        {signedIn && policies && <GuaranteeNetwork />}
         {signedIn && selected && (
           <PolicyDetail
             key={selected}

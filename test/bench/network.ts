@@ -1,0 +1,240 @@
+/**
+ * Benchmark of the guarantee network (npm run bench:network, issue #16 item 5).
+ *
+ * Builds a synthetic set of markets (default 100 markets x 1,000 merchants = 100,000 merchants)
+ * with 10 guarantee edges per merchant (1,000,000 edges): in each market two laps of groups of
+ * four (every merchant in two live groups, the policy's default maxGroupsPerMerchant; each group
+ * 12 edges) and four individual guarantees per merchant; one application per merchant whose
+ * survey gives its annual net profit. Everything is inserted with generate_series SQL (no row by
+ * row). Embedded PGlite in memory by default; with DATABASE_URL, a scratch database
+ * `mla_bench_network` on that server (created and dropped).
+ *
+ * Then it times:
+ *  1. the check at group formation, as form-group.ts runs it: the members' neighbourhood within
+ *     the policy's maxCircleSize hops in their market (edges-repository.ts neighbourhoodEdges),
+ *     then groupNetworkFigures and networkFindings (checks.ts), for a new group of 3-5 random
+ *     merchants of a random market, RUNS times (default 2,000) after a warm-up: p50, p99;
+ *  2. the stress of one market (the service stressNetwork: load, contagion, DebtRank) with 1%
+ *     of its merchants defaulting, STRESS_RUNS times: p50, max.
+ * Targets: formation p99 < 5 ms, one market's stress < 1 s.
+ *
+ * Env: BENCH_MARKETS (100), BENCH_MARKET_SIZE (1,000; a multiple of 4), BENCH_RUNS (2,000),
+ * BENCH_STRESS_RUNS (10), BENCH_FORMATION_BUDGET_S (120: formation runs stop then), BENCH_DEPTH (the formation check's hops; default the policy's
+ * maxCircleSize), DATABASE_URL.
+ */
+import { sql } from 'drizzle-orm';
+import { Client } from 'pg';
+import { defaultPolicyDocument } from '../../src/credit';
+import { groupNetworkFigures, networkFindings } from '../../src/credit/guarantee-network/checks';
+import { mulberry32 } from '../../src/credit/guarantee-network/contagion';
+import { connect, type Database } from '../../src/db/connect';
+import { ensureDefaultPolicy } from '../../src/db/seed';
+import { stressNetwork } from '../../src/modules/guarantee-network/service';
+import { neighbourhoodEdges } from '../../src/modules/origination/edges-repository';
+import { PolicyCache } from '../../src/modules/policies/active-policy';
+
+const MARKETS = Number(process.env.BENCH_MARKETS ?? 100);
+const SIZE = Number(process.env.BENCH_MARKET_SIZE ?? 1_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 2_000);
+const STRESS_RUNS = Number(process.env.BENCH_STRESS_RUNS ?? 10);
+const WARM_UP = 20;
+/** The formation runs stop after this many seconds (the report says how many ran). */
+const BUDGET_S = Number(process.env.BENCH_FORMATION_BUDGET_S ?? 120);
+/** The search depth of the formation check: the policy's maxCircleSize unless given. */
+const DEPTH = process.env.BENCH_DEPTH ? Number(process.env.BENCH_DEPTH) : null;
+const DB_NAME = 'mla_bench_network';
+const adminUrl = process.env.DATABASE_URL;
+
+if (SIZE % 4 !== 0 || SIZE >= 7919)
+  throw new Error('BENCH_MARKET_SIZE: a multiple of 4 below 7919');
+
+async function admin(statement: string) {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+const ms = (x: number) => `${x.toFixed(2)} ms`;
+
+async function seed(database: Database) {
+  const db = database.db;
+  const started = performance.now();
+  const now = new Date('2026-11-26T09:30:00Z');
+  await ensureDefaultPolicy(db, now);
+  await db.execute(sql`insert into markets (id, name, city, category, created_at)
+    select 'mkt_b' || k, 'Bench market ' || k, 'Bench', 'other', now()
+    from generate_series(0, ${MARKETS - 1}) k`);
+  // Merchant i of market k: mer_b<k>_<i>.
+  await db.execute(sql`insert into merchants (id, name, id_number_digest, id_number_masked,
+      phone_digest, phone_masked, market_id, stall_no, created_at)
+    select 'mer_b' || k || '_' || i, 'Stall ' || i, 'digest_b' || k || '_' || i, '5001**********000X',
+      'phone_b' || k || '_' || i, '139****0000', 'mkt_b' || k, 'S' || i, now()
+    from generate_series(0, ${MARKETS - 1}) k, generate_series(0, ${SIZE - 1}) i`);
+  // One application each: annual sales 1-20 million 元 (deterministic by position), margin 10%.
+  await db.execute(sql`insert into applications (id, merchant_id, market_id, submitted_by, status,
+      product, amount, term_months, purpose, survey, created_at, updated_at)
+    select 'app_b' || k || '_' || i, 'mer_b' || k || '_' || i, 'mkt_b' || k, 'bench', 'approved',
+      'joint_guarantee', 20000000, 12, 'working_capital',
+      jsonb_build_object('businessForm', 'individual', 'businessModel', 'distributor',
+        'tenureMonths', 60, 'storeCount', 1,
+        'annualSales', (100000000 + ((i * 7919 + k * 104729) % 1901) * 1000000)::bigint,
+        'netMargin', 0.1, 'inventoryValue', 10000000, 'inventoryTurnoverDays', 45,
+        'receivables', 0, 'payables', 0, 'existingDebt', 0, 'monthlyDebtService', 0,
+        'creditHistory', 'clean'),
+      now(), now()
+    from generate_series(0, ${MARKETS - 1}) k, generate_series(0, ${SIZE - 1}) i`);
+  // Groups: two laps of SIZE/4 groups of four per market; member j of group g is a permutation
+  // of the market's merchants per lap (multipliers 7919 and 7927 are prime to SIZE).
+  const lap = SIZE / 4;
+  await db.execute(sql`insert into guarantee_edges (id, market_id, guarantor_kind, guarantor_id,
+      borrower_merchant_id, source, group_id, amount_fen)
+    with members as (
+      select k, g, j,
+        case when g < ${lap} then ((g * 4 + j) * 7919) % ${SIZE}
+             else (((g - ${lap}) * 4 + j) * 7927 + 1) % ${SIZE} end as m
+      from generate_series(0, ${MARKETS - 1}) k, generate_series(0, ${2 * lap - 1}) g,
+        generate_series(0, 3) j
+    )
+    select 'group:grp_b' || a.k || '_' || a.g || ':' || a.m || ':' || b.m, 'mkt_b' || a.k,
+      'merchant', 'mer_b' || a.k || '_' || a.m, 'mer_b' || b.k || '_' || b.m, 'group',
+      'grp_b' || a.k || '_' || a.g,
+      (5000000 + ((b.m * 31 + a.g * 17) % 50) * 1000000)::bigint
+    from members a join members b on b.k = a.k and b.g = a.g and b.j <> a.j`);
+  // Individual guarantees: four per merchant, to another merchant of its market.
+  await db.execute(sql`insert into guarantee_edges (id, market_id, guarantor_kind, guarantor_id,
+      borrower_merchant_id, source, application_id, amount_fen)
+    select 'individual:b' || k || '_' || i || '_' || r, 'mkt_b' || k, 'merchant',
+      'mer_b' || k || '_' || i,
+      'mer_b' || k || '_' || ((i + 1 + (r * 37 + i * 13) % ${SIZE - 1}) % ${SIZE}), 'individual',
+      'app_b' || k || '_' || ((i + 1 + (r * 37 + i * 13) % ${SIZE - 1}) % ${SIZE}),
+      (1000000 + ((i * 13 + r * 7) % 20) * 500000)::bigint
+    from generate_series(0, ${MARKETS - 1}) k, generate_series(0, ${SIZE - 1}) i,
+      generate_series(0, 3) r`);
+  await db.execute(sql`analyze`);
+  const counts = (await db.execute(sql`select
+      (select count(*) from merchants)::int as merchants,
+      (select count(*) from guarantee_edges)::int as edges`)) as unknown as {
+    rows: { merchants: number; edges: number }[];
+  };
+  return { ...counts.rows[0], seconds: (performance.now() - started) / 1000 };
+}
+
+async function formation(database: Database) {
+  const rules = defaultPolicyDocument.guaranteeNetwork;
+  if (!rules) throw new Error('the default policy has no guaranteeNetwork rules');
+  const depth = DEPTH ?? rules.maxCircleSize;
+  const next = mulberry32(20261202);
+  const times: number[] = [];
+  let withCircle = 0;
+  let refused = 0;
+  let edgesLoaded = 0;
+  const warmUp = Math.min(WARM_UP, Math.ceil(RUNS / 10));
+  const warmDeadline = performance.now() + (BUDGET_S * 1000) / 10;
+  const deadline = performance.now() + BUDGET_S * 1000;
+  for (let run = 0; run < warmUp + RUNS && performance.now() < deadline; run++) {
+    const k = Math.floor(next() * MARKETS);
+    const size = 3 + Math.floor(next() * 3);
+    const members = new Set<string>();
+    while (members.size < size) members.add(`mer_b${k}_${Math.floor(next() * SIZE)}`);
+    const ids = [...members];
+    const t0 = performance.now();
+    const around = await neighbourhoodEdges(database.db, `mkt_b${k}`, ids, depth);
+    const figures = groupNetworkFigures(ids, around, depth);
+    const findings = networkFindings(figures, rules);
+    const elapsed = performance.now() - t0;
+    // Warm-up: the first runs, or a tenth of the budget, whichever ends first.
+    if (run < warmUp && performance.now() < warmDeadline) continue;
+    times.push(elapsed);
+    edgesLoaded += around.length;
+    if (figures.circle.length > 0) withCircle++;
+    if (findings.length > 0) refused++;
+  }
+  times.sort((a, b) => a - b);
+  if (times.length === 0) throw new Error('no formation run finished within the budget');
+  return {
+    runs: times.length,
+    p50: pct(times, 50),
+    p99: pct(times, 99),
+    max: times[times.length - 1] as number,
+    meanEdgesLoaded: Math.round(edgesLoaded / Math.max(1, times.length)),
+    withCircle,
+    refused,
+    depth,
+  };
+}
+
+async function stress(database: Database) {
+  const deps = { db: database.db, policies: new PolicyCache(database.db, 60_000) };
+  const times: number[] = [];
+  let last: Awaited<ReturnType<typeof stressNetwork>> | null = null;
+  for (let run = 0; run < STRESS_RUNS + 1; run++) {
+    const t0 = performance.now();
+    last = await stressNetwork(deps, {
+      marketId: `mkt_b${run % MARKETS}`,
+      defaults: { share: 0.01, seed: run + 1 },
+    });
+    if (run > 0) times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return {
+    runs: STRESS_RUNS,
+    p50: pct(times, 50),
+    max: times[times.length - 1] as number,
+    rounds: last?.rounds.length ?? 0,
+    defaulted: last?.defaulted.length ?? 0,
+  };
+}
+
+async function main() {
+  let database: Database;
+  let cleanup = async () => {};
+  if (adminUrl) {
+    const url = new URL(adminUrl);
+    url.pathname = `/${DB_NAME}`;
+    await admin(`drop database if exists ${DB_NAME} with (force)`);
+    await admin(`create database ${DB_NAME}`);
+    database = await connect({ url: url.toString(), poolMax: 4 });
+    cleanup = async () => {
+      await database.close();
+      await admin(`drop database if exists ${DB_NAME} with (force)`);
+    };
+  } else {
+    database = await connect({ dataDir: 'memory' });
+    cleanup = () => database.close();
+  }
+  try {
+    await database.migrate();
+    console.log(
+      `guarantee network bench on ${adminUrl ? 'PostgreSQL' : 'PGlite (in memory)'}: ${MARKETS} markets x ${SIZE} merchants`,
+    );
+    const seeded = await seed(database);
+    console.log(
+      `seeded ${seeded.merchants} merchants, ${seeded.edges} guarantee edges in ${seeded.seconds.toFixed(1)} s`,
+    );
+    const f = await formation(database);
+    console.log(
+      `formation check (neighbourhood within ${f.depth} hops + groupNetworkFigures + findings), new group of 3-5, ${f.runs} runs:` +
+        ` p50 ${ms(f.p50)}, p99 ${ms(f.p99)}, max ${ms(f.max)} (target p99 < 5 ms: ${f.p99 < 5 ? 'met' : 'NOT met'});` +
+        ` ${f.meanEdgesLoaded} edges loaded on average, ${f.withCircle} closed a circle, ${f.refused} refused`,
+    );
+    const s = await stress(database);
+    console.log(
+      `stress of one market (${SIZE} merchants, load + contagion + DebtRank), 1% defaulting, ${s.runs} runs:` +
+        ` p50 ${ms(s.p50)}, max ${ms(s.max)} (target < 1 s: ${s.max < 1000 ? 'met' : 'NOT met'});` +
+        ` last run ${s.rounds} rounds, ${s.defaulted} defaulted`,
+    );
+  } finally {
+    await cleanup();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
