@@ -219,6 +219,11 @@ export const policySections = {
       allowSharedPairs: z.boolean(),
       /** Fen: the most a circle's members may borrow together; null: no circle cap. */
       maxCircleBorrowing: fen.nullable(),
+      /**
+       * The stress test's failure rule: a merchant fails when guarantees called from it exceed
+       * this share of its annual net profit. Absent (policies written before it): 0.5.
+       */
+      failureShareOfAnnualNetProfit: z.number().min(0).max(10).optional(),
     })
     .nullable(),
   pricing: z.strictObject({ costOfFundsBps: bps, operatingCostBps: bps }),

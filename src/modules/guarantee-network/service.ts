@@ -3,6 +3,7 @@ import { analyzeNetwork } from '../../credit/guarantee-network/circles';
 import { pickDefaults, runStress } from '../../credit/guarantee-network/contagion';
 import { renderNetworkSvg } from '../../credit/guarantee-network/svg';
 import type { Network, NetworkAnalysis } from '../../credit/guarantee-network/types';
+import type { PolicyDocument } from '../../credit/policy-schema';
 import type { AppDeps } from '../../deps';
 import { notFound, unprocessable, validationFailed } from '../../lib/errors';
 import { findMarket, type LoadedNetwork, loadNetwork, type MarketRow } from './repository';
@@ -22,11 +23,8 @@ import {
  */
 export const DEFAULT_FAILURE_SHARE = 0.5;
 
-export function failureShareOf(document: unknown): number {
-  const rules = (document as { guaranteeNetwork?: { failureShareOfAnnualNetProfit?: unknown } })
-    ?.guaranteeNetwork;
-  const share = rules?.failureShareOfAnnualNetProfit;
-  return typeof share === 'number' && share >= 0 ? share : DEFAULT_FAILURE_SHARE;
+export function failureShareOf(document: PolicyDocument): number {
+  return document.guaranteeNetwork?.failureShareOfAnnualNetProfit ?? DEFAULT_FAILURE_SHARE;
 }
 
 interface MarketNetwork {
