@@ -90,8 +90,10 @@ function declaredOrRefused(request: FastifyRequest, error: AppError, check: bool
 export const errorHandler = fp(async (app: FastifyInstance, options: ErrorHandlerOptions) => {
   const check = options.checkDeclaredCodes === true;
   // Every route's error codes, for the document and for the check below.
+  // Only documented operations: the web pages' static files answer as @fastify/static does.
   app.addHook('onRoute', (route) => {
-    route.config = { ...route.config, errorCodes: errorCodeTable(route) };
+    if (route.schema && 'operationId' in route.schema)
+      route.config = { ...route.config, errorCodes: errorCodeTable(route) };
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {

@@ -45,12 +45,12 @@ describe('in test mode, an undeclared code', () => {
     const boom = () => {
       throw conflict('SOMETHING_ELSE', 'a conflict', '冲突');
     };
-    app.get(
-      '/v1/test/declared',
-      { config: { public: true, errors: { 409: ['SOMETHING_ELSE'] } } },
-      boom,
-    );
-    app.get('/v1/test/undeclared', { config: { public: true, errors: { 409: ['NOT_IT'] } } }, boom);
+    const route = (operationId: string, codes: string[]) => ({
+      schema: { operationId },
+      config: { public: true, errors: { 409: codes } },
+    });
+    app.get('/v1/test/declared', route('testDeclared', ['SOMETHING_ELSE']), boom);
+    app.get('/v1/test/undeclared', route('testUndeclared', ['NOT_IT']), boom);
     await app.ready();
   });
   afterAll(async () => {
