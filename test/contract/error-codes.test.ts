@@ -11,6 +11,7 @@ import { loadConfig } from '../../src/config';
 import { conflict } from '../../src/lib/errors';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
 
+// biome-ignore lint/suspicious/noExplicitAny: the document is read as plain JSON.
 type Json = Record<string, any>;
 const doc: Json = JSON.parse(
   readFileSync(path.resolve(__dirname, '../../openapi/openapi.json'), 'utf8'),

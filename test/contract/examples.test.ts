@@ -10,6 +10,7 @@ import addFormats from 'ajv-formats';
 import { runScenario, type StepResult } from '../../scripts/examples/run';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
 
+// biome-ignore lint/suspicious/noExplicitAny: the document is read as plain JSON.
 type Json = Record<string, any>;
 const doc: Json = JSON.parse(
   readFileSync(path.resolve(__dirname, '../../openapi/openapi.json'), 'utf8'),
@@ -43,7 +44,7 @@ describe('OpenAPI examples', () => {
         ),
       );
       expect(examples.length).toBeGreaterThan(0);
-      if (o.op.requestBody && o.op.requestBody.required)
+      if (o.op.requestBody?.required)
         expect(o.op.requestBody.content['application/json'].example).toBeDefined();
       for (const p of (o.op.parameters ?? []) as Json[])
         if (p.in === 'path' || p.required)

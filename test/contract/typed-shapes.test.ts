@@ -32,7 +32,9 @@ const TYPED_BY = ['type', '$ref', 'anyOf', 'allOf', 'oneOf', 'enum', 'const'];
 
 function untyped(node: unknown, at: string, found: string[]): void {
   if (Array.isArray(node)) {
-    node.forEach((item, i) => untyped(item, `${at}.${i}`, found));
+    node.forEach((item, i) => {
+      untyped(item, `${at}.${i}`, found);
+    });
     return;
   }
   if (typeof node !== 'object' || node === null) return;
