@@ -18,6 +18,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY migrations ./migrations
+# The OpenAPI document's examples (captured by `npm run openapi:examples`).
+COPY openapi/examples.json ./openapi/examples.json
 # A writable data folder for the embedded database, owned by the unprivileged user.
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node

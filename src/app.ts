@@ -86,7 +86,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     reply.header('x-request-id', request.id);
   });
 
-  await app.register(errorHandler);
+  await app.register(errorHandler, { checkDeclaredCodes: config.NODE_ENV === 'test' });
   await app.register(closingGate);
   // The CSP is the web pages' (src/platform/web-app.ts); on JSON answers it is harmless.
   await app.register(helmet, { contentSecurityPolicy: CONTENT_SECURITY_POLICY });
@@ -124,7 +124,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     clock: deps.clock,
     failedTooOften: async (request) => {
       const limit = await authFailures(request);
-      return !limit.isAllowed && limit.isExceeded ? Math.max(1, limit.ttlInSeconds) : null;
+      if (limit.isAllowed) return null;
+      return {
+        limit: limit.max,
+        remaining: limit.remaining,
+        resetSeconds: limit.ttlInSeconds,
+        wait: limit.isExceeded ? Math.max(1, limit.ttlInSeconds) : null,
+      };
     },
   });
 

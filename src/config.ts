@@ -49,7 +49,7 @@ const envSchema = z.object({
   ADMIN_API_KEY_OWNER: ownerSchema
     .default('admin')
     .describe('The person ADMIN_API_KEY belongs to, for four-eyes rules (employee id or e-mail)'),
-  RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(1_000_000).default(600),
   RATE_LIMIT_WINDOW: z.string().min(1).default('1 minute'),
   TRUST_PROXY: z
     .string()
@@ -73,6 +73,7 @@ const envSchema = z.object({
     .number()
     .int()
     .min(1)
+    .max(1_000_000)
     .default(30)
     .describe('Failed authentications per client IP per RATE_LIMIT_WINDOW before 429'),
   REQUEST_TIMEOUT_MS: z.coerce

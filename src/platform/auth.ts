@@ -30,8 +30,17 @@ export interface AuthOptions {
   principals: PrincipalCache;
   /** The service's clock: key expiry and last use are judged by it. */
   clock: () => Date;
-  /** Counts a failed authentication of this request's client: seconds to wait once over the limit. */
-  failedTooOften?: (request: FastifyRequest) => Promise<number | null>;
+  /** Counts a failed authentication of this request's client (its failure budget). */
+  failedTooOften?: (request: FastifyRequest) => Promise<AuthFailures | null>;
+}
+
+/** A client's failed authentications: the budget, what is left, and the wait once spent. */
+export interface AuthFailures {
+  limit: number;
+  remaining: number;
+  resetSeconds: number;
+  /** Seconds to wait once over the limit; null while under it. */
+  wait: number | null;
 }
 
 async function authenticate(
@@ -123,9 +132,15 @@ export const auth = fp<AuthOptions>(async (app: FastifyInstance, options) => {
       // rather than waiting on a request body it may send as slowly as it likes.
       if (failed) reply.header('connection', 'close');
       // Guessing keys is throttled per client; a valid key from the same address still works.
-      const wait = failed ? await options.failedTooOften?.(request) : null;
-      if (wait) {
-        reply.header('retry-after', String(wait));
+      const failures = failed ? await options.failedTooOften?.(request) : null;
+      if (failures) {
+        // The counters a 401 carries are those of the failure budget, the limit it is under.
+        reply.header('x-ratelimit-limit', String(failures.limit));
+        reply.header('x-ratelimit-remaining', String(failures.remaining));
+        reply.header('x-ratelimit-reset', String(failures.resetSeconds));
+      }
+      if (failures?.wait) {
+        reply.header('retry-after', String(failures.wait));
         throw tooManyFailures();
       }
       throw err;

@@ -3,23 +3,34 @@ import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isDatabaseUnavailable } from '../db/database-errors';
 import { AppError, serviceUnavailable } from '../lib/errors';
+import { declares, errorCodeTable } from './error-codes';
 import { trackRouteMethods } from './route-methods';
+import { MAX_LENGTH } from './schemas';
 import { MAX_DETAILS, validationFailedAnswer } from './validation-details';
+
+/** A text cut to the length the error shape declares (a path may echo a caller's long key). */
+const clip = (text: string, max: number) =>
+  text.length > max ? `${text.slice(0, max - 1)}…` : text;
 
 function send(reply: FastifyReply, err: AppError) {
   if (err.headers) reply.headers(err.headers);
+  let message = err.message;
+  // Every answer stays small, whoever built the error (e.g. every problem of a policy).
+  if (err.details && err.details.length > MAX_DETAILS)
+    message = `${err.message} (${err.details.length} problems; details lists the first ${MAX_DETAILS})`;
   const body: Record<string, unknown> = {
     statusCode: err.statusCode,
     code: err.code,
-    message: err.message,
+    message: clip(message, MAX_LENGTH.text),
   };
-  if (err.messageZh) body.messageZh = err.messageZh;
-  if (err.details?.length) body.details = err.details;
-  // Every answer stays small, whoever built the error (e.g. every problem of a policy).
-  if (err.details && err.details.length > MAX_DETAILS) {
-    body.details = err.details.slice(0, MAX_DETAILS);
-    body.message = `${err.message} (${err.details.length} problems; details lists the first ${MAX_DETAILS})`;
-  }
+  if (err.messageZh) body.messageZh = clip(err.messageZh, MAX_LENGTH.text);
+  if (err.details?.length)
+    body.details = err.details.slice(0, MAX_DETAILS).map((d) => ({
+      ...d,
+      path: clip(d.path, MAX_LENGTH.path),
+      message: clip(d.message, MAX_LENGTH.text),
+      ...(d.messageZh === undefined ? {} : { messageZh: clip(d.messageZh, MAX_LENGTH.text) }),
+    }));
   if (err.extra) Object.assign(body, err.extra);
   return reply.status(err.statusCode).type('application/json; charset=utf-8').send(body);
 }
@@ -55,57 +66,82 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
   );
 }
 
-export const errorHandler = fp(async (app: FastifyInstance) => {
+export interface ErrorHandlerOptions {
+  /**
+   * Refuse (500 UNDECLARED_ERROR_CODE) an error whose code the route does not declare for its
+   * status: on in tests, so that every test that provokes an error also checks the document.
+   */
+  checkDeclaredCodes?: boolean;
+}
+
+/** In test mode: an AppError answered only if its route declares its code for its status. */
+function declaredOrRefused(request: FastifyRequest, error: AppError, check: boolean): AppError {
+  const table = request.routeOptions.config?.errorCodes;
+  if (!check || !table || declares(table, error)) return error;
+  request.log.error({ code: error.code, status: error.statusCode }, 'undeclared error code');
+  return new AppError(
+    500,
+    'UNDECLARED_ERROR_CODE',
+    `${request.routeOptions.method} ${request.routeOptions.url} answered ${error.statusCode} ${error.code}, which its config.errors does not declare`,
+    '接口返回了未声明的错误码',
+  );
+}
+
+export const errorHandler = fp(async (app: FastifyInstance, options: ErrorHandlerOptions) => {
+  const check = options.checkDeclaredCodes === true;
+  // Every route's error codes, for the document and for the check below.
+  // Only documented operations: the web pages' static files answer as @fastify/static does.
+  app.addHook('onRoute', (route) => {
+    if (route.schema && 'operationId' in route.schema)
+      route.config = { ...route.config, errorCodes: errorCodeTable(route) };
+  });
+
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof AppError) return send(reply, error);
+    const answer = toAppError(error, request);
+    return send(
+      reply,
+      answer.statusCode === 500 ? answer : declaredOrRefused(request, answer, check),
+    );
+  });
+
+  function toAppError(error: FastifyError, request: FastifyRequest): AppError {
+    if (error instanceof AppError) return error;
 
     if (hasZodFastifySchemaValidationErrors(error))
-      return send(
-        reply,
-        validationFailedAnswer(error.validationContext ?? 'body', error.validation),
-      );
+      return validationFailedAnswer(error.validationContext ?? 'body', error.validation);
 
     const known = error.code ? FASTIFY_CODES[error.code] : undefined;
     if (known)
-      return send(
-        reply,
-        new AppError(
-          known[0],
-          known[1],
-          known[1] === 'UNSUPPORTED_MEDIA_TYPE'
-            ? 'Content-Type must be application/json'
-            : error.message,
-          known[2],
-        ),
+      return new AppError(
+        known[0],
+        known[1],
+        known[1] === 'UNSUPPORTED_MEDIA_TYPE'
+          ? 'Content-Type must be application/json'
+          : error.message,
+        known[2],
       );
 
     if (error.statusCode === 429) {
-      return send(
-        reply,
-        new AppError(
-          429,
-          'RATE_LIMITED',
-          'Too many requests; slow down and retry later',
-          '请求过于频繁，请稍后重试',
-        ),
+      return new AppError(
+        429,
+        'RATE_LIMITED',
+        'Too many requests; slow down and retry later',
+        '请求过于频繁，请稍后重试',
       );
     }
 
     if (isDatabaseUnavailable(error)) {
       request.log.warn({ err: error }, 'database unavailable');
-      return send(reply, serviceUnavailable());
+      return serviceUnavailable();
     }
 
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      return send(reply, new AppError(error.statusCode, 'BAD_REQUEST', error.message, '请求无效'));
+      return new AppError(error.statusCode, 'BAD_REQUEST', error.message, '请求无效');
     }
 
     request.log.error({ err: error }, 'unhandled error');
-    return send(
-      reply,
-      new AppError(500, 'INTERNAL_ERROR', 'An internal error occurred', '服务器内部错误'),
-    );
-  });
+    return new AppError(500, 'INTERNAL_ERROR', 'An internal error occurred', '服务器内部错误');
+  }
 
   const allowedMethods = trackRouteMethods(app);
   app.setNotFoundHandler((request, reply) => {

@@ -32,6 +32,7 @@ export async function health(app: FastifyInstance, options: HealthOptions) {
   r.get(
     '/health/ready',
     {
+      config: { errors: { 503: ['NOT_READY'] } },
       schema: {
         tags: ['operations'],
         operationId: 'getReadiness',

@@ -4,12 +4,14 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { GETTING_STARTED } from './getting-started';
-import { declarePlatform } from './openapi-platform';
+import { loadExamples } from './openapi-examples';
+import { declarePlatform, ERROR_CODES_KEY, operationDescription } from './openapi-platform';
 
 export const API_VERSION = '1.0.0';
 
 /** OpenAPI 3 built from the routes' zod schemas: GET /openapi.json and the UI at /docs. */
 export const openapi = fp(async (app: FastifyInstance) => {
+  const examples = loadExamples();
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -19,7 +21,13 @@ export const openapi = fp(async (app: FastifyInstance) => {
         version: API_VERSION,
         license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
       },
-      servers: [{ url: '/', description: 'This server' }],
+      servers: [
+        {
+          url: '/',
+          description:
+            'This server, wherever it runs (local, staging or production): one document per deployment',
+        },
+      ],
       components: {
         securitySchemes: {
           apiKey: {
@@ -67,8 +75,21 @@ export const openapi = fp(async (app: FastifyInstance) => {
         },
       ],
     },
-    transform: jsonSchemaTransform,
-    transformObject: (input) => declarePlatform(jsonSchemaTransformObject(input)),
+    // The route's error codes (platform/error-codes.ts) ride along to declarePlatform.
+    transform: (input) => {
+      const out = jsonSchemaTransform(input);
+      const config = input.route.config ?? {};
+      const schema = out.schema as Record<string, unknown> | undefined;
+      if (!schema || 'hide' in schema) return out;
+      if (config.errorCodes) schema[ERROR_CODES_KEY] = config.errorCodes;
+      schema.description ??= operationDescription(
+        schema.summary as string | undefined,
+        input.url,
+        config,
+      );
+      return out;
+    },
+    transformObject: (input) => declarePlatform(jsonSchemaTransformObject(input), examples),
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   app.get(

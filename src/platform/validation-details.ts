@@ -41,7 +41,13 @@ export function validationFailedAnswer(
 ): AppError {
   const details: ErrorDetail[] = [];
   let total = 0;
+  // A malformed date is reported once: not again for its length (the document's maxLength).
+  const malformed = new Set(
+    validation.filter((v) => v.keyword === 'invalid_format').map((v) => v.instancePath),
+  );
   for (const v of validation) {
+    if ((v.keyword === 'too_big' || v.keyword === 'too_small') && malformed.has(v.instancePath))
+      continue;
     const params = v.params as { params?: { messageZh?: string }; keys?: unknown[] };
     const unknownKeys =
       v.keyword === 'unrecognized_keys' && Array.isArray(params.keys) && params.keys.length > 0

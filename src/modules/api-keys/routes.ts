@@ -45,7 +45,7 @@ export async function apiKeyRoutes(app: FastifyInstance, deps: AppDeps) {
   r.delete(
     '/v1/api-keys/:id',
     {
-      config: { ...adminOnly, idempotency: 'optional' },
+      config: { errors: { 404: ['NOT_FOUND'] }, ...adminOnly, idempotency: 'optional' },
       schema: {
         tags: ['api-keys'],
         operationId: 'revokeApiKey',

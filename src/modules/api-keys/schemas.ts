@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { ownerSchema } from '../../lib/owner';
 import { ROLES } from '../../lib/principal';
-import { isoDateTime, listOf } from '../../platform/schemas';
+import { idString, isoDateTime, listOf, MAX_LENGTH } from '../../platform/schemas';
 
 const partnerId = z
   .string()
+  .max(MAX_LENGTH.id)
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"')
   .describe('The partner this key acts for (role partner)');
 
@@ -26,6 +27,7 @@ export const createApiKeyBody = z
     partnerId: partnerId.optional(),
     expiresAt: z.iso
       .datetime({ offset: true })
+      .max(40)
       .optional()
       .describe(
         'When the key stops working (ISO 8601); must be in the future. Absent: until revoked',
@@ -79,13 +81,16 @@ export type CreateApiKeyBody = z.infer<typeof createApiKeyBody>;
 
 export const apiKeySchema = z
   .object({
-    id: z.string(),
-    prefix: z.string().describe('Public part of the key, shown in listings'),
+    id: idString(),
+    prefix: z.string().max(16).describe('Public part of the key, shown in listings'),
     role: z.enum(ROLES),
-    name: z.string(),
-    owner: z.string().describe('The person the key belongs to; four-eyes rules compare owners'),
-    marketIds: z.array(z.string()),
-    partnerId: z.string().nullable(),
+    name: z.string().max(100),
+    owner: z
+      .string()
+      .max(MAX_LENGTH.name)
+      .describe('The person the key belongs to; four-eyes rules compare owners'),
+    marketIds: z.array(idString()).max(100),
+    partnerId: idString().nullable(),
     createdAt: isoDateTime(),
     revokedAt: isoDateTime().nullable(),
     expiresAt: isoDateTime().nullable().describe('After this the key no longer authenticates'),
@@ -97,7 +102,9 @@ export const apiKeySchema = z
 export type ApiKeyView = z.infer<typeof apiKeySchema>;
 
 export const issuedApiKeySchema = apiKeySchema
-  .extend({ secret: z.string().describe('The API key itself; shown this once, never again') })
+  .extend({
+    secret: z.string().max(100).describe('The API key itself; shown this once, never again'),
+  })
   .meta({ id: 'IssuedApiKey' });
 
 export const apiKeyListSchema = listOf(apiKeySchema).meta({ id: 'ApiKeyList' });

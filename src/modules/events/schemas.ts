@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import { isoDateTime, listOf } from '../../platform/schemas';
+import { idString, isoDateTime, listOf, MAX_LENGTH } from '../../platform/schemas';
 import { EVENT_TYPES } from './repository';
 
 export const eventSchema = z
   .object({
-    id: z.string().describe('evt_…; the same event delivered twice has the same id'),
+    id: idString().describe('evt_…; the same event delivered twice has the same id'),
     type: z.enum(EVENT_TYPES),
     objectType: z.enum(['application', 'offer', 'guarantee_group', 'policy']),
-    objectId: z.string(),
+    objectId: idString(),
     data: z
-      .record(z.string(), z.unknown())
+      .record(z.string().max(MAX_LENGTH.code), z.unknown())
       .describe('A small snapshot of the object: ids, statuses, products, amounts in fen'),
     createdAt: isoDateTime(),
   })

@@ -46,6 +46,7 @@ export async function marketRoutes(app: FastifyInstance, deps: AppDeps) {
   r.get(
     '/v1/markets/:id',
     {
+      config: { errors: { 404: ['NOT_FOUND'] } },
       schema: {
         tags,
         operationId: 'getMarket',

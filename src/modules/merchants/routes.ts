@@ -18,7 +18,11 @@ export async function merchantRoutes(app: FastifyInstance, deps: AppDeps) {
   r.post(
     '/v1/merchants',
     {
-      config: { roles: ['officer', 'partner', 'admin'] as const, idempotency: 'optional' },
+      config: {
+        errors: { 404: ['NOT_FOUND'], 409: ['DUPLICATE_MERCHANT'] },
+        roles: ['officer', 'partner', 'admin'] as const,
+        idempotency: 'optional',
+      },
       schema: {
         tags,
         operationId: 'createMerchant',
@@ -54,6 +58,7 @@ export async function merchantRoutes(app: FastifyInstance, deps: AppDeps) {
   r.get(
     '/v1/merchants/:id',
     {
+      config: { errors: { 404: ['NOT_FOUND'] } },
       schema: {
         tags,
         operationId: 'getMerchant',

@@ -5,7 +5,14 @@ import {
   isResidentIdNumber,
   isUnifiedSocialCreditCode,
 } from '../../lib/personal-data';
-import { isoDateTime, listOf, listQuery } from '../../platform/schemas';
+import {
+  idString,
+  isoDate,
+  isoDateTime,
+  listOf,
+  listQuery,
+  MAX_LENGTH,
+} from '../../platform/schemas';
 
 export type BusinessForm = (typeof BUSINESS_FORMS)[number];
 
@@ -41,7 +48,7 @@ export const createMerchantBody = z
       .describe('Mainland mobile number; stored only as a keyed digest and a masked copy'),
     marketId: z.string().min(1).max(64),
     stallNo: z.string().trim().min(1).max(50).describe('Stall or shop number in the market'),
-    leaseEndsOn: z.iso.date().optional().describe('Stall lease end date, YYYY-MM-DD'),
+    leaseEndsOn: z.iso.date().max(10).optional().describe('Stall lease end date, YYYY-MM-DD'),
     businessForm: z
       .enum(BUSINESS_FORMS)
       .optional()
@@ -72,7 +79,12 @@ export const createMerchantBody = z
 export type CreateMerchantBody = z.infer<typeof createMerchantBody>;
 
 export const listMerchantsQuery = listQuery.extend({
-  marketId: z.string().min(1).max(64).optional().describe('Only merchants of this market'),
+  marketId: z
+    .string()
+    .min(1)
+    .max(MAX_LENGTH.id)
+    .optional()
+    .describe('Only merchants of this market'),
   q: z
     .string()
     .trim()
@@ -86,16 +98,16 @@ export const listMerchantsQuery = listQuery.extend({
 
 export const merchantSchema = z
   .object({
-    id: z.string().describe('mer_…'),
-    name: z.string(),
-    idNumber: z.string().describe('Masked, e.g. 5001**********123X; never shown in clear'),
-    phone: z.string().describe('Masked, e.g. 139****5678; never shown in clear'),
+    id: idString().describe('mer_…'),
+    name: z.string().max(200),
+    idNumber: z.string().max(64).describe('Masked, e.g. 5001**********123X; never shown in clear'),
+    phone: z.string().max(32).describe('Masked, e.g. 139****5678; never shown in clear'),
     businessForm: z.enum(BUSINESS_FORMS).nullable(),
-    marketId: z.string(),
-    stallNo: z.string(),
-    leaseEndsOn: z.string().nullable().describe('YYYY-MM-DD'),
-    partnerId: z.string().nullable().describe('The partner whose key registered the merchant'),
-    createdBy: z.string().nullable().describe('Id of the API key that registered the merchant'),
+    marketId: idString(),
+    stallNo: z.string().max(50),
+    leaseEndsOn: isoDate().nullable(),
+    partnerId: idString().nullable().describe('The partner whose key registered the merchant'),
+    createdBy: idString().nullable().describe('Id of the API key that registered the merchant'),
     createdAt: isoDateTime(),
   })
   .meta({ id: 'Merchant' });

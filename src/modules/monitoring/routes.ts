@@ -16,7 +16,11 @@ export async function monitoringRoutes(app: FastifyInstance, deps: AppDeps) {
   r.post(
     '/v1/outcomes',
     {
-      config: { ...riskTeam, idempotency: 'optional' },
+      config: {
+        errors: { 404: ['NOT_FOUND'], 409: ['INVALID_STATE', 'OUTCOME_CONFLICT'] },
+        ...riskTeam,
+        idempotency: 'optional',
+      },
       schema: {
         tags: ['monitoring'],
         operationId: 'recordOutcome',
@@ -46,7 +50,7 @@ export async function monitoringRoutes(app: FastifyInstance, deps: AppDeps) {
   r.get(
     '/v1/policies/:id/monitoring',
     {
-      config: riskTeam,
+      config: { ...riskTeam, errors: { 404: ['NOT_FOUND'] } },
       schema: {
         tags: ['monitoring'],
         operationId: 'getPolicyMonitoring',

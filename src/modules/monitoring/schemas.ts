@@ -1,12 +1,19 @@
 import { z } from 'zod';
-import { OUTCOME_STATUSES } from '../../credit';
-import { isoDateTime } from '../../platform/schemas';
+import { GRADES, OUTCOME_STATUSES } from '../../credit';
+import { idString, isoDateTime, MAX_LENGTH } from '../../platform/schemas';
 
-const isoDate = () => z.iso.date().describe('Date YYYY-MM-DD (UTC)');
+const isoDate = () => z.iso.date().max(10).describe('Date YYYY-MM-DD (UTC)');
+
+/** Score bins a histogram may have: 20-point bins over any plausible score range. */
+export const MAX_SCORE_BINS = 1000;
 
 export const recordOutcomeBody = z
   .strictObject({
-    offerId: z.string().min(1).max(64).describe('A taken offer (accepted or booked): the loan'),
+    offerId: z
+      .string()
+      .min(1)
+      .max(MAX_LENGTH.id)
+      .describe('A taken offer (accepted or booked): the loan'),
     status: z
       .enum(OUTCOME_STATUSES)
       .describe('Loan performance on that date; late_90 and default count as bad in monitoring'),
@@ -19,10 +26,10 @@ export type RecordOutcomeBody = z.infer<typeof recordOutcomeBody>;
 
 export const outcomeSchema = z
   .object({
-    id: z.string(),
-    offerId: z.string(),
-    applicationId: z.string(),
-    decisionId: z.string().describe('The decision that made the offer'),
+    id: idString(),
+    offerId: idString(),
+    applicationId: idString(),
+    decisionId: idString().describe('The decision that made the offer'),
     status: z.enum(OUTCOME_STATUSES),
     asOf: isoDate(),
     createdAt: isoDateTime(),
@@ -76,7 +83,7 @@ const ratio = () => z.number().min(0).max(1);
 
 export const monitoringSchema = z
   .object({
-    policy: z.object({ id: z.string(), version: z.number().int() }),
+    policy: z.object({ id: idString(), version: z.number().int() }),
     period: z.object({ since: isoDate(), until: isoDate() }),
     count: z
       .number()
@@ -87,14 +94,19 @@ export const monitoringSchema = z
       .int()
       .describe('Of those, how many are bad: latest outcome before until is late_90 or default'),
     badRate: ratio().nullable().describe('bads / count; null when count is 0'),
-    badRateByGrade: z.array(
-      z.object({
-        grade: z.string(),
-        count: z.number().int(),
-        bads: z.number().int(),
-        badRate: ratio(),
-      }),
-    ),
+    badRateByGrade: z
+      .array(
+        z.object({
+          grade: z
+            .string()
+            .max(MAX_LENGTH.code)
+            .describe(`One of ${GRADES.join(', ')}`),
+          count: z.number().int(),
+          bads: z.number().int(),
+          badRate: ratio(),
+        }),
+      )
+      .max(GRADES.length),
     gini: z
       .number()
       .min(-1)
@@ -124,14 +136,16 @@ export const monitoringSchema = z
       current: z.object({
         count: z.number().int().describe('Model decisions of the policy in the period'),
       }),
-      bins: z.array(
-        z.object({
-          from: z.number().int().describe('Lowest score in the bin'),
-          to: z.number().int().describe('Scores below this'),
-          expected: ratio().describe('Share of the baseline decisions in the bin'),
-          actual: ratio().describe('Share of the period decisions in the bin'),
-        }),
-      ),
+      bins: z
+        .array(
+          z.object({
+            from: z.number().int().describe('Lowest score in the bin'),
+            to: z.number().int().describe('Scores below this'),
+            expected: ratio().describe('Share of the baseline decisions in the bin'),
+            actual: ratio().describe('Share of the period decisions in the bin'),
+          }),
+        )
+        .max(MAX_SCORE_BINS),
     }),
   })
   .meta({ id: 'PolicyMonitoring' });

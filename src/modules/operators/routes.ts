@@ -51,6 +51,7 @@ export async function operatorRoutes(app: FastifyInstance, deps: AppDeps) {
   r.get(
     '/v1/operators/:id',
     {
+      config: { errors: { 404: ['NOT_FOUND'] } },
       schema: {
         tags,
         operationId: 'getOperator',
@@ -64,7 +65,11 @@ export async function operatorRoutes(app: FastifyInstance, deps: AppDeps) {
   r.patch(
     '/v1/operators/:id/guarantee-agreement',
     {
-      config: { ...adminOnly, idempotency: 'optional' },
+      config: {
+        errors: { 404: ['NOT_FOUND'], 409: ['CAPACITY_EXCEEDED'] },
+        ...adminOnly,
+        idempotency: 'optional',
+      },
       schema: {
         tags,
         operationId: 'updateGuaranteeAgreement',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AGREEMENT_STATUSES } from '../../db/vocabulary';
-import { fen, isoDateTime, listOf } from '../../platform/schemas';
+import { fen, idString, isoDateTime, listOf } from '../../platform/schemas';
 
 const capacity = fen().describe('Total guarantee capacity the operator grants, in fen (1/100 CNY)');
 const perMerchantCap = fen().describe(
@@ -70,8 +70,8 @@ export const guaranteeAgreementSchema = z
 
 export const operatorSchema = z
   .object({
-    id: z.string().describe('opr_…'),
-    name: z.string(),
+    id: idString().describe('opr_…'),
+    name: z.string().max(200),
     guaranteeAgreement: guaranteeAgreementSchema,
     used: fen().describe('Guarantee capacity taken by booked loans, in fen'),
     reserved: fen().describe('Guarantee capacity held by open offers, in fen'),

@@ -1,7 +1,7 @@
 import { PRODUCTS } from '../../credit';
 import { outstandingOf, takenLoanNow } from './exposure';
 import type { IndividualGuaranteeLine, LedgerRow, OfferRow } from './repository';
-import type { ExposureView } from './schemas';
+import { type ExposureView, MAX_EXPOSURE_LINES } from './schemas';
 
 type Guarantor = ExposureView['loans'][number]['guarantor'];
 
@@ -114,13 +114,14 @@ export function exposureView(input: {
   return {
     merchantId: input.merchantId,
     asOf: now.toISOString(),
-    loans,
-    cardLimits,
-    openOffers,
-    guaranteesGiven,
-    individualGuaranteesGiven,
+    // The lists are bounded (the schema's maxItems); the totals below count every line.
+    loans: loans.slice(0, MAX_EXPOSURE_LINES),
+    cardLimits: cardLimits.slice(0, MAX_EXPOSURE_LINES),
+    openOffers: openOffers.slice(0, MAX_EXPOSURE_LINES),
+    guaranteesGiven: guaranteesGiven.slice(0, MAX_EXPOSURE_LINES),
+    individualGuaranteesGiven: individualGuaranteesGiven.slice(0, MAX_EXPOSURE_LINES),
     byProduct,
-    byGuarantor: [...guarantors.values()],
+    byGuarantor: [...guarantors.values()].slice(0, MAX_EXPOSURE_LINES),
     totals: {
       loans: sum(loans.map((l) => l.amount)),
       cardLimits: cards,

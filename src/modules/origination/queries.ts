@@ -10,7 +10,12 @@ import { canSeeMerchant, canSeeMerchantRecord } from '../merchants/access';
 import { findMerchantFor } from '../merchants/repository';
 import { exposureView } from './exposure-view';
 import * as repo from './repository';
-import type { ApplicationView, ExposureView, GroupView } from './schemas';
+import {
+  type ApplicationView,
+  type ExposureView,
+  type GroupView,
+  MAX_AUDIT_EVENTS,
+} from './schemas';
 import { applicationView, groupView, type OfferView, offerView } from './views';
 
 /**
@@ -122,6 +127,7 @@ export async function applicationEvents(deps: AppDeps, principal: Principal, id:
       .flatMap(expandAudit)
       .filter((e) => own.has(e.entityId))
       .flatMap((e) => expandEvents(e, byId, offerRows))
+      .slice(0, MAX_AUDIT_EVENTS)
       .map((e) => ({
         id: e.id,
         entityType: e.entityType,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BINDING_LIMITS, GROUP_SIZE_BOUNDS, loanRequestSchema, surveySchema } from '../../credit';
-import { PRODUCTS } from '../../credit/survey';
+import { PRODUCTS, PURPOSES } from '../../credit/survey';
 import {
   APPLICATION_STATUSES,
   DECISION_SOURCES,
@@ -10,7 +10,7 @@ import {
   OUTCOMES,
   POLICY_ARMS,
 } from '../../db/vocabulary';
-import { fen, isoDateTime, listOf } from '../../platform/schemas';
+import { fen, idString, isoDateTime, listOf, MAX_LENGTH, MAX_PAGE } from '../../platform/schemas';
 import { scheduleRowSchema } from '../schedules/routes';
 
 const guarantorRequestSchema = z
@@ -35,7 +35,7 @@ const guarantorRequestSchema = z
 
 export const submitApplicationBody = z
   .strictObject({
-    merchantId: z.string().min(1).max(64),
+    merchantId: z.string().min(1).max(MAX_LENGTH.id),
     survey: surveySchema.describe('The standard merchant survey; money in fen'),
     request: loanRequestSchema.describe('What the merchant asks for; amount in fen'),
     guarantors: z
@@ -51,57 +51,68 @@ export type SubmitApplicationBody = z.infer<typeof submitApplicationBody>;
 
 const reasonSchema = z
   .object({
-    code: z.string().describe('Stable reason code'),
+    code: z.string().max(MAX_LENGTH.code).describe('Stable reason code'),
     kind: z.enum(['knockout', 'data', 'characteristic', 'product']),
-    textZh: z.string(),
-    textEn: z.string(),
+    textZh: z.string().max(MAX_LENGTH.text),
+    textEn: z.string().max(MAX_LENGTH.text),
   })
   .meta({ id: 'Reason' });
 
 export const decisionSchema = z
   .object({
-    id: z.string(),
+    id: idString(),
     outcome: z.enum(OUTCOMES),
     score: z.number().int(),
     grade: z.enum(GRADES),
     pd: z.number().describe('Probability of default implied by the score'),
-    reasons: z.array(reasonSchema).describe('At most four principal reasons, knock-outs first'),
-    knockouts: z.array(z.string()),
+    reasons: z
+      .array(reasonSchema)
+      .max(4)
+      .describe('At most four principal reasons, knock-outs first'),
+    knockouts: z.array(z.string().max(MAX_LENGTH.code)).max(100),
     metrics: z
-      .record(z.string(), z.number())
+      .record(z.string().max(MAX_LENGTH.code), z.number())
       .describe('Cash-flow metrics; money in fen, ratios plain numbers'),
-    points: z.array(
-      z.object({
-        characteristic: z.string(),
-        value: z.union([z.number(), z.string()]),
-        bin: z.string(),
-        points: z.number(),
-        maxPoints: z.number(),
-      }),
-    ),
-    productResults: z.array(
-      z.object({ product: z.string(), eligible: z.boolean(), reasons: z.array(reasonSchema) }),
-    ),
-    policyId: z.string(),
+    points: z
+      .array(
+        z.object({
+          characteristic: z.string().max(MAX_LENGTH.name),
+          value: z.union([z.number(), z.string().max(MAX_LENGTH.code)]),
+          bin: z.string().max(MAX_LENGTH.name),
+          points: z.number(),
+          maxPoints: z.number(),
+        }),
+      )
+      .max(100),
+    productResults: z
+      .array(
+        z.object({
+          product: z.enum(PRODUCTS),
+          eligible: z.boolean(),
+          reasons: z.array(reasonSchema).max(100),
+        }),
+      )
+      .max(PRODUCTS.length),
+    policyId: idString(),
     policyVersion: z.number().int(),
     arm: z.enum(POLICY_ARMS),
     source: z.enum(DECISION_SOURCES),
-    note: z.string().nullable(),
+    note: z.string().max(MAX_LENGTH.text).nullable(),
     decidedAt: isoDateTime(),
   })
   .meta({ id: 'Decision' });
 
 export const offerSchema = z
   .object({
-    id: z.string(),
-    applicationId: z.string(),
-    merchantId: z.string(),
+    id: idString(),
+    applicationId: idString(),
+    merchantId: idString(),
     product: z.enum(PRODUCTS),
     amount: fen().describe('Loan amount, or the card limit, in fen'),
     termMonths: z.number().int(),
     annualRateBps: z.number().int(),
     method: z.enum(['equal_instalment', 'equal_principal', 'revolving']),
-    schedule: z.array(scheduleRowSchema),
+    schedule: z.array(scheduleRowSchema).max(600).describe('Empty for a card'),
     totalInterest: fen(),
     monthlyInstalment: fen().describe(
       "What the offer costs a month as the exposure ledger counts it: a loan's highest instalment, a card's limit repaid over its review term",
@@ -116,8 +127,8 @@ export const offerSchema = z
       .describe(
         'Why the amount is below the request (LIMITED_BY_<LIMIT>, Chinese and English); null when the request is met',
       ),
-    operatorId: z.string().nullable(),
-    guaranteeGroupId: z.string().nullable(),
+    operatorId: idString().nullable(),
+    guaranteeGroupId: idString().nullable(),
     expiresAt: isoDateTime(),
     status: z.enum(OFFER_STATUSES),
   })
@@ -125,19 +136,25 @@ export const offerSchema = z
 
 export const applicationSchema = z
   .object({
-    id: z.string(),
+    id: idString(),
     status: z.enum(APPLICATION_STATUSES),
-    merchantId: z.string(),
-    marketId: z.string(),
+    merchantId: idString(),
+    marketId: idString(),
     request: z.object({
-      product: z.string(),
+      product: z
+        .string()
+        .max(MAX_LENGTH.code)
+        .describe(`One of ${[...PRODUCTS, 'any'].join(', ')}`),
       amount: fen(),
       termMonths: z.number().int(),
-      purpose: z.string(),
-      guaranteeGroupId: z.string().nullable(),
+      purpose: z
+        .string()
+        .max(MAX_LENGTH.code)
+        .describe(`One of ${PURPOSES.join(', ')}`),
+      guaranteeGroupId: idString().nullable(),
     }),
     decision: decisionSchema,
-    offers: z.array(offerSchema),
+    offers: z.array(offerSchema).max(PRODUCTS.length),
     createdAt: isoDateTime(),
     updatedAt: isoDateTime(),
   })
@@ -149,7 +166,10 @@ export const applicationSummarySchema = applicationSchema
   .extend({
     outcome: z.enum(OUTCOMES),
     score: z.number().int(),
-    grade: z.string(),
+    grade: z
+      .string()
+      .max(MAX_LENGTH.code)
+      .describe(`One of ${GRADES.join(', ')}`),
   })
   .meta({ id: 'ApplicationSummary' });
 
@@ -158,34 +178,45 @@ export const applicationListSchema = listOf(applicationSummarySchema).meta({
 });
 
 export const listApplicationsQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(50),
+  cursor: z.string().max(MAX_LENGTH.cursor).optional(),
   status: z.enum(APPLICATION_STATUSES).optional(),
-  marketId: z.string().max(64).optional(),
+  marketId: z.string().max(MAX_LENGTH.id).optional(),
   product: z.enum([...PRODUCTS, 'any']).optional(),
   since: z.iso
     .datetime({ offset: true })
+    .max(40)
     .optional()
     .describe('Only applications created at or after this instant'),
 });
 
 export const auditEventSchema = z
   .object({
-    id: z.string(),
-    entityType: z.string(),
-    entityId: z.string(),
-    action: z.string(),
-    actorKeyId: z.string().nullable(),
-    actorRole: z.string().nullable(),
+    id: idString(),
+    entityType: z.string().max(MAX_LENGTH.code),
+    entityId: idString(),
+    action: z.string().max(MAX_LENGTH.code),
+    actorKeyId: idString().nullable(),
+    actorRole: z.string().max(MAX_LENGTH.code).nullable(),
     actorOwner: z
       .string()
+      .max(MAX_LENGTH.name)
       .nullable()
       .describe('The person behind the key (null on older events whose key is unknown)'),
-    requestId: z.string().nullable(),
+    requestId: z.string().max(128).nullable(),
     data: z.unknown(),
     at: isoDateTime(),
   })
   .meta({ id: 'AuditEvent' });
+
+/** An application's audit trail lists at most this many events (a lifecycle has a handful). */
+export const MAX_AUDIT_EVENTS = 500;
+
+export const auditEventListSchema = z
+  .object({
+    data: z.array(auditEventSchema).max(MAX_AUDIT_EVENTS).describe('Oldest first, the first 500'),
+  })
+  .meta({ id: 'AuditEventList' });
 
 export const reviewBody = z
   .strictObject({
@@ -206,9 +237,9 @@ export type ReviewBody = z.infer<typeof reviewBody>;
 
 export const createGroupBody = z
   .strictObject({
-    marketId: z.string().min(1).max(64),
+    marketId: z.string().min(1).max(MAX_LENGTH.id),
     memberIds: z
-      .array(z.string().min(1).max(64))
+      .array(z.string().min(1).max(MAX_LENGTH.id))
       .min(GROUP_SIZE_BOUNDS.min)
       .max(GROUP_SIZE_BOUNDS.max)
       .describe(
@@ -254,19 +285,21 @@ export type GroupNetwork = z.infer<typeof groupNetworkSchema>;
 
 export const groupSchema = z
   .object({
-    id: z.string(),
-    marketId: z.string(),
+    id: idString(),
+    marketId: idString(),
     status: z.enum(GROUP_STATUSES),
-    members: z.array(
-      z.object({
-        merchantId: z.string(),
-        name: z.string(),
-        applicationId: z.string().nullable(),
-        applicationStatus: z.string().nullable(),
-        offerId: z.string().nullable(),
-        offerStatus: z.string().nullable(),
-      }),
-    ),
+    members: z
+      .array(
+        z.object({
+          merchantId: idString(),
+          name: z.string().max(MAX_LENGTH.name),
+          applicationId: idString().nullable(),
+          applicationStatus: z.enum(APPLICATION_STATUSES).nullable(),
+          offerId: idString().nullable(),
+          offerStatus: z.enum(OFFER_STATUSES).nullable(),
+        }),
+      )
+      .max(GROUP_SIZE_BOUNDS.max),
     decision: z
       .unknown()
       .describe(
@@ -286,31 +319,34 @@ export type GroupView = z.infer<typeof groupSchema>;
 // Decision replay
 
 const replaySummary = z.object({
-  outcome: z.string(),
+  outcome: z.enum(OUTCOMES),
   score: z.number(),
-  grade: z.string(),
+  grade: z.enum(GRADES),
   pd: z.number(),
   offers: z.number().int(),
 });
 export const replaySchema = z
   .object({
-    decisionId: z.string(),
-    applicationId: z.string(),
-    storedPolicy: z.object({ id: z.string(), version: z.number().int() }),
-    replayPolicy: z.object({ id: z.string(), version: z.number().int() }),
+    decisionId: idString(),
+    applicationId: idString(),
+    storedPolicy: z.object({ id: idString(), version: z.number().int() }),
+    replayPolicy: z.object({ id: idString(), version: z.number().int() }),
     identical: z
       .boolean()
       .describe('The replay equals the stored decision, byte for byte as canonical JSON'),
     stored: replaySummary,
     replayed: replaySummary,
-    differences: z.array(
-      z.object({
-        path: z.string(),
-        kind: z.enum(['added', 'removed', 'changed']),
-        before: z.unknown().optional(),
-        after: z.unknown().optional(),
-      }),
-    ),
+    differences: z
+      .array(
+        z.object({
+          path: z.string().max(MAX_LENGTH.path),
+          kind: z.enum(['added', 'removed', 'changed']),
+          before: z.unknown().optional(),
+          after: z.unknown().optional(),
+        }),
+      )
+      .max(200)
+      .describe('The first 200 differences'),
   })
   .meta({ id: 'DecisionReplay' });
 
@@ -321,9 +357,15 @@ const guarantorSchema = z
     kind: z
       .enum(['operator', 'guarantee_group', 'none'])
       .describe('Who stands behind the loan: the market operator, the 联保 group, nobody'),
-    id: z.string().nullable().describe('The operator or the group; null for none'),
+    id: idString().nullable().describe('The operator or the group; null for none'),
   })
   .meta({ id: 'Guarantor' });
+
+/**
+ * Lines of one kind in a merchant's exposure: the view lists at most this many of each, and its
+ * totals count them all.
+ */
+export const MAX_EXPOSURE_LINES = 500;
 
 const exposureAmounts = {
   open: fen().describe('Open offers (pending or offered), fen'),
@@ -332,31 +374,34 @@ const exposureAmounts = {
 
 export const exposureSchema = z
   .object({
-    merchantId: z.string(),
+    merchantId: idString(),
     asOf: isoDateTime().describe('The clock outstanding principal is computed at'),
     loans: z
       .array(
         z.object({
-          offerId: z.string(),
-          applicationId: z.string(),
-          product: z.string(),
+          offerId: idString(),
+          applicationId: idString(),
+          product: z.enum(PRODUCTS),
           amount: fen().describe('Principal as granted, fen'),
           termMonths: z.number().int(),
           annualRateBps: z.number().int(),
-          status: z.string(),
+          status: z.enum(OFFER_STATUSES),
           outstanding: fen().describe('Principal still owed at asOf by the schedule, fen'),
           monthlyInstalment: fen(),
           acceptedAt: isoDateTime().nullable(),
           guarantor: guarantorSchema,
         }),
       )
+      .max(MAX_EXPOSURE_LINES)
       .describe('Taken loans (accepted or booked)'),
-    cardLimits: z.array(z.object({ offerId: z.string(), limit: fen(), status: z.string() })),
+    cardLimits: z
+      .array(z.object({ offerId: idString(), limit: fen(), status: z.enum(OFFER_STATUSES) }))
+      .max(MAX_EXPOSURE_LINES),
     openOffers: z
       .array(
         z.object({
-          offerId: z.string(),
-          applicationId: z.string(),
+          offerId: idString(),
+          applicationId: idString(),
           product: z.enum(PRODUCTS),
           amount: fen(),
           monthlyInstalment: fen(),
@@ -365,19 +410,21 @@ export const exposureSchema = z
           guarantor: guarantorSchema,
         }),
       )
+      .max(MAX_EXPOSURE_LINES)
       .describe(
         'Offers not yet taken: each application counts with its largest (accepting one withdraws the rest)',
       ),
     guaranteesGiven: z
       .array(
         z.object({
-          groupId: z.string(),
-          borrowerMerchantId: z.string(),
-          offerId: z.string(),
+          groupId: idString(),
+          borrowerMerchantId: idString(),
+          offerId: idString(),
           amount: fen(),
-          status: z.string(),
+          status: z.enum(OFFER_STATUSES),
         }),
       )
+      .max(MAX_EXPOSURE_LINES)
       .describe("Group partners' loans this merchant guarantees (联保)"),
     individualGuaranteesGiven: z
       .array(
@@ -396,9 +443,11 @@ export const exposureSchema = z
       ),
     byProduct: z
       .array(z.object({ product: z.enum(PRODUCTS), ...exposureAmounts }))
+      .max(PRODUCTS.length)
       .describe('Per product: what each product cap counts'),
     byGuarantor: z
       .array(z.object({ guarantor: guarantorSchema, ...exposureAmounts }))
+      .max(MAX_EXPOSURE_LINES)
       .describe(
         'Per guarantor: what the operator (its per-merchant cap) and each group stand behind',
       ),

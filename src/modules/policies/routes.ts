@@ -27,7 +27,7 @@ export async function policyRoutes(app: FastifyInstance, deps: AppDeps) {
   r.get(
     '/v1/policies/active',
     {
-      config: { roles: ['risk', 'admin', 'reviewer'] },
+      config: { errors: { 404: ['NOT_FOUND'] }, roles: ['risk', 'admin', 'reviewer'] },
       schema: {
         tags,
         operationId: 'getActivePolicy',
@@ -40,7 +40,7 @@ export async function policyRoutes(app: FastifyInstance, deps: AppDeps) {
   r.post(
     '/v1/policies',
     {
-      config: { ...risk, idempotency: 'optional' },
+      config: { errors: { 404: ['NOT_FOUND'] }, ...risk, idempotency: 'optional' },
       schema: {
         tags,
         operationId: 'createPolicy',
@@ -74,7 +74,7 @@ export async function policyRoutes(app: FastifyInstance, deps: AppDeps) {
   r.get(
     '/v1/policies/:id',
     {
-      config: readers,
+      config: { ...readers, errors: { 404: ['NOT_FOUND'] } },
       schema: {
         tags,
         operationId: 'getPolicy',
@@ -88,7 +88,11 @@ export async function policyRoutes(app: FastifyInstance, deps: AppDeps) {
   r.put(
     '/v1/policies/:id',
     {
-      config: { ...risk, idempotency: 'optional' },
+      config: {
+        errors: { 404: ['NOT_FOUND'], 409: ['INVALID_STATE'] },
+        ...risk,
+        idempotency: 'optional',
+      },
       schema: {
         tags,
         operationId: 'updatePolicy',
@@ -113,7 +117,7 @@ export async function policyRoutes(app: FastifyInstance, deps: AppDeps) {
   r.get(
     '/v1/policies/:id/diff',
     {
-      config: readers,
+      config: { ...readers, errors: { 404: ['NOT_FOUND'] } },
       schema: {
         tags,
         operationId: 'diffPolicy',
@@ -128,7 +132,7 @@ export async function policyRoutes(app: FastifyInstance, deps: AppDeps) {
   r.post(
     '/v1/policies/:id/validate',
     {
-      config: { ...readers, idempotency: 'optional' },
+      config: { errors: { 404: ['NOT_FOUND'] }, ...readers, idempotency: 'optional' },
       schema: {
         tags,
         operationId: 'validatePolicy',
@@ -143,7 +147,16 @@ export async function policyRoutes(app: FastifyInstance, deps: AppDeps) {
   r.post(
     '/v1/policies/:id/publish',
     {
-      config: { ...risk, idempotency: 'optional' },
+      config: {
+        errors: {
+          403: ['FORBIDDEN'],
+          404: ['NOT_FOUND'],
+          409: ['INVALID_STATE'],
+          422: ['POLICY_INVALID'],
+        },
+        ...risk,
+        idempotency: 'optional',
+      },
       schema: {
         tags,
         operationId: 'publishPolicy',
@@ -162,7 +175,11 @@ export async function policyRoutes(app: FastifyInstance, deps: AppDeps) {
   r.post(
     '/v1/policies/:id/activate',
     {
-      config: { ...risk, idempotency: 'optional' },
+      config: {
+        errors: { 404: ['NOT_FOUND'], 409: ['ALREADY_ACTIVE', 'INVALID_STATE'] },
+        ...risk,
+        idempotency: 'optional',
+      },
       schema: {
         tags,
         operationId: 'activatePolicy',
@@ -188,7 +205,11 @@ export async function policyRoutes(app: FastifyInstance, deps: AppDeps) {
   r.post(
     '/v1/policies/:id/deactivate',
     {
-      config: { ...risk, idempotency: 'optional' },
+      config: {
+        errors: { 404: ['NOT_FOUND'], 409: ['CHAMPION_REQUIRED', 'INVALID_STATE'] },
+        ...risk,
+        idempotency: 'optional',
+      },
       schema: {
         tags,
         operationId: 'deactivatePolicy',

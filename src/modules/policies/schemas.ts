@@ -1,20 +1,27 @@
 import { z } from 'zod';
 import { POLICY_ARMS, POLICY_STATUSES } from '../../db/vocabulary';
-import { isoDateTime, listOf } from '../../platform/schemas';
+import { idString, isoDateTime, listOf, MAX_LENGTH, MAX_PAGE } from '../../platform/schemas';
+
+/** At most this many validation problems are listed (a policy has about 360 values). */
+export const MAX_PROBLEMS = 1000;
+/** At most this many changes in a diff, first ones first. */
+export const MAX_CHANGES = 1000;
+/** At most this many authors of a draft are listed. */
+export const MAX_AUTHORS = 100;
 
 const documentField = z
-  .record(z.string(), z.unknown())
+  .record(z.string().max(MAX_LENGTH.code), z.unknown())
   .describe('A credit-policy document (see docs/default-policy.md)');
 
 export const activePolicySchema = z
   .object({
-    id: z.string(),
+    id: idString(),
     version: z.number().int(),
     status: z.enum(POLICY_STATUSES),
     activatedAt: isoDateTime(),
     document: documentField,
     challenger: z
-      .object({ id: z.string(), version: z.number().int(), shareBps: z.number().int() })
+      .object({ id: idString(), version: z.number().int(), shareBps: z.number().int() })
       .nullable()
       .describe('A challenger policy receiving a share of traffic, if any'),
   })
@@ -25,7 +32,7 @@ export const createPolicyBody = z
     document: documentField.optional(),
     cloneOf: z.string().min(1).max(64).optional().describe('Start from this policy'),
     changes: z
-      .record(z.string(), z.unknown())
+      .record(z.string().max(MAX_LENGTH.code), z.unknown())
       .optional()
       .describe("A JSON merge patch (RFC 7396) applied to cloneOf's document"),
   })
@@ -55,29 +62,30 @@ export const updatePolicyBody = z
   .meta({ id: 'PolicyUpdateRequest' });
 
 export const problemSchema = z.object({
-  path: z.string(),
-  message: z.string(),
-  messageZh: z.string().describe('The same problem in Chinese'),
+  path: z.string().max(MAX_LENGTH.path),
+  message: z.string().max(MAX_LENGTH.text),
+  messageZh: z.string().max(MAX_LENGTH.text).describe('The same problem in Chinese'),
 });
 
 export const policySchema = z
   .object({
-    id: z.string(),
+    id: idString(),
     version: z.number().int(),
     status: z.enum(POLICY_STATUSES),
-    name: z.string().nullable(),
+    name: z.string().max(MAX_LENGTH.name).nullable(),
     document: documentField,
     valid: z.boolean().describe('Whether the document passes validation'),
     role: z.enum(POLICY_ARMS).nullable().describe('Its place in the rollout, if active'),
     shareBps: z.number().int().nullable(),
-    createdBy: z.string().nullable(),
+    createdBy: idString().nullable(),
     authors: z
-      .array(z.string())
+      .array(z.string().max(MAX_LENGTH.name))
+      .max(MAX_AUTHORS)
       .describe(
-        'Owners of every key that created or changed the draft; none of them may publish it',
+        'Owners of every key that created or changed the draft (the first 100); none of them may publish it',
       ),
     createdAt: isoDateTime(),
-    publishedBy: z.string().nullable(),
+    publishedBy: idString().nullable(),
     publishedAt: isoDateTime().nullable(),
   })
   .meta({ id: 'Policy' });
@@ -89,32 +97,35 @@ export const policySummarySchema = policySchema
 export const policyListSchema = listOf(policySummarySchema).meta({ id: 'PolicyList' });
 
 export const listPoliciesQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(50),
+  cursor: z.string().max(MAX_LENGTH.cursor).optional(),
   status: z.enum(POLICY_STATUSES).optional(),
 });
 
 export const validationResultSchema = z
   .object({
-    id: z.string(),
+    id: idString(),
     version: z.number().int(),
     valid: z.boolean(),
-    problems: z.array(problemSchema),
+    problems: z.array(problemSchema).max(MAX_PROBLEMS).describe('The first 1000 problems'),
   })
   .meta({ id: 'PolicyValidation' });
 
 export const diffSchema = z
   .object({
-    from: z.object({ id: z.string(), version: z.number().int() }),
-    to: z.object({ id: z.string(), version: z.number().int() }),
-    changes: z.array(
-      z.object({
-        path: z.string(),
-        kind: z.enum(['added', 'removed', 'changed']),
-        before: z.unknown().optional(),
-        after: z.unknown().optional(),
-      }),
-    ),
+    from: z.object({ id: idString(), version: z.number().int() }),
+    to: z.object({ id: idString(), version: z.number().int() }),
+    changes: z
+      .array(
+        z.object({
+          path: z.string().max(MAX_LENGTH.path),
+          kind: z.enum(['added', 'removed', 'changed']),
+          before: z.unknown().optional(),
+          after: z.unknown().optional(),
+        }),
+      )
+      .max(MAX_CHANGES)
+      .describe('The first 1000 changes, in document order'),
   })
   .meta({ id: 'PolicyDiff' });
 

@@ -13,10 +13,18 @@ import {
 } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import { diffDocuments, mergePatch } from '../../lib/json-document';
+import { MAX_LENGTH } from '../../platform/schemas';
 import { appendAudit } from '../audit/repository';
 import { appendEvents, type EventEntry } from '../events/repository';
 import * as repo from './repository';
-import type { ActivateBody, CreatePolicyBody, PolicyView } from './schemas';
+import {
+  type ActivateBody,
+  type CreatePolicyBody,
+  MAX_AUTHORS,
+  MAX_CHANGES,
+  MAX_PROBLEMS,
+  type PolicyView,
+} from './schemas';
 
 type Document = Record<string, unknown>;
 
@@ -29,8 +37,14 @@ function problemsOf(document: unknown) {
   const checked = checkPolicy(document);
   return checked.ok
     ? []
-    : checked.problems.map((p) => ({ path: p.path, message: p.message, messageZh: p.messageZh }));
+    : checked.problems
+        .slice(0, MAX_PROBLEMS)
+        .map((p) => ({ path: clip(p.path), message: p.message, messageZh: p.messageZh }));
 }
+
+/** A path as the answers declare it: a draft's own keys may be long. */
+const clip = (path: string) =>
+  path.length > MAX_LENGTH.path ? `${path.slice(0, MAX_LENGTH.path - 1)}…` : path;
 
 /**
  * A document as stored: with its validity, checked once when it is written (validation runs the
@@ -52,14 +66,14 @@ function toView(row: repo.PolicyRow, active: Map<string, repo.ActivationRow>): P
     id: row.id,
     version: row.version,
     status: row.status,
-    name: typeof document.name === 'string' ? document.name : null,
+    name: typeof document.name === 'string' ? document.name.slice(0, MAX_LENGTH.name) : null,
     document,
     // Rows written before validity was stored are checked here, once per read.
     valid: row.valid ?? problemsOf(document).length === 0,
     role: activation?.role ?? null,
     shareBps: activation?.role === 'challenger' ? activation.shareBps : null,
     createdBy: row.createdBy,
-    authors: row.authors,
+    authors: row.authors.slice(0, MAX_AUTHORS),
     createdAt: row.createdAt.toISOString(),
     publishedBy: row.publishedBy,
     publishedAt: row.publishedAt?.toISOString() ?? null,
@@ -208,7 +222,9 @@ export async function diffPolicies(deps: AppDeps, id: string, againstId: string)
   return {
     from: { id: from.id, version: from.version },
     to: { id: to.id, version: to.version },
-    changes: diffDocuments(from.document, to.document),
+    changes: diffDocuments(from.document, to.document)
+      .slice(0, MAX_CHANGES)
+      .map((c) => ({ ...c, path: clip(c.path) })),
   };
 }
 

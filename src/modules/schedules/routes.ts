@@ -12,6 +12,7 @@ const quoteBody = z
     method: z.enum(['equal_instalment', 'equal_principal']).describe('等额本息 / 等额本金'),
     acceptedOn: z.iso
       .date()
+      .max(10)
       .optional()
       .describe(
         'The day the loan starts (China time): the answer then carries each due date (instalment k is due k months later, on the same day or the month-end)',
@@ -21,13 +22,14 @@ const quoteBody = z
 
 export const scheduleRowSchema = z
   .object({
-    period: z.number().int(),
+    period: z.number().int().min(1).max(600),
     principal: fen(),
     interest: fen(),
     payment: fen(),
     balance: fen(),
     dueDate: z.iso
       .date()
+      .max(10)
       .nullable()
       .describe(
         'When the instalment falls due (China time): k calendar months after the day the offer was accepted, on the same day or the last day of a shorter month; null until a start is known (an open offer)',
@@ -36,7 +38,7 @@ export const scheduleRowSchema = z
   .meta({ id: 'ScheduleRow' });
 
 const quoteResponse = z
-  .object({ schedule: z.array(scheduleRowSchema), totalInterest: fen() })
+  .object({ schedule: z.array(scheduleRowSchema).max(360), totalInterest: fen() })
   .meta({ id: 'ScheduleQuote' });
 
 export async function scheduleRoutes(app: FastifyInstance) {

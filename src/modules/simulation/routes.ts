@@ -19,6 +19,7 @@ export async function simulationRoutes(app: FastifyInstance, deps: AppDeps) {
     {
       bodyLimit: SIMULATE_BODY_LIMIT,
       config: {
+        errors: { 404: ['NOT_FOUND'], 422: ['POLICY_INVALID'] },
         roles: ['risk', 'admin'],
         idempotency: 'optional',
         inputLimits: SIMULATE_INPUT_LIMITS,

@@ -2,10 +2,13 @@ import { z } from 'zod';
 import { loanRequestSchema, surveySchema } from '../../credit';
 import { PRODUCTS } from '../../credit/survey';
 import { AGREEMENT_STATUSES } from '../../db/vocabulary';
+import { idString, MAX_LENGTH } from '../../platform/schemas';
 
 /** At most this many inline surveys in one simulation. */
 export const MAX_INLINE_SURVEYS = 10_000;
 export const DEFAULT_SAMPLE_SIZE = 20;
+/** Score bins a histogram may have: 20-point bins over any plausible score range. */
+const MAX_SCORE_BINS = 1000;
 
 const fenField = () =>
   z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).describe('Amount in fen (1/100 CNY)');
@@ -76,10 +79,12 @@ export const simulationFilterSchema = z
   .strictObject({
     since: z.iso
       .datetime({ offset: true })
+      .max(40)
       .optional()
       .describe('Only applications created at or after this instant'),
     until: z.iso
       .datetime({ offset: true })
+      .max(40)
       .optional()
       .describe('Only applications created before this instant'),
     marketId: z.string().min(1).max(64).optional(),
@@ -140,17 +145,18 @@ const outcomeCount = z.object({
 const swap = z.object({
   count: z.number().int(),
   sample: z
-    .array(z.string())
+    .array(z.string().max(MAX_LENGTH.id))
+    .max(100)
     .describe('Application ids (stored) or batch indexes as strings (inline), in input order'),
 });
 
 export const simulationResultSchema = z
   .object({
     policy: z
-      .object({ id: z.string(), version: z.number().int() })
+      .object({ id: idString(), version: z.number().int() })
       .describe('The candidate policy simulated'),
     against: z
-      .object({ id: z.string(), version: z.number().int() })
+      .object({ id: idString(), version: z.number().int() })
       .describe('The active champion it is compared with, run on the same inputs'),
     source: z.enum(['stored', 'inline']),
     count: z.number().int().describe('Applications (or inline surveys) decided'),
@@ -170,6 +176,7 @@ export const simulationResultSchema = z
             .describe("The bin's cases by the candidate's outcome (they add up to count)"),
         }),
       )
+      .max(MAX_SCORE_BINS)
       .describe('Bins of 20 points, [from, to), contiguous from the lowest to the highest score'),
     cutoffCurve: z
       .array(
@@ -180,6 +187,7 @@ export const simulationResultSchema = z
           expectedLoss: fenField().describe('PD x LGD x amount of the first offer, summed, fen'),
         }),
       )
+      .max(MAX_SCORE_BINS)
       .describe(
         'What the candidate would approve, and expect to lose, with its approve cutoff at each ' +
           "histogram bin's lower edge, all else unchanged: a knock-out or a data-check referral " +
@@ -201,6 +209,7 @@ export const simulationResultSchema = z
           amount: fenField().describe('Sum of the offered amounts (card limits), fen'),
         }),
       )
+      .max(PRODUCTS.length)
       .describe("Approved applications by their first (best-fitting) offer's product"),
     expectedLoss: fenField().describe(
       'Sum over approved applications of PD x LGD x amount of the first offer, rounded to fen',

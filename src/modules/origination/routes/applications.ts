@@ -9,7 +9,7 @@ import { reviewApplication } from '../review-application';
 import {
   applicationListSchema,
   applicationSchema,
-  auditEventSchema,
+  auditEventListSchema,
   listApplicationsQuery,
   reviewBody,
   submitApplicationBody,
@@ -34,6 +34,10 @@ export async function applicationRoutes(app: FastifyInstance, deps: AppDeps) {
     '/v1/applications',
     {
       config: {
+        errors: {
+          404: ['NOT_FOUND'],
+          409: ['ALREADY_APPLIED', 'GROUP_NOT_FORMING', 'INVALID_STATE'],
+        },
         roles: ['officer', 'partner', 'admin'],
         idempotency: 'required',
         idempotencyDeferred: true,
@@ -72,6 +76,7 @@ export async function applicationRoutes(app: FastifyInstance, deps: AppDeps) {
   r.get(
     '/v1/applications/:id',
     {
+      config: { errors: { 404: ['NOT_FOUND'] } },
       schema: {
         tags: ['applications'],
         operationId: 'getApplication',
@@ -86,13 +91,14 @@ export async function applicationRoutes(app: FastifyInstance, deps: AppDeps) {
   r.get(
     '/v1/applications/:id/events',
     {
+      config: { errors: { 404: ['NOT_FOUND'] } },
       schema: {
         tags: ['applications'],
         operationId: 'listApplicationEvents',
         summary: 'The audit trail of an application and its offers, oldest first',
         params: idParams,
         response: {
-          200: z.object({ data: z.array(auditEventSchema) }),
+          200: auditEventListSchema,
           404: errorSchema,
           ...commonErrors,
         },
@@ -128,7 +134,11 @@ export async function applicationRoutes(app: FastifyInstance, deps: AppDeps) {
   r.post(
     '/v1/applications/:id/review',
     {
-      config: { roles: ['reviewer', 'admin'], idempotency: 'optional' },
+      config: {
+        errors: { 403: ['FORBIDDEN'], 404: ['NOT_FOUND'], 409: ['INVALID_STATE'] },
+        roles: ['reviewer', 'admin'],
+        idempotency: 'optional',
+      },
       schema: {
         tags: ['reviews'],
         operationId: 'reviewApplication',

@@ -10,7 +10,11 @@ export async function decisionRoutes(app: FastifyInstance, deps: AppDeps) {
   app.withTypeProvider<ZodTypeProvider>().post(
     '/v1/decisions/:id/replay',
     {
-      config: { roles: ['risk', 'admin', 'reviewer'], idempotency: 'optional' },
+      config: {
+        errors: { 404: ['NOT_FOUND'] },
+        roles: ['risk', 'admin', 'reviewer'],
+        idempotency: 'optional',
+      },
       schema: {
         tags: ['policies'],
         operationId: 'replayDecision',

@@ -9,6 +9,7 @@ export async function exposureRoutes(app: FastifyInstance, deps: AppDeps) {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/v1/merchants/:id/exposure',
     {
+      config: { errors: { 404: ['NOT_FOUND'] } },
       schema: {
         tags: ['merchants'],
         operationId: 'getMerchantExposure',

@@ -13,7 +13,15 @@ export async function guaranteeGroupRoutes(app: FastifyInstance, deps: AppDeps) 
   r.post(
     '/v1/guarantee-groups',
     {
-      config: { roles: ['officer', 'partner', 'admin'], idempotency: 'optional' },
+      config: {
+        errors: {
+          404: ['NOT_FOUND'],
+          409: ['MERCHANT_IN_ACTIVE_GROUP'],
+          422: ['GROUP_MARKETS_MIXED', 'GROUP_MEMBERS_RELATED'],
+        },
+        roles: ['officer', 'partner', 'admin'],
+        idempotency: 'optional',
+      },
       schema: {
         tags: ['guarantee-groups'],
         operationId: 'createGuaranteeGroup',
@@ -36,6 +44,7 @@ export async function guaranteeGroupRoutes(app: FastifyInstance, deps: AppDeps) 
   r.get(
     '/v1/guarantee-groups/:id',
     {
+      config: { errors: { 404: ['NOT_FOUND'] } },
       schema: {
         tags: ['guarantee-groups'],
         operationId: 'getGuaranteeGroup',

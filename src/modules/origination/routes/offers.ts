@@ -19,6 +19,7 @@ export async function offerRoutes(app: FastifyInstance, deps: AppDeps) {
   r.get(
     '/v1/offers/:id',
     {
+      config: { errors: { 404: ['NOT_FOUND'] } },
       schema: {
         tags: ['offers'],
         operationId: 'getOffer',
@@ -32,7 +33,11 @@ export async function offerRoutes(app: FastifyInstance, deps: AppDeps) {
   r.post(
     '/v1/offers/:id/accept',
     {
-      config: { ...actors, idempotency: 'required' },
+      config: {
+        errors: { 404: ['NOT_FOUND'], 409: ['INVALID_STATE'] },
+        ...actors,
+        idempotency: 'required',
+      },
       schema: {
         tags: ['offers'],
         operationId: 'acceptOffer',
@@ -53,7 +58,11 @@ export async function offerRoutes(app: FastifyInstance, deps: AppDeps) {
   r.post(
     '/v1/offers/:id/decline',
     {
-      config: { ...actors, idempotency: 'optional' },
+      config: {
+        errors: { 404: ['NOT_FOUND'], 409: ['INVALID_STATE'] },
+        ...actors,
+        idempotency: 'optional',
+      },
       schema: {
         tags: ['offers'],
         operationId: 'declineOffer',
