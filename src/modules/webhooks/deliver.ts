@@ -21,13 +21,16 @@ export interface DeliveryDeps {
 
 export type AttemptResult = 'delivered' | 'retry' | 'dead' | 'lost-lease' | 'skipped';
 
-/** What went wrong, in a few words (never the body, the headers or the secret). */
+/**
+ * What went wrong, in a few words (never the body, the headers or the secret). Read by shape, not
+ * instanceof: fetch's errors may come from another realm.
+ */
 function describe(err: unknown, timeoutMs: number): string {
-  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'))
-    return `no answer within ${timeoutMs} ms`;
-  const cause = err instanceof Error ? (err.cause as { code?: unknown } | undefined) : undefined;
-  if (typeof cause?.code === 'string') return cause.code;
-  return (err instanceof Error ? err.message : String(err)).slice(0, 200);
+  const e = (err ?? {}) as { name?: unknown; message?: unknown; cause?: Record<string, unknown> };
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no answer within ${timeoutMs} ms`;
+  const cause = e.cause?.code ?? e.cause?.message;
+  const message = typeof e.message === 'string' ? e.message : String(err);
+  return (typeof cause === 'string' ? `${message}: ${cause}` : message).slice(0, 200);
 }
 
 /** POSTs the event, signed; the status code, or the error that stopped it. */

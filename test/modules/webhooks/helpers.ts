@@ -123,13 +123,22 @@ export function testWorker(
   });
 }
 
-/** The earliest next attempt of a pending delivery (ms), or null when none is pending. */
-export async function nextDue(db: Db): Promise<number | null> {
+/**
+ * When the next pending delivery may be claimed after `now` (its retry is due or its lease ends),
+ * or null when none is pending. One that waits for an earlier delivery of its object becomes
+ * claimable when that one is done, which is a later round anyway.
+ */
+export async function nextDue(db: Db, now: Date): Promise<number | null> {
+  const at = now.toISOString();
   const { rows } = (await db.execute(
-    sql`select min(next_attempt_at) as due from webhook_deliveries where status = 'pending'`,
-  )) as unknown as { rows: { due: Date | string | null }[] };
-  const due = rows[0]?.due;
-  return due ? new Date(due).getTime() : null;
+    sql`select count(*)::int as n,
+          min(greatest(next_attempt_at, coalesce(lease_until, next_attempt_at)))
+            filter (where greatest(next_attempt_at, coalesce(lease_until, next_attempt_at)) > ${at}::timestamptz) as due
+        from webhook_deliveries where status = 'pending'`,
+  )) as unknown as { rows: { n: number; due: Date | string | null }[] };
+  const row = rows[0];
+  if (!row || row.n === 0) return null;
+  return row.due ? new Date(row.due).getTime() : now.getTime();
 }
 
 /**
@@ -146,11 +155,16 @@ export async function drain(
   for (let round = 1; round <= maxRounds; round++) {
     const r = await worker.runOnce();
     if (r.claimed > 0 || r.fannedOut > 0) continue;
-    const due = await nextDue(t.testDb.database.db);
+    const due = await nextDue(t.testDb.database.db, clock.now());
     if (due === null) return round;
     clock.set(due);
   }
-  throw new Error(`still pending after ${maxRounds} rounds`);
+  const { rows } = (await t.testDb.database.db.execute(
+    sql`select id, status, attempts, next_attempt_at, lease_until, attempt_log from webhook_deliveries where status = 'pending'`,
+  )) as unknown as { rows: unknown[] };
+  throw new Error(
+    `still pending after ${maxRounds} rounds at ${clock.now().toISOString()}: ${JSON.stringify(rows).slice(0, 1500)}`,
+  );
 }
 
 /** Registers an endpoint through the API; answers its id and secret. */
