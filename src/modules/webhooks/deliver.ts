@@ -27,7 +27,8 @@ export type AttemptResult = 'delivered' | 'retry' | 'dead' | 'lost-lease' | 'ski
  */
 function describe(err: unknown, timeoutMs: number): string {
   const e = (err ?? {}) as { name?: unknown; message?: unknown; cause?: Record<string, unknown> };
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no answer within ${timeoutMs} ms`;
+  if (e.name === 'TimeoutError' || e.name === 'AbortError')
+    return `no answer within ${timeoutMs} ms`;
   const cause = e.cause?.code ?? e.cause?.message;
   const message = typeof e.message === 'string' ? e.message : String(err);
   return (typeof cause === 'string' ? `${message}: ${cause}` : message).slice(0, 200);

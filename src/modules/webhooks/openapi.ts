@@ -20,7 +20,7 @@ const EVENT_ID = {
   in: 'header',
   required: true,
   description: 'The event id (evt_…): the same on a retry or a redelivery, so dedupe by it',
-  schema: { type: 'string', maxLength: 64 },
+  schema: { type: 'string', maxLength: 64, pattern: '^evt_[A-Za-z0-9_-]+$' },
   example: 'evt_3q2m9Zx0aBcDeFgHiJkLmNo',
 };
 

@@ -97,7 +97,11 @@ export async function webhookRoutes(app: FastifyInstance, deps: AppDeps) {
         description:
           "Schedules a new delivery (same `Webhook-Id`) to each of your live endpoints subscribed to the event's type, even one registered after the event; an admin schedules it to every endpoint that receives it. It is sent after any earlier delivery of the same object to that endpoint. 404 for an event you cannot see.",
         params: idParams,
-        response: { 202: redeliverySchema, 404: errorSchema, ...commonErrors },
+        response: {
+          202: redeliverySchema.describe('Scheduled: the new deliveries, sent by the worker'),
+          404: errorSchema,
+          ...commonErrors,
+        },
       },
     },
     async (request, reply) =>
