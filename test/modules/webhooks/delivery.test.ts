@@ -11,6 +11,7 @@ import { fanOut } from '../../../src/modules/webhooks/fan-out';
 import * as repo from '../../../src/modules/webhooks/repository';
 import { deliveriesOfEvent } from '../../../src/modules/webhooks/repository';
 import { RETRY_WINDOW_MS } from '../../../src/modules/webhooks/retry';
+import { createWebhookWorker } from '../../../src/modules/webhooks/worker';
 import { seedDemo } from '../../helpers/fixtures';
 import { bearer, createTestApp, type TestApp } from '../../helpers/test-app';
 import { feedCaughtUp } from '../events/helpers';
@@ -286,5 +287,32 @@ describe('webhook deliveries', () => {
       sql`select status from webhook_deliveries where endpoint_id = ${e.id}`,
     )) as unknown as { rows: { status: string }[] };
     expect(rows.map((x) => x.status)).toEqual(['cancelled']);
+  });
+
+  it('start() delivers in the background until stop(), which ends the loop', async () => {
+    const r = await receiver(fakeClock());
+    const partnerD = await t.issueKey('partner', { partnerId: 'partner-d' });
+    await createEndpoint(t, partnerD, r.url, ['application.decided']);
+    const worker = createWebhookWorker({
+      db: t.testDb.database.db,
+      config: { ...t.config, WEBHOOK_POLL_INTERVAL_MS: 20 },
+      log: { info: () => {}, warn: () => {} },
+    });
+    worker.start();
+    try {
+      const m = await createMerchant(t, partnerD, KAI);
+      await submitOk(t, partnerD, m, strongSurvey());
+      const deadline = Date.now() + 10_000;
+      while (r.ok().length === 0 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(r.ok()).toHaveLength(1);
+    } finally {
+      await worker.stop();
+    }
+    // Stopped: a new event is not delivered.
+    const m2 = await createMerchant(t, partnerD, KAI);
+    await submitOk(t, partnerD, m2, strongSurvey());
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(r.all).toHaveLength(1);
   });
 });
