@@ -46,6 +46,9 @@ export function deliveriesOf(
  * the others skip). Returns how many events were read.
  */
 export async function fanOut(db: Db, now: Date, limit: number): Promise<number> {
+  // Most rounds find nothing new: look first, so that an idle worker takes no row lock.
+  const seen = await repo.fanoutCursor(db);
+  if (!seen || (await listEvents(db, { visibleTo: WHOLE_FEED }, 1, seen)).length === 0) return 0;
   return db.transaction(async (tx) => {
     const cursor = await repo.lockFanoutCursor(tx, true);
     if (!cursor) return 0;

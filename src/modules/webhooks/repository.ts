@@ -107,6 +107,15 @@ export async function liveEndpoints(tx: Db): Promise<EndpointRow[]> {
   return tx.select().from(webhookEndpoints).where(isNull(webhookEndpoints.deletedAt));
 }
 
+/** Where the fan-out stands, read without a lock (an idle round then writes nothing). */
+export async function fanoutCursor(db: Db): Promise<FeedCursor | null> {
+  const [row] = await db
+    .select({ txId: webhookFanout.txId, seq: webhookFanout.seq })
+    .from(webhookFanout)
+    .where(eq(webhookFanout.id, 'feed'));
+  return row ?? null;
+}
+
 /**
  * Locks the fan-out cursor for this transaction. `skipIfBusy`: another worker fanning out
  * right now means there is nothing for this one to do (null); otherwise wait for it.
