@@ -555,6 +555,8 @@ export const webhookDeliveries = pgTable(
       .on(t.endpointId, t.objectId, t.seq)
       .where(sql`${t.status} = 'pending'`),
     index('webhook_deliveries_event_idx').on(t.eventId),
+    // An endpoint's deliveries, newest first (GET /v1/webhook-endpoints/:id/deliveries).
+    index('webhook_deliveries_endpoint_idx').on(t.endpointId, t.createdAt, t.id),
   ],
 );
 

@@ -8,6 +8,7 @@ import { generateWebhookSecret } from '../../lib/webhook-signature';
 import * as repo from './repository';
 import {
   type CreateWebhookEndpointBody,
+  type DeliveryView,
   MAX_ENDPOINTS_PER_OWNER,
   type WebhookEndpointView,
 } from './schemas';
@@ -98,4 +99,40 @@ export async function deleteEndpoint(deps: AppDeps, principal: Principal, id: st
   const row = await repo.deleteEndpoint(tx, id, endpointScope(principal), deps.clock());
   if (!row) throw notFound('Webhook endpoint');
   return toView(row);
+}
+
+/** GET /v1/webhook-endpoints/:id/deliveries: what was sent, what failed, what is dead. */
+export async function listEndpointDeliveries(
+  deps: AppDeps,
+  principal: Principal,
+  id: string,
+  query: { limit: number; cursor?: string; status?: DeliveryView['status'] },
+) {
+  const endpoint = await repo.findEndpoint(deps.db, id, endpointScope(principal));
+  if (!endpoint) throw notFound('Webhook endpoint');
+  const rows = await repo.listDeliveries(
+    deps.db,
+    id,
+    query.status,
+    query.limit + 1,
+    decodeCursor(query.cursor),
+  );
+  const { data, nextCursor } = page(rows, query.limit);
+  return {
+    data: data.map(
+      (d): DeliveryView => ({
+        id: d.id,
+        eventId: d.eventId,
+        eventType: d.eventType as DeliveryView['eventType'],
+        status: d.status as DeliveryView['status'],
+        source: d.source as DeliveryView['source'],
+        attempts: d.attempts,
+        nextAttemptAt: d.status === 'pending' ? d.nextAttemptAt.toISOString() : null,
+        deliveredAt: d.deliveredAt?.toISOString() ?? null,
+        lastAttempts: d.attemptLog,
+        createdAt: d.createdAt.toISOString(),
+      }),
+    ),
+    nextCursor,
+  };
 }

@@ -229,6 +229,31 @@ export async function recordAttempt(
   return rows.length === 1;
 }
 
+/** An endpoint's deliveries, newest first (keyset), optionally of one status. */
+export async function listDeliveries(
+  db: Db,
+  endpointId: string,
+  status: string | undefined,
+  limit: number,
+  after: Cursor | null,
+): Promise<(DeliveryRow & { eventType: string })[]> {
+  const page = newestFirst(webhookDeliveries.createdAt, webhookDeliveries.id, after);
+  const rows = await db
+    .select({ delivery: webhookDeliveries, eventType: events.type })
+    .from(webhookDeliveries)
+    .innerJoin(events, eq(events.id, webhookDeliveries.eventId))
+    .where(
+      and(
+        eq(webhookDeliveries.endpointId, endpointId),
+        status ? eq(webhookDeliveries.status, status) : undefined,
+        page.after,
+      ),
+    )
+    .orderBy(...page.order)
+    .limit(limit);
+  return rows.map((r) => ({ ...r.delivery, eventType: r.eventType }));
+}
+
 /** One delivery (tests and support). */
 export async function deliveriesOfEvent(db: Db, eventId: string): Promise<DeliveryRow[]> {
   return db

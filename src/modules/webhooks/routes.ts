@@ -7,6 +7,8 @@ import { redeliverEvent } from './redeliver';
 import {
   createdWebhookEndpointSchema,
   createWebhookEndpointBody,
+  deliveryListSchema,
+  listDeliveriesQuery,
   redeliverySchema,
   webhookEndpointListSchema,
   webhookEndpointSchema,
@@ -66,6 +68,24 @@ export async function webhookRoutes(app: FastifyInstance, deps: AppDeps) {
       },
     },
     async (request) => endpoints.getEndpoint(deps, request.principal, request.params.id),
+  );
+  r.get(
+    '/v1/webhook-endpoints/:id/deliveries',
+    {
+      config: owners,
+      schema: {
+        tags: ['webhooks'],
+        operationId: 'listWebhookDeliveries',
+        summary: "An endpoint's deliveries, newest first: attempts, failures, dead letters",
+        description:
+          'Each delivery keeps its last 10 attempts (time, status code or error, duration). `status=dead` lists the dead letters; POST /v1/events/{id}/redeliver sends one again.',
+        params: idParams,
+        querystring: listDeliveriesQuery,
+        response: { 200: deliveryListSchema, 404: errorSchema, ...commonErrors },
+      },
+    },
+    async (request) =>
+      endpoints.listEndpointDeliveries(deps, request.principal, request.params.id, request.query),
   );
   r.delete(
     '/v1/webhook-endpoints/:id',

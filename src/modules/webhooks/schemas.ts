@@ -57,12 +57,53 @@ export const webhookEndpointListSchema = listOf(webhookEndpointSchema).meta({
   id: 'WebhookEndpointList',
 });
 
+const DELIVERY_STATUSES = ['pending', 'delivered', 'dead', 'cancelled'] as const;
+
+export const listDeliveriesQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50).describe('Page size, at most 200'),
+  cursor: z.string().max(200).optional().describe('nextCursor from the previous page'),
+  status: z
+    .enum(DELIVERY_STATUSES)
+    .optional()
+    .describe('Only deliveries in this state, e.g. `dead` for the dead letters'),
+});
+
+const attemptSchema = z.object({
+  at: isoDateTime(),
+  statusCode: z.number().int().min(100).max(599).nullable().describe('null: no answer'),
+  error: z.string().max(200).nullable().describe('What failed, in a few words; null if delivered'),
+  durationMs: z.number().int().min(0).max(3_600_000),
+});
+
+export const deliverySchema = z
+  .object({
+    id: z.string().max(64).describe('whd_…'),
+    eventId: z.string().max(64),
+    eventType: z.enum(EVENT_TYPES),
+    status: z
+      .enum(DELIVERY_STATUSES)
+      .describe(
+        'pending (due or being retried), delivered, dead (24 hours of failures), cancelled (endpoint deleted)',
+      ),
+    source: z.enum(['feed', 'redelivery']),
+    attempts: z.number().int().min(0).max(1_000_000),
+    nextAttemptAt: isoDateTime().nullable().describe('When a pending delivery is tried next'),
+    deliveredAt: isoDateTime().nullable(),
+    lastAttempts: z.array(attemptSchema).max(10).describe('The last attempts, oldest first'),
+    createdAt: isoDateTime(),
+  })
+  .meta({ id: 'WebhookDeliveryDetail' });
+
+export type DeliveryView = z.infer<typeof deliverySchema>;
+
+export const deliveryListSchema = listOf(deliverySchema).meta({ id: 'WebhookDeliveryList' });
+
 export const scheduledDeliverySchema = z
   .object({
     id: z.string().max(64).describe('whd_…'),
     endpointId: z.string().max(64),
     eventId: z.string().max(64),
-    status: z.enum(['pending', 'delivered', 'dead', 'cancelled']),
+    status: z.enum(DELIVERY_STATUSES),
     nextAttemptAt: isoDateTime(),
   })
   .meta({ id: 'WebhookDelivery' });

@@ -246,6 +246,31 @@ describe('webhook deliveries', () => {
     expect(await status(reviewedEv?.id ?? '', e.id)).toEqual(['dead']);
     expect(clock.ms() - start).toBeGreaterThanOrEqual(2 * RETRY_WINDOW_MS);
 
+    // The partner sees its dead letters with their last attempts; another partner sees nothing.
+    const deadList = await t.http
+      .get(`/v1/webhook-endpoints/${e.id}/deliveries?status=dead`)
+      .set(bearer(partnerA));
+    expect(deadList.status).toBe(200);
+    expect(deadList.body.data.map((d: { eventId: string }) => d.eventId).sort()).toEqual(
+      [referredEv?.id, reviewedEv?.id].sort(),
+    );
+    expect(deadList.body.data[0]).toMatchObject({ status: 'dead', nextAttemptAt: null });
+    expect(deadList.body.data[0].lastAttempts).toHaveLength(10);
+    expect(deadList.body.data[0].lastAttempts[9]).toMatchObject({
+      statusCode: 500,
+      error: 'HTTP 500',
+    });
+    expect(
+      (await t.http.get(`/v1/webhook-endpoints/${e.id}/deliveries`).set(bearer(partnerB))).status,
+    ).toBe(404);
+    expect(
+      (
+        await t.http
+          .get(`/v1/webhook-endpoints/${e.id}/deliveries?status=lost`)
+          .set(bearer(partnerA))
+      ).status,
+    ).toBe(400);
+
     // Redelivery: scoped (404 for another partner or an unknown event), then sent again.
     expect(
       (await t.http.post(`/v1/events/${referredEv?.id}/redeliver`).set(bearer(partnerB))).status,
