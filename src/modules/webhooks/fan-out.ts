@@ -41,8 +41,8 @@ export function deliveriesOf(
 /**
  * Moves the worker's cursor on the events feed by up to `limit` events, turning each into a
  * delivery per endpoint that receives it, in one transaction: the cursor and the deliveries
- * commit together, so an event is fanned out once, or again after a crash but then stopped by
- * the (endpoint, event) unique index. One worker fans out at a time (the cursor row is locked;
+ * commit together, so a crash loses neither and repeats nothing (the (endpoint, event) unique
+ * index would refuse a repeat anyway). One worker fans out at a time (the cursor row is locked;
  * the others skip). Returns how many events were read.
  */
 export async function fanOut(db: Db, now: Date, limit: number): Promise<number> {

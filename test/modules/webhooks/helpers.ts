@@ -143,7 +143,7 @@ export async function nextDue(db: Db, now: Date): Promise<number | null> {
 
 /**
  * Runs the worker until nothing is pending, moving the fake clock to each next retry when idle.
- * Returns how many rounds it took. `until` stops early (e.g. once something is dead).
+ * Returns how many rounds it took; fails showing what is still pending after `maxRounds`.
  */
 export async function drain(
   t: TestApp,
