@@ -34,14 +34,14 @@ module.exports = {
       severity: 'error',
       comment: 'db and lib sit below platform and the modules.',
       from: { path: '^src/(db|lib)/' },
-      to: { path: '^src/(platform|modules|app\\.ts|server\\.ts)' },
+      to: { path: '^src/(platform|modules|app\\.ts|server\\.ts|worker\\.ts)' },
     },
     {
       name: 'platform-below-modules',
       severity: 'error',
       comment: 'Cross-cutting plugins do not depend on a feature module.',
       from: { path: '^src/platform/' },
-      to: { path: '^src/(modules/|app\\.ts|server\\.ts)' },
+      to: { path: '^src/(modules/|app\\.ts|server\\.ts|worker\\.ts)' },
     },
     {
       name: 'idempotency-belongs-to-the-platform',
@@ -54,9 +54,10 @@ module.exports = {
     {
       name: 'nothing-imports-the-entry-points',
       severity: 'error',
-      comment: 'app.ts and server.ts compose the service; nothing below may import them.',
+      comment:
+        'app.ts, server.ts and worker.ts compose the processes; nothing below may import them.',
       from: { path: '^src/', pathNot: '^src/server\\.ts$' },
-      to: { path: '^src/(app|server)\\.ts$' },
+      to: { path: '^src/(app|server|worker)\\.ts$' },
     },
   ],
   options: {

@@ -20,6 +20,8 @@ import { PolicyCache } from './modules/policies/active-policy';
 import { policyRoutes } from './modules/policies/routes';
 import { scheduleRoutes } from './modules/schedules/routes';
 import { simulationRoutes } from './modules/simulation/routes';
+import { webhookDocuments } from './modules/webhooks/openapi';
+import { webhookRoutes } from './modules/webhooks/routes';
 import { auth } from './platform/auth';
 import { closingGate } from './platform/closing';
 import { commandRunner } from './platform/command';
@@ -91,7 +93,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // The CSP is the web pages' (src/platform/web-app.ts); on JSON answers it is harmless.
   await app.register(helmet, { contentSecurityPolicy: CONTENT_SECURITY_POLICY });
   await app.register(inputGuard);
-  await app.register(openapi);
+  await app.register(openapi, { webhooks: webhookDocuments() });
   await app.register(metrics);
   await app.register(rateLimit, {
     global: true,
@@ -155,6 +157,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(decisionRoutes, deps);
   await app.register(eventRoutes, deps);
   await app.register(guaranteeNetworkRoutes, deps);
+  await app.register(webhookRoutes, deps);
   await app.register(webApp);
   if (config.OFFER_EXPIRY_INTERVAL_MS > 0)
     startOfferExpiry(app, deps, config.OFFER_EXPIRY_INTERVAL_MS);

@@ -4,6 +4,8 @@ import { ownerSchema } from './lib/owner';
 
 /** The public development digest key: anyone can recompute digests made with it. */
 export const DEVELOPMENT_PII_DIGEST_KEY = 'development-only-pii-digest-key';
+/** The public development key for webhook signing secrets at rest: anyone can decrypt with it. */
+export const DEVELOPMENT_WEBHOOK_SECRET_KEY = 'development-only-webhook-secret-key';
 /** proxy-addr's names for address ranges, accepted in TRUST_PROXY. */
 const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
@@ -112,6 +114,31 @@ const envSchema = z.object({
     .min(16, 'must be at least 16 characters')
     .default(DEVELOPMENT_PII_DIGEST_KEY)
     .describe('HMAC key for identity-number and phone digests; required in production'),
+  WEBHOOK_SECRET_KEY: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .default(DEVELOPMENT_WEBHOOK_SECRET_KEY)
+    .describe(
+      'Key that encrypts webhook signing secrets at rest (AES-256-GCM, key derived with HKDF); required in production',
+    ),
+  WEBHOOK_WORKER: z
+    .enum(['on', 'off'])
+    .default('on')
+    .describe('on: this service also delivers webhooks; off: only `npm run worker` processes do'),
+  WEBHOOK_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(60_000)
+    .default(10_000)
+    .describe('A webhook receiver that has not answered this long counts as a failed attempt'),
+  WEBHOOK_POLL_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(60_000)
+    .default(1_000)
+    .describe('How often an idle delivery worker looks for new events and due retries'),
   POLICY_CACHE_TTL_MS: z.coerce
     .number()
     .int()
@@ -156,6 +183,14 @@ const checkedEnvSchema = envSchema.superRefine((env, ctx) => {
         ? 'must be at least 32 characters in production'
         : null;
   if (problem) ctx.addIssue({ code: 'custom', path: ['PII_DIGEST_KEY'], message: problem });
+  const webhookProblem =
+    env.WEBHOOK_SECRET_KEY === DEVELOPMENT_WEBHOOK_SECRET_KEY
+      ? 'must be set in production (a secret of 32+ characters, e.g. `openssl rand -hex 32`); the development key is public'
+      : env.WEBHOOK_SECRET_KEY.length < 32
+        ? 'must be at least 32 characters in production'
+        : null;
+  if (webhookProblem)
+    ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET_KEY'], message: webhookProblem });
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -3,6 +3,7 @@ import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { connect } from './db/connect';
 import { ensureDefaultPolicy, seedDemoData } from './db/seed';
+import { createWebhookWorker } from './modules/webhooks/worker';
 
 /** Process entry: config, database, migrations, seed, listen, graceful shutdown. */
 async function main() {
@@ -30,14 +31,20 @@ async function main() {
     : { seeded: false, keys: [] };
 
   const app = await buildApp({ config, database });
+  // Webhook deliveries from this process too, unless only `npm run worker` processes send them.
+  const webhooks =
+    config.WEBHOOK_WORKER === 'on'
+      ? createWebhookWorker({ db: database.db, config, log: app.log.child({ job: 'webhooks' }) })
+      : null;
   closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS, logger: app.log }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
     else app.log.info({ signal }, 'shutting down: finishing in-flight requests');
-    await app.close();
+    await Promise.all([app.close(), webhooks?.stop()]);
     await database.close();
   });
 
   await app.listen({ host: config.HOST, port: config.PORT });
+  webhooks?.start();
   app.log.info(
     {
       database: database.kind,

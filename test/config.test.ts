@@ -1,4 +1,10 @@
-import { ConfigError, DEVELOPMENT_PII_DIGEST_KEY, loadConfig, trustProxy } from '../src/config';
+import {
+  ConfigError,
+  DEVELOPMENT_PII_DIGEST_KEY,
+  DEVELOPMENT_WEBHOOK_SECRET_KEY,
+  loadConfig,
+  trustProxy,
+} from '../src/config';
 
 describe('loadConfig', () => {
   it('applies defaults for an empty environment', () => {
@@ -57,7 +63,7 @@ describe('PII_DIGEST_KEY in production', () => {
   const production =
     (env: Record<string, string> = {}) =>
     () =>
-      loadConfig({ NODE_ENV: 'production', ...env });
+      loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEY: 'w'.repeat(32), ...env });
 
   it('refuses to start without one, naming the variable', () => {
     expect(production()).toThrow(ConfigError);
@@ -75,6 +81,31 @@ describe('PII_DIGEST_KEY in production', () => {
     const key = 'k'.repeat(32);
     expect(production({ PII_DIGEST_KEY: key })().PII_DIGEST_KEY).toBe(key);
     expect(loadConfig({}).PII_DIGEST_KEY).toBe(DEVELOPMENT_PII_DIGEST_KEY);
+  });
+});
+
+describe('WEBHOOK_SECRET_KEY in production', () => {
+  const production =
+    (env: Record<string, string> = {}) =>
+    () =>
+      loadConfig({ NODE_ENV: 'production', PII_DIGEST_KEY: 'p'.repeat(32), ...env });
+
+  it('refuses to start without one, with the public development key or a short one', () => {
+    expect(production()).toThrow(/WEBHOOK_SECRET_KEY: must be set in production/);
+    expect(production({ WEBHOOK_SECRET_KEY: DEVELOPMENT_WEBHOOK_SECRET_KEY })).toThrow(
+      /WEBHOOK_SECRET_KEY:/,
+    );
+    expect(production({ WEBHOOK_SECRET_KEY: 'x'.repeat(31) })).toThrow(
+      /WEBHOOK_SECRET_KEY: must be at least 32 characters in production/,
+    );
+  });
+
+  it('starts with a key of 32+ characters; development keeps its default', () => {
+    const key = 'k'.repeat(32);
+    expect(production({ WEBHOOK_SECRET_KEY: key })().WEBHOOK_SECRET_KEY).toBe(key);
+    expect(loadConfig({}).WEBHOOK_SECRET_KEY).toBe(DEVELOPMENT_WEBHOOK_SECRET_KEY);
+    expect(loadConfig({}).WEBHOOK_WORKER).toBe('on');
+    expect(loadConfig({ WEBHOOK_WORKER: 'off' }).WEBHOOK_WORKER).toBe('off');
   });
 });
 

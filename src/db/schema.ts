@@ -552,3 +552,101 @@ export const events = pgTable(
       .where(sql`${t.partnerId} is not null`),
   ],
 );
+
+/**
+ * Webhook endpoints (issue #14): where a partner (or, with `partner_id` null, the bank) wants the
+ * events of `event_types` POSTed. The signing secret is shown once and kept only encrypted
+ * (AES-256-GCM under WEBHOOK_SECRET_KEY): a hash could not sign. Deleted endpoints are kept
+ * (their deliveries refer to them) but receive nothing more.
+ */
+export const webhookEndpoints = pgTable(
+  'webhook_endpoints',
+  {
+    id: text('id').primaryKey(),
+    /** The tenant whose events it receives; null: a bank-level endpoint (every event). */
+    partnerId: text('partner_id'),
+    url: text('url').notNull(),
+    eventTypes: text('event_types').array().notNull(),
+    description: text('description'),
+    /** `v1.` + base64url(iv | tag | ciphertext); the endpoint id is the associated data. */
+    secretCiphertext: text('secret_ciphertext').notNull(),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('webhook_endpoints_partner_idx').on(t.partnerId, t.createdAt, t.id),
+    index('webhook_endpoints_live_idx').on(t.createdAt).where(sql`${t.deletedAt} is null`),
+  ],
+);
+
+/**
+ * One event to send to one endpoint (src/modules/webhooks): fanned out from the events feed in
+ * feed order, or scheduled again by a redelivery. `seq` orders one object's deliveries to one
+ * endpoint: a delivery is claimed only when no earlier one of its (endpoint, object) is pending.
+ * A claim is a lease (`lease_until`, `lease_token`): no transaction stays open over the HTTP
+ * call, and a worker that dies holding one only delays the delivery until the lease ends.
+ */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: text('id').primaryKey(),
+    endpointId: text('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id),
+    eventId: text('event_id')
+      .notNull()
+      .references(() => events.id),
+    objectId: text('object_id').notNull(),
+    /** `feed` (fanned out once per endpoint and event) or `redelivery` (asked for again). */
+    source: text('source').notNull(),
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    /** pending, delivered, dead (retries exhausted) or cancelled (its endpoint was deleted). */
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull(),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    leaseToken: text('lease_token'),
+    firstAttemptAt: timestamp('first_attempt_at', { withTimezone: true }),
+    /** The last few attempts (at, statusCode, error, durationMs), newest last; bounded. */
+    attemptLog: jsonb('attempt_log').$type<WebhookAttempt[]>().notNull().default([]),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // A feed event reaches an endpoint once, whichever worker fans it out.
+    uniqueIndex('webhook_deliveries_feed_once')
+      .on(t.endpointId, t.eventId)
+      .where(sql`${t.source} = 'feed'`),
+    // The claim: due pending deliveries.
+    index('webhook_deliveries_due_idx')
+      .on(t.nextAttemptAt, t.seq)
+      .where(sql`${t.status} = 'pending'`),
+    // The order check: an earlier pending delivery of the same object to the same endpoint.
+    index('webhook_deliveries_object_idx')
+      .on(t.endpointId, t.objectId, t.seq)
+      .where(sql`${t.status} = 'pending'`),
+    index('webhook_deliveries_event_idx').on(t.eventId),
+    // An endpoint's deliveries, newest first (GET /v1/webhook-endpoints/:id/deliveries).
+    index('webhook_deliveries_endpoint_idx').on(t.endpointId, t.createdAt, t.id),
+  ],
+);
+
+/** One delivery attempt as recorded (never the body, never the secret). */
+export interface WebhookAttempt {
+  at: string;
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
+/**
+ * The delivery worker's own cursor on the events feed: one row, locked by whichever worker fans
+ * out (the others skip), and by a redelivery, so deliveries are numbered in the order committed.
+ */
+export const webhookFanout = pgTable('webhook_fanout', {
+  id: text('id').primaryKey(),
+  txId: xid8('tx_id').notNull(),
+  seq: bigint('seq', { mode: 'number' }).notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

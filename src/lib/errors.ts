@@ -30,12 +30,14 @@ const THINGS_ZH = {
   'Active credit policy': '生效的授信政策',
   Application: '贷款申请',
   Decision: '审批决定',
+  Event: '事件',
   'Guarantee group': '联保小组',
   Market: '市场',
   Merchant: '商户',
   Offer: '授信方案',
   Operator: '市场业主方',
   Policy: '授信政策',
+  'Webhook endpoint': 'Webhook 端点',
 } as const;
 export type Thing = keyof typeof THINGS_ZH;
 

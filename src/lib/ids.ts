@@ -12,7 +12,9 @@ export type IdPrefix =
   | 'key'
   | 'evt'
   | 'ptn'
-  | 'out';
+  | 'out'
+  | 'whe'
+  | 'whd';
 
 // Random bytes drawn from the CSPRNG in blocks: one system call per ~270 ids, not one per id
 // (Node's randomUUID batches the same way).

@@ -9,8 +9,13 @@ import { declarePlatform, ERROR_CODES_KEY, operationDescription } from './openap
 
 export const API_VERSION = '1.0.0';
 
+export interface OpenApiOptions {
+  /** The document's `webhooks` section (OpenAPI 3.1): what the service POSTs to partners. */
+  webhooks?: Record<string, unknown>;
+}
+
 /** OpenAPI 3 built from the routes' zod schemas: GET /openapi.json and the UI at /docs. */
-export const openapi = fp(async (app: FastifyInstance) => {
+export const openapi = fp(async (app: FastifyInstance, options: OpenApiOptions) => {
   const examples = loadExamples();
   await app.register(swagger, {
     openapi: {
@@ -38,6 +43,7 @@ export const openapi = fp(async (app: FastifyInstance) => {
         },
       },
       security: [{ apiKey: [] }],
+      ...(options.webhooks ? { webhooks: options.webhooks } : {}),
       tags: [
         { name: 'operations', description: 'Health and metrics' },
         { name: 'api-keys', description: 'API keys and roles (admin)' },
@@ -68,6 +74,11 @@ export const openapi = fp(async (app: FastifyInstance) => {
           name: 'events',
           description:
             'What changed, oldest first (a transactional outbox): at-least-once, ordered per object',
+        },
+        {
+          name: 'webhooks',
+          description:
+            'Webhook endpoints, and the signed deliveries of events to them (the `webhooks` section)',
         },
         {
           name: 'monitoring',

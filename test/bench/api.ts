@@ -230,6 +230,7 @@ async function main() {
       OFFER_EXPIRY_INTERVAL_MS: '0',
       NODE_ENV: 'production',
       PII_DIGEST_KEY: randomBytes(24).toString('hex'),
+      WEBHOOK_SECRET_KEY: randomBytes(24).toString('hex'),
     });
     children.push(service);
     const reference = start('test/bench/reference-server.ts', {

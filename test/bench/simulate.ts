@@ -240,6 +240,7 @@ async function run(database: Awaited<ReturnType<typeof connect>>, dbUrl: string)
     config: loadConfig({
       NODE_ENV: 'production',
       PII_DIGEST_KEY: 'bench-pii-digest-key-0123456789abcdef',
+      WEBHOOK_SECRET_KEY: 'bench-webhook-secret-key-0123456789abcdef',
       LOG_LEVEL: 'silent',
       DATABASE_URL: dbUrl,
       ADMIN_API_KEY: ADMIN_KEY,

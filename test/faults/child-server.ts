@@ -52,6 +52,7 @@ export async function startServer(
       ADMIN_API_KEY: CHILD_ADMIN_KEY,
       // Production refuses the public development key.
       PII_DIGEST_KEY: 'fault-test-pii-digest-key-0123456789abcdef',
+      WEBHOOK_SECRET_KEY: 'fault-test-webhook-secret-key-0123456789abcdef',
       SEED_DEMO: 'true',
       LOG_LEVEL: 'warn',
       RATE_LIMIT_MAX: '100000',

@@ -559,21 +559,39 @@ describe('OWASP API Security Top 10 (2023)', () => {
 
   // ---------------------------------------------------------------------------------------
   describe('API7 server-side request forgery', () => {
-    // Not applicable: the service makes no outbound requests (no webhooks, callbacks, URL
-    // fetches); its only peer is its own database. This pins that no route takes a URL.
-    it('no request body or parameter takes a URL', () => {
+    // The one outbound request the service makes is a webhook delivery (ADR 0010), to the URL a
+    // partner registers: that is the only input that takes a URL, and the SSRF guard checks it
+    // (test/modules/webhooks/url-guard.test.ts, endpoints.test.ts). This pins that no other does.
+    const WEBHOOK_SCHEMAS = /^(Created)?WebhookEndpoint|^WebhookDelivery|^Redelivery/;
+    const ALLOWED = new Set(['post /v1/webhook-endpoints body url']);
+
+    it("no request body or parameter takes a URL but a webhook endpoint's", () => {
       const urlish = /url|uri|href|link|callback|webhook|endpoint|redirect/i;
       const found: string[] = [];
+      const names = (json: string, pattern: RegExp) =>
+        [...json.matchAll(pattern)].map((m) => m[1] as string).filter((n) => urlish.test(n));
       for (const [path, ops] of Object.entries(spec.paths))
         for (const [method, op] of Object.entries(ops)) {
           const text = JSON.stringify(op);
-          for (const m of text.matchAll(/"(?:name|format)":"([^"]+)"/g))
-            if (urlish.test(m[1] as string)) found.push(`${method} ${path} ${m[1]}`);
-          const body = JSON.stringify(op.requestBody ?? {}) + JSON.stringify(spec.components);
-          for (const m of body.matchAll(/"([A-Za-z]+)":\{"(?:type|description|\$ref)"/g))
-            if (urlish.test(m[1] as string)) found.push(`${method} ${path} body ${m[1]}`);
+          for (const n of names(text, /"(?:name|format)":"([^"]+)"/g))
+            found.push(`${method} ${path} ${n}`);
+          for (const n of names(
+            JSON.stringify(op.requestBody ?? {}),
+            /"([A-Za-z]+)":\{"(?:type|description|\$ref)"/g,
+          ))
+            found.push(`${method} ${path} body ${n}`);
         }
-      expect(found).toEqual([]);
+      const schemas = (spec.components as { schemas: Record<string, unknown> }).schemas;
+      for (const [name, schema] of Object.entries(schemas)) {
+        if (WEBHOOK_SCHEMAS.test(name)) continue;
+        for (const n of names(
+          JSON.stringify({ [name]: schema }),
+          /"([A-Za-z]+)":\{"(?:type|description|\$ref)"/g,
+        ))
+          found.push(`component ${name} ${n}`);
+      }
+      expect(found.filter((f) => !ALLOWED.has(f))).toEqual([]);
+      expect(found).toEqual([...ALLOWED]);
     });
   });
 
@@ -725,7 +743,8 @@ describe('OWASP API Security Top 10 (2023)', () => {
   // ---------------------------------------------------------------------------------------
   describe('API10 unsafe consumption of APIs', () => {
     // Not applicable: the service consumes no third-party API (no credit bureau, no payment
-    // or identity provider calls); every input arrives through its own validated routes.
+    // or identity provider calls); every input arrives through its own validated routes. Its one
+    // outbound call, a webhook delivery (Node's own fetch), reads only the answer's status.
     it('has nothing to consume: no outbound HTTP client among the dependencies', async () => {
       const pkg = await import('../../package.json');
       const deps = Object.keys((pkg as { dependencies: Json }).dependencies);

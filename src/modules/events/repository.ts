@@ -116,6 +116,25 @@ export async function listEvents(
     .limit(limit);
 }
 
+/** One event, if the caller may see it (the feed's own rule). */
+export async function findEvent(
+  db: Db,
+  id: string,
+  visible: Principal,
+): Promise<EventRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(events)
+    .where(
+      and(
+        eq(events.id, id),
+        visibleTo(visible, { marketId: events.marketId, partnerId: events.partnerId }),
+      ),
+    )
+    .limit(1);
+  return row;
+}
+
 /** Every stored event of these objects in feed order (tests and support). */
 export async function eventsOf(db: Db, objectIds: string[]): Promise<EventRow[]> {
   if (objectIds.length === 0) return [];

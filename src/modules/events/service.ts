@@ -1,7 +1,19 @@
 import type { AppDeps } from '../../deps';
 import { validationFailed } from '../../lib/errors';
 import type { Principal } from '../../lib/principal';
-import { type EventType, type FeedCursor, listEvents } from './repository';
+import { type EventRow, type EventType, type FeedCursor, listEvents } from './repository';
+
+/** An event as the feed shows it, and as a webhook delivers it. */
+export function eventView(r: EventRow) {
+  return {
+    id: r.id,
+    type: r.type as EventType,
+    objectType: r.objectType as 'application' | 'offer' | 'guarantee_group' | 'policy',
+    objectId: r.objectId,
+    data: r.data,
+    createdAt: r.createdAt.toISOString(),
+  };
+}
 
 function encodeFeedCursor(c: FeedCursor): string {
   return Buffer.from(`${c.txId}.${c.seq}`).toString('base64url');
@@ -32,14 +44,7 @@ export async function eventFeed(
   const rows = await listEvents(deps.db, { visibleTo: principal, types }, query.limit, after);
   const last = rows[rows.length - 1];
   return {
-    data: rows.map((r) => ({
-      id: r.id,
-      type: r.type as EventType,
-      objectType: r.objectType as 'application' | 'offer' | 'guarantee_group' | 'policy',
-      objectId: r.objectId,
-      data: r.data,
-      createdAt: r.createdAt.toISOString(),
-    })),
+    data: rows.map(eventView),
     nextCursor: last ? encodeFeedCursor(last) : (query.after ?? null),
   };
 }
