@@ -82,7 +82,8 @@ export async function runScenario(database: Database): Promise<StepResult[]> {
         : '';
       const url = pathOf(step, params) + search;
       const headers: Record<string, string> = { ...step.headers };
-      const key = keys[step.role];
+      // The partner app's key is the one the scenario's createApiKey step issued.
+      const key = step.role === 'partner' ? answers.createApiKey?.secret : keys[step.role];
       if (key) headers.authorization = `Bearer ${key}`;
       const res = await app.inject({
         method: step.method,

@@ -490,6 +490,95 @@ export const scenario: ExampleStep[] = [
     status: 200,
   },
 
+  // Webhooks: the partner app's endpoint, and the bank's own for acceptances
+  {
+    operationId: 'createWebhookEndpoint',
+    role: 'partner',
+    method: 'POST',
+    path: '/v1/webhook-endpoints',
+    body: {
+      url: 'https://hooks.kaien-app.example/lending/events',
+      eventTypes: ['application.decided', 'application.reviewed', 'offer.accepted'],
+      description: "Kai'en furniture app: decisions and acceptances",
+    },
+    status: 201,
+  },
+  {
+    operationId: 'listWebhookEndpoints',
+    role: 'partner',
+    method: 'GET',
+    path: '/v1/webhook-endpoints',
+    status: 200,
+  },
+  {
+    operationId: 'getWebhookEndpoint',
+    role: 'partner',
+    method: 'GET',
+    path: '/v1/webhook-endpoints/:id',
+    params: (a: Answers) => ({ id: a.createWebhookEndpoint.id }),
+    status: 200,
+  },
+  {
+    operationId: 'listWebhookDeliveries',
+    role: 'partner',
+    method: 'GET',
+    path: '/v1/webhook-endpoints/:id/deliveries',
+    params: (a: Answers) => ({ id: a.createWebhookEndpoint.id }),
+    status: 200,
+  },
+  {
+    operationId: 'createWebhookEndpoint',
+    as: 'bankEndpoint',
+    role: 'admin',
+    method: 'POST',
+    path: '/v1/webhook-endpoints',
+    body: { url: 'https://lending-hooks.bank.example/offers', eventTypes: ['offer.accepted'] },
+    status: 201,
+    setup: true,
+  },
+  {
+    operationId: 'redeliverEvent',
+    role: 'admin',
+    method: 'POST',
+    path: '/v1/events/:id/redeliver',
+    params: (a: Answers) => ({ id: first(a.listEvents?.data, 'accepted offer event') }),
+    status: 202,
+  },
+  {
+    operationId: 'deleteWebhookEndpoint',
+    role: 'admin',
+    method: 'DELETE',
+    path: '/v1/webhook-endpoints/:id',
+    params: (a: Answers) => ({ id: a.bankEndpoint.id }),
+    status: 200,
+  },
+
+  // The guarantee network of a market, and a contagion stress
+  {
+    operationId: 'getGuaranteeNetwork',
+    role: 'risk',
+    method: 'GET',
+    path: '/v1/risk/guarantee-network',
+    query: { marketId: 'mkt_demo_majiayan' },
+    status: 200,
+  },
+  {
+    operationId: 'stressGuaranteeNetwork',
+    role: 'risk',
+    method: 'POST',
+    path: '/v1/risk/guarantee-network/stress',
+    body: (a: Answers) => ({
+      marketId: 'mkt_demo_majiayan',
+      defaults: [
+        first(
+          a.getGuaranteeNetwork?.nodes?.filter((n: { kind: string }) => n.kind === 'merchant'),
+          'network merchant',
+        ),
+      ],
+    }),
+    status: 200,
+  },
+
   // Last: the partner app's key is revoked
   {
     operationId: 'revokeApiKey',

@@ -71,6 +71,11 @@ export const openapi = fp(async (app: FastifyInstance, options: OpenApiOptions) 
         { name: 'reviews', description: 'Manual review of referred applications (审贷分离)' },
         { name: 'guarantee-groups', description: 'Joint-guarantee groups (联保小组)' },
         {
+          name: 'guarantee network',
+          description:
+            'The guarantee network (担保网络): circles and chains of guarantees, and contagion stress',
+        },
+        {
           name: 'events',
           description:
             'What changed, oldest first (a transactional outbox): at-least-once, ordered per object',

@@ -32,7 +32,7 @@ export async function guaranteeNetworkRoutes(app: FastifyInstance, deps: AppDeps
   r.get(
     '/v1/risk/guarantee-network',
     {
-      config: riskTeam,
+      config: { ...riskTeam, errors: { 404: ['NOT_FOUND'], 422: ['NETWORK_TOO_LARGE'] } },
       schema: {
         tags: ['guarantee network'],
         operationId: 'getGuaranteeNetwork',
@@ -81,7 +81,11 @@ export async function guaranteeNetworkRoutes(app: FastifyInstance, deps: AppDeps
   r.post(
     '/v1/risk/guarantee-network/stress',
     {
-      config: { ...riskTeam, idempotency: 'optional' },
+      config: {
+        ...riskTeam,
+        idempotency: 'optional',
+        errors: { 404: ['NOT_FOUND'], 422: ['NETWORK_TOO_LARGE'] },
+      },
       schema: {
         tags: ['guarantee network'],
         operationId: 'stressGuaranteeNetwork',

@@ -20,6 +20,7 @@ import {
   operators,
 } from '../../db/schema';
 import type { StatementWriter } from '../../db/statement';
+import type { OFFER_STATUSES } from '../../db/vocabulary';
 import type { Cursor } from '../../lib/cursor';
 import type { Principal } from '../../lib/principal';
 import { AnswerPart, type AnswerRef, KeyTaken } from '../../platform/command';
@@ -970,7 +971,7 @@ export async function individualGuaranteesOf(
     borrowerMerchantId: String(r.merchant_id),
     loanAmount: Number(r.amount),
     amount: Math.min(Number(r.guaranteed), Number(r.amount)),
-    status: String(r.status),
+    status: r.status as IndividualGuaranteeLine['status'],
     consentedAt: new Date(r.consented_at as string),
   }));
 }
@@ -983,6 +984,6 @@ export interface IndividualGuaranteeLine {
   loanAmount: number;
   /** Fen: what this guarantor owes if it is called, at most the loan. */
   amount: number;
-  status: string;
+  status: (typeof OFFER_STATUSES)[number];
   consentedAt: Date;
 }

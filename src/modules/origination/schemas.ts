@@ -29,7 +29,7 @@ const guarantorRequestSchema = z
       .describe(
         "Where the guarantor's signed consent is recorded (a form's reference; no personal data)",
       ),
-    consentedAt: z.iso.datetime().describe('When the guarantor consented; not in the future'),
+    consentedAt: isoDateTime().describe('When the guarantor consented; not in the future'),
   })
   .meta({ id: 'GuarantorRequest' });
 
@@ -429,15 +429,16 @@ export const exposureSchema = z
     individualGuaranteesGiven: z
       .array(
         z.object({
-          applicationId: z.string(),
-          borrowerMerchantId: z.string(),
-          offerId: z.string().describe("The application's largest live offer (open or taken)"),
+          applicationId: idString(),
+          borrowerMerchantId: idString(),
+          offerId: idString().describe("The application's largest live offer (open or taken)"),
           loanAmount: fen().describe('The loan or open offer guaranteed, fen'),
           amount: fen().describe('What this merchant guarantees of it (at most the loan), fen'),
-          status: z.string().describe("The offer's status"),
+          status: z.enum(OFFER_STATUSES).describe("The offer's status"),
           consentedAt: isoDateTime(),
         }),
       )
+      .max(MAX_EXPOSURE_LINES)
       .describe(
         'Live loans and open offers this merchant guarantees as an individual guarantor (保证人)',
       ),

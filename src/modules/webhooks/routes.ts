@@ -23,7 +23,7 @@ export async function webhookRoutes(app: FastifyInstance, deps: AppDeps) {
     '/v1/webhook-endpoints',
     {
       // The answer holds the signing secret, stored only encrypted: no stored answer, no replay.
-      config: { ...owners, idempotency: 'never' },
+      config: { ...owners, idempotency: 'never', errors: { 422: ['TOO_MANY_WEBHOOK_ENDPOINTS'] } },
       schema: {
         tags: ['webhooks'],
         operationId: 'createWebhookEndpoint',
@@ -58,7 +58,7 @@ export async function webhookRoutes(app: FastifyInstance, deps: AppDeps) {
   r.get(
     '/v1/webhook-endpoints/:id',
     {
-      config: owners,
+      config: { ...owners, errors: { 404: ['NOT_FOUND'] } },
       schema: {
         tags: ['webhooks'],
         operationId: 'getWebhookEndpoint',
@@ -72,7 +72,7 @@ export async function webhookRoutes(app: FastifyInstance, deps: AppDeps) {
   r.get(
     '/v1/webhook-endpoints/:id/deliveries',
     {
-      config: owners,
+      config: { ...owners, errors: { 404: ['NOT_FOUND'] } },
       schema: {
         tags: ['webhooks'],
         operationId: 'listWebhookDeliveries',
@@ -90,7 +90,7 @@ export async function webhookRoutes(app: FastifyInstance, deps: AppDeps) {
   r.delete(
     '/v1/webhook-endpoints/:id',
     {
-      config: { ...owners, idempotency: 'optional' },
+      config: { ...owners, idempotency: 'optional', errors: { 404: ['NOT_FOUND'] } },
       schema: {
         tags: ['webhooks'],
         operationId: 'deleteWebhookEndpoint',
@@ -109,7 +109,7 @@ export async function webhookRoutes(app: FastifyInstance, deps: AppDeps) {
   r.post(
     '/v1/events/:id/redeliver',
     {
-      config: { ...owners, idempotency: 'optional' },
+      config: { ...owners, idempotency: 'optional', errors: { 404: ['NOT_FOUND'] } },
       schema: {
         tags: ['events'],
         operationId: 'redeliverEvent',

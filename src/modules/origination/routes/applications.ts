@@ -37,6 +37,7 @@ export async function applicationRoutes(app: FastifyInstance, deps: AppDeps) {
         errors: {
           404: ['NOT_FOUND'],
           409: ['ALREADY_APPLIED', 'GROUP_NOT_FORMING', 'INVALID_STATE'],
+          422: ['GUARANTOR_OTHER_MARKET', 'GUARANTOR_IS_APPLICANT'],
         },
         roles: ['officer', 'partner', 'admin'],
         idempotency: 'required',

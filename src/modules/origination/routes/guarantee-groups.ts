@@ -16,7 +16,7 @@ export async function guaranteeGroupRoutes(app: FastifyInstance, deps: AppDeps) 
       config: {
         errors: {
           404: ['NOT_FOUND'],
-          409: ['MERCHANT_IN_ACTIVE_GROUP'],
+          409: ['MERCHANT_GROUP_LIMIT_REACHED', 'GUARANTEE_NETWORK_REFUSED'],
           422: ['GROUP_MARKETS_MIXED', 'GROUP_MEMBERS_RELATED'],
         },
         roles: ['officer', 'partner', 'admin'],
