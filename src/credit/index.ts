@@ -117,6 +117,7 @@ export {
   PRODUCTS,
   type Product,
   type Purpose,
+  SURVEY_CROSS_FIELD_RULES,
   type Survey,
   surveySchema,
 } from './survey';

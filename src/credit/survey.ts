@@ -21,6 +21,8 @@ export const PURPOSES = ['working_capital', 'store_expansion', 'short_term_turno
 
 /** Upper bounds that no stall in the markets can plausibly exceed. */
 const MAX_TENURE_MONTHS = 600;
+/** A stall lease runs at most ten years: the field's own bound, so the document states it. */
+const MAX_LEASE_MONTHS = 120;
 const MAX_INVENTORY_TO_SALES = 5;
 
 /** Money fields say their unit: a newcomer once sent 元 and was scored 100 times smaller. */
@@ -59,9 +61,9 @@ const surveyShape = z.strictObject({
     .number()
     .int()
     .min(0)
-    .max(MAX_TENURE_MONTHS)
+    .max(MAX_LEASE_MONTHS)
     .optional()
-    .describe('剩余租期 months of stall lease remaining'),
+    .describe('剩余租期 months of stall lease remaining (at most 120)'),
 });
 
 export type Survey = z.infer<typeof surveyShape>;
@@ -110,26 +112,27 @@ const crossChecks: CrossCheck[] = [
     message: 'monthlyDebtService must be 0 when existingDebt is 0',
     messageZh: '无现有负债时月还款额应为0',
   },
-  {
-    path: 'leaseRemainingMonths',
-    fails: (s) => s.leaseRemainingMonths !== undefined && s.leaseRemainingMonths > 120,
-    message: 'leaseRemainingMonths must not exceed 120 months',
-    messageZh: '剩余租期不得超过120个月',
-  },
 ];
 
-export const surveySchema: z.ZodType<Survey> = surveyShape.superRefine((s, ctx) => {
-  for (const check of crossChecks) {
-    if (check.fails(s)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [check.path],
-        message: check.message,
-        params: { messageZh: check.messageZh },
-      });
+/** The cross-field rules, stated in the document as the server applies them. */
+export const SURVEY_CROSS_FIELD_RULES = `Cross-field rules (each refused with 400 naming the field): ${crossChecks
+  .map((c) => c.message)
+  .join('; ')}.`;
+
+export const surveySchema: z.ZodType<Survey> = surveyShape
+  .describe(SURVEY_CROSS_FIELD_RULES)
+  .superRefine((s, ctx) => {
+    for (const check of crossChecks) {
+      if (check.fails(s)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [check.path],
+          message: check.message,
+          params: { messageZh: check.messageZh },
+        });
+      }
     }
-  }
-});
+  });
 
 export const loanRequestSchema = z.strictObject({
   product: z.enum([...PRODUCTS, 'any']),

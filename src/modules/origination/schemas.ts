@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { BINDING_LIMITS, GROUP_SIZE_BOUNDS, loanRequestSchema, surveySchema } from '../../credit';
+import {
+  BINDING_LIMITS,
+  GROUP_SIZE_BOUNDS,
+  loanRequestSchema,
+  SURVEY_CROSS_FIELD_RULES,
+  surveySchema,
+} from '../../credit';
 import { PRODUCTS, PURPOSES } from '../../credit/survey';
 import {
   APPLICATION_STATUSES,
@@ -36,7 +42,9 @@ const guarantorRequestSchema = z
 export const submitApplicationBody = z
   .strictObject({
     merchantId: z.string().min(1).max(MAX_LENGTH.id),
-    survey: surveySchema.describe('The standard merchant survey; money in fen'),
+    survey: surveySchema.describe(
+      `The standard merchant survey; money in fen. ${SURVEY_CROSS_FIELD_RULES}`,
+    ),
     request: loanRequestSchema.describe('What the merchant asks for; amount in fen'),
     guarantors: z
       .array(guarantorRequestSchema)

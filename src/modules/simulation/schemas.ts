@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loanRequestSchema, surveySchema } from '../../credit';
+import { loanRequestSchema, SURVEY_CROSS_FIELD_RULES, surveySchema } from '../../credit';
 import { PRODUCTS } from '../../credit/survey';
 import { AGREEMENT_STATUSES } from '../../db/vocabulary';
 import { idString, MAX_LENGTH } from '../../platform/schemas';
@@ -68,7 +68,9 @@ export const decisionContextSchema = z
   .meta({ id: 'SimulationContext' });
 
 export const inlineCase = z.strictObject({
-  survey: surveySchema.describe('The standard merchant survey; money in fen'),
+  survey: surveySchema.describe(
+    `The standard merchant survey; money in fen. ${SURVEY_CROSS_FIELD_RULES}`,
+  ),
   request: loanRequestSchema.describe('What the merchant asks for; amount in fen'),
   context: decisionContextSchema
     .optional()
