@@ -106,7 +106,7 @@ describePg('the server process under SIGKILL and SIGTERM', () => {
     const keys = Array.from({ length: 100 }, (_, i) => `kill-${i}`);
     const pending = keys.map((key, i) =>
       submit(server, key, i).then((a) => {
-        answered += 1;
+        if (a.status === 201) answered += 1;
         if (answered === 12 && !killedAt) {
           killedAt = performance.now();
           server.proc.kill('SIGKILL');
@@ -120,10 +120,16 @@ describePg('the server process under SIGKILL and SIGTERM', () => {
 
     const ok = answers.filter((a) => a.status === 201);
     const cut = answers.filter((a) => a.status === 0);
-    // Really mid-flight: some answered, many cut; and none answered with an error.
+    // Really mid-flight: some answered, many cut. Six borrowers' submissions queue on their
+    // exposure ledger rows (ADR 0008), so on a slow machine some wait out the pool's 2 s and are
+    // refused with 503 and Retry-After, having written nothing (counted below); no other error.
+    const busy = answers.filter(
+      (a) => a.status === 503 && (a.body as { code?: string }).code === 'SERVICE_UNAVAILABLE',
+    );
     expect(ok.length).toBeGreaterThanOrEqual(12);
     expect(cut.length).toBeGreaterThan(10);
-    expect(answers.filter((a) => a.status !== 201 && a.status !== 0)).toEqual([]);
+    expect(answers.filter((a) => ![201, 0, 503].includes(a.status))).toEqual([]);
+    expect(busy.length).toBe(answers.filter((a) => a.status === 503).length);
 
     await childBackendsGone(db, 5_000);
     expect(await inconsistencies(db)).toEqual(noInconsistencies);
@@ -138,7 +144,7 @@ describePg('the server process under SIGKILL and SIGTERM', () => {
       'select (select count(*)::int from applications) as applications, (select count(*)::int from decisions) as decisions',
     );
     expect(counts[0].applications).toBeGreaterThanOrEqual(ok.length);
-    expect(counts[0].applications).toBeLessThanOrEqual(keys.length);
+    expect(counts[0].applications).toBeLessThanOrEqual(keys.length - busy.length);
 
     // Restart on the same database: migrations and seed are no-ops, and it serves.
     const restarted = await startServer(url);
@@ -150,8 +156,9 @@ describePg('the server process under SIGKILL and SIGTERM', () => {
     expect(replay.status).toBe(201);
     expect(replay.headers['idempotent-replayed']).toBe('true');
     expect((replay.body as { id: string }).id).toBe(ackIds[0]);
-    // A cut key, retried at once: its stored answer, a fresh decision, or "in progress" while
-    // the dead attempt's claim is younger than the stale limit; never an error.
+    // A cut key, retried at once: its stored answer, a fresh decision, "in progress" while the
+    // dead attempt's claim is younger than the stale limit, or (queued on its borrower's ledger
+    // row past the pool's wait, as above) 503 with Retry-After; never another error.
     const retries = await Promise.all(
       answers
         .map((a, i) => ({ a, i }))
@@ -162,7 +169,8 @@ describePg('the server process under SIGKILL and SIGTERM', () => {
       retries.filter(
         (r) =>
           r.status !== 201 &&
-          !(r.status === 409 && (r.body as { code?: string }).code === 'IDEMPOTENCY_KEY_IN_USE'),
+          !(r.status === 409 && (r.body as { code?: string }).code === 'IDEMPOTENCY_KEY_IN_USE') &&
+          !(r.status === 503 && (r.body as { code?: string }).code === 'SERVICE_UNAVAILABLE'),
       ),
     ).toEqual([]);
     expect(await inconsistencies(db)).toEqual(noInconsistencies);
