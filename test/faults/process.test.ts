@@ -186,7 +186,12 @@ describePg('the server process under SIGKILL and SIGTERM', () => {
   it('SIGTERM with 50 submissions in flight: all complete 2xx, new connections refused, exit 0', async () => {
     const { url, db } = await scratch();
     const grace = 10_000;
-    const server = await startServer(url, { SHUTDOWN_GRACE_MS: String(grace) });
+    // A connection for each of the 50 (the default pool is 20): they all wait on the row lock
+    // below, none on the pool, whose 2 s wait would answer 503 on a loaded machine.
+    const server = await startServer(url, {
+      SHUTDOWN_GRACE_MS: String(grace),
+      DATABASE_POOL_MAX: '55',
+    });
 
     // Hold the operator's row: every submission reserving its capacity waits inside the server.
     const holder = await sqlClient(url);
