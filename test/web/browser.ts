@@ -17,6 +17,8 @@ export const SCREENSHOTS = join(__dirname, '../../docs/screenshots');
 /** `describe`, or `describe.skip` with the reason printed, when there is no browser here. */
 export function describeInBrowser(name: string, fn: () => void): void {
   if (existsSync(CHROMIUM)) {
+    // A flow is a dozen page steps: more than jest's default 30 s on a loaded 2-core machine.
+    jest.setTimeout(90_000);
     describe(name, fn);
     return;
   }
@@ -66,8 +68,9 @@ export async function phonePage(
   viewport = { width: 390, height: 844 },
 ): Promise<Watched> {
   const context = await s.browser.newContext({ viewport, locale: 'zh-CN' });
-  // Fail with the locator's name, well before jest's own timeout.
-  context.setDefaultTimeout(8_000);
+  // Fail with the locator's name, well before jest's own timeout (set below). A step that waits
+  // on the service (saving a policy runs its test cases) can take seconds under CI's load.
+  context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (m) => {
