@@ -15,6 +15,50 @@ const W = 360;
 const H = 180;
 const PAD = { top: 14, right: 8, bottom: 32, left: 48 };
 
+const INNER_H = H - PAD.top - PAD.bottom;
+
+/** The base line and the value scale (its top and 0) on the left. */
+function Axis(props: { top: string }) {
+  return (
+    <>
+      <line
+        x1={PAD.left}
+        y1={PAD.top + INNER_H}
+        x2={W - PAD.right}
+        y2={PAD.top + INNER_H}
+        stroke="#4a5360"
+      />
+      <text x={PAD.left - 4} y={PAD.top + 4} text-anchor="end">
+        {props.top}
+      </text>
+      <text x={PAD.left - 4} y={PAD.top + INNER_H} text-anchor="end">
+        0
+      </text>
+    </>
+  );
+}
+
+/** A dashed line at `at.index` bars from the left (e.g. the approve cutoff), labelled. */
+function Marker(props: { at: { index: number; label: string }; step: number }) {
+  const x = PAD.left + props.at.index * props.step;
+  return (
+    <g>
+      <line
+        x1={x}
+        x2={x}
+        y1={PAD.top - 6}
+        y2={PAD.top + INNER_H}
+        stroke="#a8151b"
+        stroke-width="2"
+        stroke-dasharray="4 3"
+      />
+      <text x={x + 4} y={PAD.top + 4} fill="#a8151b">
+        {props.at.label}
+      </text>
+    </g>
+  );
+}
+
 /** Vertical bars with an optional marker line at `markAt` (an index between bars). */
 export function BarChart(props: {
   title: string;
@@ -43,19 +87,7 @@ export function BarChart(props: {
         aria-label={`${props.title}: ${summary}`}
         data-testid={props.testId}
       >
-        <line
-          x1={PAD.left}
-          y1={PAD.top + innerH}
-          x2={W - PAD.right}
-          y2={PAD.top + innerH}
-          stroke="#4a5360"
-        />
-        <text x={PAD.left - 4} y={PAD.top + 4} text-anchor="end">
-          {fmt(max)}
-        </text>
-        <text x={PAD.left - 4} y={PAD.top + innerH} text-anchor="end">
-          0
-        </text>
+        <Axis top={fmt(max)} />
         {bars.map((b, i) => {
           const h = (b.value / max) * innerH;
           const x = PAD.left + i * step;
@@ -78,22 +110,7 @@ export function BarChart(props: {
             </g>
           );
         })}
-        {props.markAt && (
-          <g>
-            <line
-              x1={PAD.left + props.markAt.index * step}
-              x2={PAD.left + props.markAt.index * step}
-              y1={PAD.top - 6}
-              y2={PAD.top + innerH}
-              stroke="#a8151b"
-              stroke-width="2"
-              stroke-dasharray="4 3"
-            />
-            <text x={PAD.left + props.markAt.index * step + 4} y={PAD.top + 4} fill="#a8151b">
-              {props.markAt.label}
-            </text>
-          </g>
-        )}
+        {props.markAt && <Marker at={props.markAt} step={step} />}
       </svg>
     </figure>
   );
@@ -223,19 +240,7 @@ export function StackedBarChart(props: {
         aria-label={`${props.title}: ${bars.map(describe).join('; ')}`}
         data-testid={props.testId}
       >
-        <line
-          x1={PAD.left}
-          y1={PAD.top + innerH}
-          x2={W - PAD.right}
-          y2={PAD.top + innerH}
-          stroke="#4a5360"
-        />
-        <text x={PAD.left - 4} y={PAD.top + 4} text-anchor="end">
-          {max}
-        </text>
-        <text x={PAD.left - 4} y={PAD.top + innerH} text-anchor="end">
-          0
-        </text>
+        <Axis top={String(max)} />
         {bars.map((b, i) => {
           const x = PAD.left + i * step;
           let top = PAD.top + innerH;
@@ -265,22 +270,7 @@ export function StackedBarChart(props: {
             </g>
           );
         })}
-        {props.markAt && (
-          <g>
-            <line
-              x1={PAD.left + props.markAt.index * step}
-              x2={PAD.left + props.markAt.index * step}
-              y1={PAD.top - 6}
-              y2={PAD.top + innerH}
-              stroke="#a8151b"
-              stroke-width="2"
-              stroke-dasharray="4 3"
-            />
-            <text x={PAD.left + props.markAt.index * step + 4} y={PAD.top + 4} fill="#a8151b">
-              {props.markAt.label}
-            </text>
-          </g>
-        )}
+        {props.markAt && <Marker at={props.markAt} step={step} />}
       </svg>
     </figure>
   );
