@@ -46,6 +46,28 @@ describePg('parallel acceptances against a small operator capacity (PostgreSQL)'
     return row;
   };
 
+  /**
+   * 200 requests on a pool of 20 connections: under CI's load some wait out the pool's 2 s and
+   * get 503 with Retry-After, having written nothing. A client retries those with the same key,
+   * so the test does too, and the outcome must still be one acceptance per offer.
+   */
+  let overloaded = 0;
+  const acceptRetryingOverload = async (offerId: string, key: string) => {
+    for (let attempt = 0; ; attempt++) {
+      const res = await t.http
+        .post(`/v1/offers/${offerId}/accept`)
+        .set(bearer(officer))
+        .set('idempotency-key', key);
+      if (res.status !== 503 || attempt === 5) return res;
+      expect(res.headers['retry-after']).toBeDefined();
+      overloaded++;
+      await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
+    }
+  };
+  afterAll(() => {
+    if (overloaded > 0) console.log(`acceptance race: ${overloaded} answers were 503 and retried`);
+  });
+
   it(`accepts each offer once under ${ACCEPTANCES} parallel acceptances, ${ROUNDS} rounds, never over capacity`, async () => {
     let accepted = 0;
     for (let round = 0; round < ROUNDS; round++) {
@@ -101,10 +123,7 @@ describePg('parallel acceptances against a small operator capacity (PostgreSQL)'
 
       const results = await Promise.all(
         Array.from({ length: ACCEPTANCES }, (_, i) =>
-          t.http
-            .post(`/v1/offers/${open[i % open.length]?.id}/accept`)
-            .set(bearer(officer))
-            .set('idempotency-key', `accept-${round}-${i}`),
+          acceptRetryingOverload(`${open[i % open.length]?.id}`, `accept-${round}-${i}`),
         ),
       );
       const wins = results.filter((r) => r.status === 200);
