@@ -226,7 +226,7 @@ async function main() {
       ADMIN_API_KEY: ADMIN_KEY,
       SEED_DEMO: 'false',
       LOG_LEVEL: 'warn',
-      RATE_LIMIT_MAX: '100000000',
+      RATE_LIMIT_MAX: '1000000',
       OFFER_EXPIRY_INTERVAL_MS: '0',
       NODE_ENV: 'production',
       PII_DIGEST_KEY: randomBytes(24).toString('hex'),

@@ -6,6 +6,7 @@ import {
   type ExistingExposure,
   offerInstalment,
   offersToMake,
+  storedDecision,
 } from '../../credit';
 import type { Db } from '../../db/connect';
 import type { StatementWriter } from '../../db/statement';
@@ -138,7 +139,7 @@ export function prepareDecision(input: DecideInput, known: Known): Decided {
       outcome: decision.outcome,
       score: decision.score,
       grade: decision.grade,
-      result: decision,
+      result: storedDecision(decision),
       context,
       decidedBy: input.decidedBy,
       note: input.note ?? null,

@@ -1,8 +1,9 @@
 import {
   type CompiledPolicy,
-  type Decision,
   groupNetworkFigures,
   resolveGuaranteeGroup,
+  restoredDecision,
+  type StoredDecision,
 } from '../../credit';
 import type { Db } from '../../db/connect';
 import type { CommandContext } from '../../lib/command-context';
@@ -37,7 +38,7 @@ export async function resolveGroupIfComplete(
   const network = await networkAround(tx, group, memberIds, policy);
   const resolution = resolveGuaranteeGroup(
     apps.map((a) => {
-      const decision = latest.get(a.id)?.result as Decision;
+      const decision = restoredDecision(latest.get(a.id)?.result as StoredDecision);
       return {
         merchantId: a.merchantId,
         marketId: a.marketId,
