@@ -111,13 +111,6 @@ export {
 export { priceBps } from './pricing';
 export { buildSchedule, type Schedule, type ScheduleMethod, type ScheduleRow } from './schedule';
 export {
-  proposalSchedule,
-  restoredDecision,
-  type StoredDecision,
-  type StoredOfferProposal,
-  storedDecision,
-} from './stored-decision';
-export {
   BUSINESS_FORMS,
   type LoanRequest,
   loanRequestSchema,

@@ -16,7 +16,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 // Types only: the stored JSON has the credit model's shapes (db may read credit, never the reverse).
-import type { DecisionContext, ScheduleRow, StoredDecision, Survey } from '../credit';
+import type { Decision, DecisionContext, ScheduleRow, Survey } from '../credit';
 import {
   AGREEMENT_STATUSES,
   APPLICATION_STATUSES,
@@ -314,12 +314,8 @@ export const decisions = pgTable(
     outcome: text('outcome', { enum: OUTCOMES }).notNull(),
     score: integer('score').notNull(),
     grade: text('grade').notNull(),
-    /**
-     * The explained result of decide(): metrics, points, reasons, offers proposed, but not the
-     * offers' schedules, which their terms rebuild (StoredDecision; decisions stored before
-     * issue #11's second round keep them).
-     */
-    result: jsonb('result').$type<StoredDecision>().notNull(),
+    /** The whole explained result of decide(): metrics, points, reasons, offers proposed. */
+    result: jsonb('result').$type<Decision>().notNull(),
     /** The context decide() was given, so a replay reproduces it exactly. */
     context: jsonb('context').$type<DecisionContext>().notNull(),
     decidedBy: text('decided_by'),
@@ -348,9 +344,9 @@ export const offers = pgTable(
     annualRateBps: integer('annual_rate_bps').notNull(),
     method: text('method').notNull(),
     /**
-     * The schedule the merchant accepted, frozen at acceptance, so that no later change of the
-     * schedule code alters it. Null while the offer is open: its terms give its schedule
-     * (proposalSchedule). Offers made before migration 0011 keep their own copy.
+     * Null: the schedule is the one its decision proposed (decisions.result, stored once and never
+     * changed, so what the merchant accepted stays as it was). Offers made before migration 0011
+     * keep their own copy.
      */
     schedule: jsonb('schedule').$type<ScheduleRow[]>(),
     totalInterest: fen('total_interest').notNull(),

@@ -1,3 +1,4 @@
+import type { Decision } from '../../credit';
 import type { Db } from '../../db/connect';
 import type { CommandContext } from '../../lib/command-context';
 import { invalidState, notFound } from '../../lib/errors';
@@ -19,7 +20,7 @@ import {
   lockOffer,
   recordAudit,
 } from './transitions';
-import { type OfferView, offerView, scheduleOf } from './views';
+import { type OfferView, offerView } from './views';
 
 /**
  * POST /v1/offers/:id/accept: the offer's capacity reservation becomes use and the
@@ -50,8 +51,7 @@ export async function acceptOffer(
   const group = offer.guaranteeGroupId ? await lockGroup(tx, offer.guaranteeGroupId) : null;
   const borrowers = await exposureOf(tx, [offer]);
 
-  const proposedBy = await repo.decisionResult(tx, offer.decisionId);
-  await repo.markOfferAccepted(tx, offer.id, scheduleOf(offer, proposedBy ?? null), ctx.now);
+  await repo.setOfferStatus(tx, offer.id, 'accepted', ctx.now);
   if (offer.operatorId && offer.reservedAmount > 0)
     await settleCapacity(tx, offer.operatorId, offer.reservedAmount, 'use');
   audit.push({
@@ -79,5 +79,5 @@ export async function acceptOffer(
   // Read back: the last member's acceptance has booked the group's loans meanwhile.
   const after = await repo.findOffer(tx, offer.id);
   if (!after) throw notFound('Offer');
-  return offerView(after, proposedBy ?? null);
+  return offerView(after, (await repo.decisionResult(tx, after.decisionId)) as Decision);
 }

@@ -1,3 +1,4 @@
+import type { Decision } from '../../credit';
 import type { Db } from '../../db/connect';
 import type { CommandContext } from '../../lib/command-context';
 import { notFound } from '../../lib/errors';
@@ -38,5 +39,5 @@ export async function declineOffer(tx: Db, ctx: CommandContext, id: string): Pro
   await appendEvents(tx, ctx.now, outbox);
   const after = await repo.findOffer(tx, offer.id);
   if (!after) throw notFound('Offer');
-  return offerView(after, (await repo.decisionResult(tx, after.decisionId)) ?? null);
+  return offerView(after, (await repo.decisionResult(tx, after.decisionId)) as Decision);
 }

@@ -1,4 +1,4 @@
-import { applicationStatusOf } from '../../credit';
+import { applicationStatusOf, type Decision } from '../../credit';
 import type { Db } from '../../db/connect';
 import type { AppDeps } from '../../deps';
 import { decodeCursor, page } from '../../lib/cursor';
@@ -197,7 +197,7 @@ export async function getOffer(
 ): Promise<OfferView> {
   const row = await repo.findOfferWithApplication(deps.db, id);
   if (!row || !canSeeMerchant(principal, row.application)) throw notFound('Offer');
-  return offerView(row.offer, row.decision);
+  return offerView(row.offer, row.decision as Decision);
 }
 
 /** A group the caller may see: officers their markets, partners the groups they formed. */

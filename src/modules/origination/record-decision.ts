@@ -6,7 +6,6 @@ import {
   type ExistingExposure,
   offerInstalment,
   offersToMake,
-  storedDecision,
 } from '../../credit';
 import type { Db } from '../../db/connect';
 import type { StatementWriter } from '../../db/statement';
@@ -139,7 +138,7 @@ export function prepareDecision(input: DecideInput, known: Known): Decided {
       outcome: decision.outcome,
       score: decision.score,
       grade: decision.grade,
-      result: storedDecision(decision),
+      result: decision,
       context,
       decidedBy: input.decidedBy,
       note: input.note ?? null,

@@ -3,7 +3,6 @@ import {
   type DecisionContext,
   decide,
   type LoanRequest,
-  restoredDecision,
   type Survey,
 } from '../../credit';
 import type { AppDeps } from '../../deps';
@@ -59,7 +58,7 @@ export async function replayDecision(
     policy.compiled,
     decision.context as DecisionContext,
   );
-  const stored = restoredDecision(decision.result);
+  const stored = decision.result as Decision;
   // A reviewer's decline keeps the model's result but not its outcome: compare what the model said.
   const identical = stableStringify(replayed) === stableStringify(stored);
   return {

@@ -3,7 +3,6 @@
  * exposure they add up to. Use cases call these functions and never build queries.
  */
 import { and, desc, eq, gte, inArray, lt, ne, or, sql } from 'drizzle-orm';
-import type { ScheduleRow } from '../../credit';
 import type { Db, NamedStatement } from '../../db/connect';
 import { toRecord } from '../../db/records';
 import {
@@ -708,20 +707,10 @@ export async function offerStatusesOf(db: Db, applicationId: string): Promise<Of
   return rows.map((r) => r.status);
 }
 
-export async function setOfferStatus(
-  db: Db,
-  id: string,
-  status: Exclude<OfferStatus, 'accepted'>,
-  now: Date,
-) {
-  await db.update(offers).set({ status, updatedAt: now }).where(eq(offers.id, id));
-}
-
-/** Accepted: the schedule the merchant accepted is frozen with the offer (never rebuilt again). */
-export async function markOfferAccepted(db: Db, id: string, schedule: ScheduleRow[], now: Date) {
+export async function setOfferStatus(db: Db, id: string, status: OfferStatus, now: Date) {
   await db
     .update(offers)
-    .set({ status: 'accepted', schedule, acceptedAt: now, updatedAt: now })
+    .set({ status, updatedAt: now, ...(status === 'accepted' ? { acceptedAt: now } : {}) })
     .where(eq(offers.id, id));
 }
 

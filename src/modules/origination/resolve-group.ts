@@ -1,9 +1,8 @@
 import {
   type CompiledPolicy,
+  type Decision,
   groupNetworkFigures,
   resolveGuaranteeGroup,
-  restoredDecision,
-  type StoredDecision,
 } from '../../credit';
 import type { Db } from '../../db/connect';
 import type { CommandContext } from '../../lib/command-context';
@@ -38,7 +37,7 @@ export async function resolveGroupIfComplete(
   const network = await networkAround(tx, group, memberIds, policy);
   const resolution = resolveGuaranteeGroup(
     apps.map((a) => {
-      const decision = restoredDecision(latest.get(a.id)?.result as StoredDecision);
+      const decision = latest.get(a.id)?.result as Decision;
       return {
         merchantId: a.merchantId,
         marketId: a.marketId,

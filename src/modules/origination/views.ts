@@ -1,11 +1,4 @@
-import {
-  type BindingLimit,
-  chinaDate,
-  type OfferMethod,
-  orderedMetrics,
-  proposalSchedule,
-  type StoredDecision,
-} from '../../credit';
+import { type BindingLimit, chinaDate, type Decision, orderedMetrics } from '../../credit';
 import { withDueDates } from '../schedules/routes';
 import type {
   ApplicationInsert,
@@ -20,7 +13,7 @@ import type {
 import type { ApplicationView, GroupNetwork, GroupView } from './schemas';
 
 export function decisionView(row: DecisionRow) {
-  const result = row.result;
+  const result = row.result as Decision;
   return {
     id: row.id,
     outcome: row.outcome,
@@ -42,16 +35,14 @@ export function decisionView(row: DecisionRow) {
 }
 
 /**
- * An offer's schedule: the one frozen when it was accepted (or the copy an offer made before
- * migration 0011 carries), else the one a decision stored before issue #11's second round kept,
- * else the one its terms give.
+ * An offer's schedule: the one its decision proposed (stored once, in the decision, which never
+ * changes), or the copy an offer made before migration 0011 carries.
  */
-export function scheduleOf(row: OfferRow, decision: StoredDecision | null) {
-  return (
-    row.schedule ??
-    decision?.offers.find((o) => o.product === row.product)?.schedule ??
-    proposalSchedule({ ...row, method: row.method as OfferMethod })
-  );
+function scheduleOf(row: OfferRow, decision: Decision | null) {
+  const schedule =
+    row.schedule ?? decision?.offers.find((o) => o.product === row.product)?.schedule ?? null;
+  if (!schedule) throw new Error(`offer ${row.id} has no schedule`);
+  return schedule as ApplicationView['offers'][number]['schedule'];
 }
 
 /** What the cap names of decisions made before bindingLimit existed (issue #12) stand for. */
@@ -75,15 +66,15 @@ const LEGACY_BINDING: Record<string, BindingLimit> = {
  * it). A decision made before issue #12 named its cap only: its offers show the cap's limit and
  * no reason.
  */
-function limitOf(row: OfferRow, decision: StoredDecision | null) {
+function limitOf(row: OfferRow, decision: Decision | null) {
   const proposed = decision?.offers.find((o) => o.product === row.product);
   const bindingLimit =
     proposed?.bindingLimit ?? LEGACY_BINDING[proposed?.bindingCap ?? ''] ?? 'request';
   return { bindingLimit, limitReason: proposed?.limitReason ?? null };
 }
 
-/** `decision`: the result of the decision that made the offer (what limited its amount). */
-export function offerView(row: OfferRow, decision: StoredDecision | null) {
+/** `decision`: the result of the decision that made the offer (its schedule is there). */
+export function offerView(row: OfferRow, decision: Decision | null) {
   return {
     id: row.id,
     applicationId: row.applicationId,
@@ -124,7 +115,7 @@ export function applicationView(
 ): ApplicationView {
   // The model ranks its offers (the requested product first); rows share one timestamp, so
   // keep the decision's order rather than the ids' random one: POST and GET answer alike.
-  const rank = (decision.result.offers ?? []).map((o) => o.product);
+  const rank = ((decision.result as Decision).offers ?? []).map((o) => o.product);
   const position = (o: OfferRow) => {
     const i = rank.indexOf(o.product);
     return i < 0 ? rank.length : i;
@@ -139,7 +130,9 @@ export function applicationView(
     marketId: row.marketId,
     request: requestView(row),
     decision: decisionView(decision),
-    offers: ordered.map((o) => offerView(o, o.decisionId === decision.id ? decision.result : null)),
+    offers: ordered.map((o) =>
+      offerView(o, o.decisionId === decision.id ? (decision.result as Decision) : null),
+    ),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

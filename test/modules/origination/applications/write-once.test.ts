@@ -53,18 +53,14 @@ describe('a submission written once', () => {
     expect(again.text).toBe(first.text);
   });
 
-  it('stores no schedule until acceptance, then freezes the one the merchant accepted', async () => {
+  it('keeps the schedule once, in the decision: the accepted offer shows what was offered', async () => {
     const res = await submit(t, officer, applicationBody('mer_demo_mjy02', strongSurvey()));
     const app = res.body as ApplicationBody;
     const offer = offerOf(app, 'operator_guarantee');
-    const [row] = await rows<{ schedule: unknown; proposed: unknown[] }>(
-      sql`select o.schedule, d.result->'offers' as proposed
-          from offers o join decisions d on d.id = o.decision_id where o.id = ${offer.id}`,
+    const [row] = await rows<{ schedule: unknown }>(
+      sql`select schedule from offers where id = ${offer.id}`,
     );
-    // Neither the open offer nor its decision keeps a schedule: the offer's terms give it.
     expect(row?.schedule).toBeNull();
-    expect(row?.proposed.length).toBe(app.offers.length);
-    for (const p of row?.proposed ?? []) expect(p).not.toHaveProperty('schedule');
     const before = chinaDate(new Date());
     await accept(t, officer, offer.id).expect(200);
     const after = chinaDate(new Date());
@@ -80,16 +76,6 @@ describe('a submission written once', () => {
     expect([dueDates(before, offer.termMonths), dueDates(after, offer.termMonths)]).toContainEqual(
       due,
     );
-    // Frozen at acceptance: the accepted offer keeps its own schedule, which is what it shows.
-    const [frozen] = await rows<{ schedule: Record<string, unknown>[] }>(
-      sql`select schedule from offers where id = ${offer.id}`,
-    );
-    expect(frozen?.schedule).toEqual(withoutDates(offer.schedule));
-    await t.testDb.database.db.execute(
-      sql`update offers set schedule = jsonb_set(schedule, '{0,interest}', '1') where id = ${offer.id}`,
-    );
-    const changed = await t.http.get(`/v1/offers/${offer.id}`).set(bearer(officer));
-    expect(changed.body.schedule[0].interest).toBe(1);
   });
 
   it('writes one audit row per submission; the trail lists the same events as before', async () => {
