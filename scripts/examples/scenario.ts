@@ -53,6 +53,8 @@ const surveyOf = (id: string) => {
 const mjy001 = surveyOf('mjy-001');
 const kai001 = surveyOf('kaien-001');
 const mjy002 = surveyOf('mjy-002');
+/** A Kai'en shop whose working-capital gap supports a joint-guarantee loan of 20万. */
+const kai002 = surveyOf('kaien-002');
 
 const NEW_IDENTITY = `50010719850614${'201'}`;
 const idem = (key: string) => ({ 'idempotency-key': key });
@@ -576,6 +578,95 @@ export const scenario: ExampleStep[] = [
         ),
       ],
     }),
+    status: 200,
+  },
+
+  // A group the guarantee network refers: under a policy that refers its findings, Kai'en
+  // merchants 02 and 03, already together in a forming group, form a second one (a shared pair);
+  // once its members have applied, a reviewer approves it.
+  {
+    operationId: 'createPolicy',
+    as: 'referNetwork',
+    setup: true,
+    role: 'risk',
+    method: 'POST',
+    path: '/v1/policies',
+    body: (a: Answers) => ({
+      cloneOf: a.getActivePolicy.id,
+      changes: {
+        name: '担保网络：发现即转人工审核 (network findings referred)',
+        guaranteeNetwork: { ...a.getActivePolicy.document.guaranteeNetwork, action: 'refer' },
+      },
+    }),
+    status: 201,
+  },
+  {
+    operationId: 'publishPolicy',
+    as: 'referNetworkPublished',
+    setup: true,
+    role: 'risk2',
+    method: 'POST',
+    path: '/v1/policies/:id/publish',
+    params: (a: Answers) => ({ id: a.referNetwork.id }),
+    status: 200,
+  },
+  {
+    operationId: 'activatePolicy',
+    as: 'referNetworkActive',
+    setup: true,
+    role: 'risk2',
+    method: 'POST',
+    path: '/v1/policies/:id/activate',
+    params: (a: Answers) => ({ id: a.referNetwork.id }),
+    body: { role: 'champion' },
+    status: 200,
+  },
+  {
+    operationId: 'createGuaranteeGroup',
+    as: 'pairGroup',
+    setup: true,
+    role: 'officer',
+    method: 'POST',
+    path: '/v1/guarantee-groups',
+    body: {
+      marketId: 'mkt_demo_kaien',
+      memberIds: ['mer_demo_kai02', 'mer_demo_kai03', 'mer_demo_kai05'],
+    },
+    status: 201,
+  },
+  ...['mer_demo_kai02', 'mer_demo_kai03', 'mer_demo_kai05'].map(
+    (merchantId): ExampleStep => ({
+      operationId: 'submitApplication',
+      as: `pairGroup-${merchantId}`,
+      setup: true,
+      role: 'officer',
+      method: 'POST',
+      path: '/v1/applications',
+      headers: idem(`${merchantId}-pair-2026-12-02`),
+      body: (a: Answers) => ({
+        merchantId,
+        survey: kai002.survey,
+        request: {
+          product: 'joint_guarantee',
+          amount: 20_000_000,
+          termMonths: 12,
+          purpose: 'working_capital',
+          guaranteeGroupId: a.pairGroup.id,
+        },
+      }),
+      status: 201,
+    }),
+  ),
+  {
+    operationId: 'reviewGuaranteeGroup',
+    role: 'reviewer',
+    method: 'POST',
+    path: '/v1/guarantee-groups/:id/review',
+    params: (a: Answers) => ({ id: a.pairGroup.id }),
+    body: {
+      action: 'approve',
+      note: '两户为同一家具城相邻门店，经营与资金独立，互保额度小 (independent shops, small mutual guarantee)',
+    },
     status: 200,
   },
 

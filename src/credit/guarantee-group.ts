@@ -10,12 +10,16 @@ import { gradeAtLeast } from './grades';
 import {
   contingentAcrossGroupsExceeded,
   type GroupNetworkFigures,
+  NETWORK_TEXTS,
   type NetworkFindingCode,
   networkFindings,
   networkReason,
 } from './guarantee-network/checks';
 import type { CompiledPolicy } from './policy-compile';
 import { productReason } from './reasons';
+
+/** The reasons only the guarantee network's rules give: a policy may refer them to a reviewer. */
+const NETWORK_CODES: ReadonlySet<string> = new Set(Object.keys(NETWORK_TEXTS));
 
 export interface GroupMemberInput {
   merchantId: string;
@@ -39,7 +43,7 @@ export interface GroupNetworkInput {
 
 export interface GroupMemberResolution {
   merchantId: string;
-  /** The member's joint_guarantee offer when the group stands, else null. */
+  /** The member's joint_guarantee offer when the group stands or is referred, else null. */
   offer: OfferProposal | null;
   /** Fen: the total of the other members' loans this member guarantees. */
   contingentLiability: number;
@@ -52,6 +56,12 @@ export interface GroupMemberResolution {
 
 export interface GroupResolution {
   approved: boolean;
+  /**
+   * approve: the loans are offered; refer: only the guarantee network's rules failed and the
+   * policy refers (a reviewer decides the group; the members' loans wait as proposed);
+   * decline: anything else failed, or the network's rules refuse.
+   */
+  verdict: 'approve' | 'refer' | 'decline';
   /** Group-level reasons (size, markets) and a summary of member failures. */
   reasons: Reason[];
   members: GroupMemberResolution[];
@@ -71,8 +81,7 @@ export function resolveGuaranteeGroup(
   const networkRules = policy.document.guaranteeNetwork;
   const groupReasons: Reason[] = [];
   // The network's rules at the decision (issue #16): a circle, a shared pair or the circle's cap
-  // declines the group whatever the policy's formation action (a group decision is all or none;
-  // a referral happens at formation).
+  // declines the group, or refers it to a reviewer when the policy refers and nothing else failed.
   const findings =
     networkRules && networkInput ? networkFindings(networkInput.figures, networkRules) : [];
   for (const f of findings) groupReasons.push(networkReason(f));
@@ -120,6 +129,12 @@ export function resolveGuaranteeGroup(
 
   const memberFailures = resolved.flatMap((r) => r.reasons);
   const approved = groupReasons.length === 0 && memberFailures.length === 0;
+  const networkOnly = [...groupReasons, ...memberFailures].every((r) => NETWORK_CODES.has(r.code));
+  const verdict = approved
+    ? 'approve'
+    : networkOnly && networkRules?.action === 'refer'
+      ? 'refer'
+      : 'decline';
   const seen = new Set(groupReasons.map((r) => r.code));
   for (const r of memberFailures) {
     if (!seen.has(r.code)) {
@@ -129,10 +144,11 @@ export function resolveGuaranteeGroup(
   }
   const out: GroupResolution = {
     approved,
+    verdict,
     reasons: groupReasons,
     members: resolved.map((r, i) => ({
       merchantId: r.merchantId,
-      offer: approved ? (loans[i] ?? null) : null,
+      offer: verdict === 'decline' ? null : (loans[i] ?? null),
       contingentLiability: r.contingentLiability,
       contingentLiabilityLimit: r.contingentLiabilityLimit,
       contingentAcrossGroups: r.contingentAcrossGroups,

@@ -114,7 +114,7 @@ export const productSchemas = {
      * group, and (with guaranteeNetwork rules) across all its groups and individual guarantees.
      */
     contingentLiabilityMultiple: z.number().positive(),
-    /** How many live groups (forming, offered, active) one merchant may belong to (issue #16). */
+    /** How many live groups (forming, referred, offered, active) one merchant may belong to (issue #16). */
     maxGroupsPerMerchant: z.number().int().min(1).max(10),
   }),
   /** Unsecured: no guarantor, so a coverage of its own, at least the house minimum. */

@@ -234,7 +234,7 @@ export const guaranteeGroups = pgTable(
     marketId: text('market_id')
       .notNull()
       .references(() => markets.id),
-    /** forming -> offered | declined -> active (all accepted) | dissolved. */
+    /** forming -> offered | referred | declined; referred -> offered | declined (review); offered -> active (all accepted) | dissolved. */
     status: text('status', { enum: GROUP_STATUSES }).notNull(),
     partnerId: text('partner_id'),
     createdBy: text('created_by'),

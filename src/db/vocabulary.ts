@@ -43,4 +43,11 @@ export const OFFER_STATUSES = [
   'expired',
   'withdrawn',
 ] as const;
-export const GROUP_STATUSES = ['forming', 'offered', 'declined', 'active', 'dissolved'] as const;
+export const GROUP_STATUSES = [
+  'forming',
+  'offered',
+  'declined',
+  'active',
+  'dissolved',
+  'referred',
+] as const;

@@ -86,4 +86,55 @@ describe('resolveGuaranteeGroup', () => {
       'GROUP_MARKETS_MIXED',
     ]);
   });
+
+  describe("the guarantee network's rules at the group's decision", () => {
+    const withNetwork = (action: 'refuse' | 'refer') => {
+      const doc = policyCopy();
+      doc.guaranteeNetwork = {
+        ...(doc.guaranteeNetwork as NonNullable<typeof doc.guaranteeNetwork>),
+        action,
+        maxCircleSize: 4,
+      };
+      return compilePolicy(doc);
+    };
+    const circleOfSix = {
+      figures: {
+        circle: ['a', 'b', 'c', 'x', 'y', 'z'],
+        sharedPairs: [] as [string, string][],
+        chainLength: 3,
+        circleBorrowing: 0,
+        truncated: false,
+      },
+    };
+    const three = () => ['a', 'b', 'c'].map((id) => member(id, goodSurvey, 'mkt_majiayan', 3));
+
+    it('refers the group when only the network failed and the policy refers: the loans wait as proposed', () => {
+      const r = resolveGuaranteeGroup(three(), withNetwork('refer'), circleOfSix);
+      expect(r).toMatchObject({ approved: false, verdict: 'refer' });
+      expect(r.reasons.map((x) => x.code)).toEqual(['GUARANTEE_CIRCLE_TOO_LARGE']);
+      for (const m of r.members) expect(m.offer?.product).toBe('joint_guarantee');
+    });
+
+    it('declines it when the policy refuses, or when anything besides the network failed', () => {
+      const refused = resolveGuaranteeGroup(three(), withNetwork('refuse'), circleOfSix);
+      expect(refused.verdict).toBe('decline');
+      expect(refused.members.every((m) => m.offer === null)).toBe(true);
+      const [a, b, c] = three() as [GroupMemberInput, GroupMemberInput, GroupMemberInput];
+      const alsoTooSmall = resolveGuaranteeGroup(
+        [a, b, { ...c, annualNetProfit: 10_000_000 }],
+        withNetwork('refer'),
+        circleOfSix,
+      );
+      expect(alsoTooSmall.reasons.map((x) => x.code)).toEqual([
+        'GUARANTEE_CIRCLE_TOO_LARGE',
+        'CONTINGENT_LIABILITY_EXCEEDED',
+      ]);
+      expect(alsoTooSmall.verdict).toBe('decline');
+    });
+
+    it('approves a group the network does not object to, whatever the action', () => {
+      const clean = { figures: { ...circleOfSix.figures, circle: [] } };
+      expect(resolveGuaranteeGroup(three(), withNetwork('refer'), clean).verdict).toBe('approve');
+    });
+  });
 });

@@ -43,6 +43,7 @@ const groupStatus = (s: string) =>
   ({
     forming: tr('组建中', 'Forming'),
     offered: tr('已出方案', 'Offered'),
+    referred: tr('担保网络待人工审核', 'Awaiting review (guarantee network)'),
     declined: tr('已拒绝', 'Declined'),
     active: tr('生效', 'Active'),
     dissolved: tr('已解散', 'Dissolved'),

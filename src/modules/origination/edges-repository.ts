@@ -5,7 +5,7 @@
  * the same transaction; a group's formation settles its members too.
  *
  * What is an edge (guarantor -> borrower, amount in fen):
- *  - group: every active member of a live group (forming, offered, active) guarantees every
+ *  - group: every active member of a live group (forming, referred, offered, active) guarantees every
  *    other active member; the amount is the borrower's live offers in the group (open or taken,
  *    exactly what the ledger's contingent counts), 0 before the group is decided: a group is a
  *    commitment from its formation, which is what a circle check must see;
@@ -23,7 +23,7 @@ import { NETWORK_NODE_BUDGET } from '../../credit';
 import type { Db } from '../../db/connect';
 
 const LIVE = sql.raw(`('pending', 'offered', 'accepted', 'booked')`);
-const LIVE_GROUP = sql.raw(`('forming', 'offered', 'active')`);
+const LIVE_GROUP = sql.raw(`('forming', 'referred', 'offered', 'active')`);
 
 /** The edges into the merchants of `who` (a CTE of merchant ids), as the CTE `target`. */
 function targetEdges() {
@@ -206,7 +206,7 @@ export async function contingentOutside(
   return new Map(rowsOf(result).map((r) => [String(r.guarantor_id), Number(r.amount)]));
 }
 
-/** How many live groups (forming, offered, active) each merchant belongs to. */
+/** How many live groups (forming, referred, offered, active) each merchant belongs to. */
 export async function liveGroupCounts(db: Db, merchantIds: string[]): Promise<Map<string, number>> {
   const result = await db.execute(sql`
     select gm.merchant_id, count(*)::int as n from guarantee_group_members gm

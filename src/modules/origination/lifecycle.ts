@@ -14,7 +14,10 @@ import { invalidState } from '../../lib/errors';
  *              offered -> accepted | declined | expired | withdrawn (another offer accepted)
  *              accepted -> booked (joint guarantee: once every member accepted)
  *                          | withdrawn (its guarantee group fell through before booking)
- * group (联保): forming -> offered | declined        (decided once every member applied)
+ * group (联保): forming -> offered | referred | declined (decided once every member applied;
+ *                         referred: only the guarantee network's rules failed, and the policy
+ *                         refers rather than refuses)
+ *              referred -> offered | declined                  (a reviewer's decision)
  *              offered -> active (every member accepted) | dissolved (a member refused or let
  *                         its offer expire)
  */
@@ -35,7 +38,7 @@ export type OfferStatus =
   | 'expired'
   | 'withdrawn';
 
-export type GroupStatus = 'forming' | 'offered' | 'declined' | 'active' | 'dissolved';
+export type GroupStatus = 'forming' | 'offered' | 'referred' | 'declined' | 'active' | 'dissolved';
 
 const APPLICATION_MOVES: Record<ApplicationStatus, readonly ApplicationStatus[]> = {
   submitted: ['approved', 'referred', 'declined'],
@@ -58,7 +61,8 @@ const OFFER_MOVES: Record<OfferStatus, readonly OfferStatus[]> = {
 };
 
 const GROUP_MOVES: Record<GroupStatus, readonly GroupStatus[]> = {
-  forming: ['offered', 'declined'],
+  forming: ['offered', 'referred', 'declined'],
+  referred: ['offered', 'declined'],
   offered: ['active', 'dissolved'],
   declined: [],
   active: [],

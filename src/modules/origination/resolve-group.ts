@@ -49,13 +49,38 @@ export async function resolveGroupIfComplete(
     policy,
     network ? { figures: network.figures } : null,
   );
-  const status = resolution.approved ? 'offered' : 'declined';
+  const status = GROUP_STATUS_OF[resolution.verdict];
   assertGroupMove(group.status, status, 'decide the group');
+  await settleGroup(tx, ctx, group, apps, status, resolution, {
+    offerValidityDays: policy.document.offerValidityDays,
+    action: `guarantee_group.${status}`,
+    reasons: resolution.reasons.map((r) => r.code),
+  });
+  return true;
+}
 
+const GROUP_STATUS_OF = { approve: 'offered', refer: 'referred', decline: 'declined' } as const;
+
+/**
+ * Writes a group's decision (the model's, or a reviewer's of a referred group): offered, the
+ * members' pending loans are offered together; declined, they are all withdrawn with the
+ * members' applications and the members freed; referred, they wait as they are. Then the
+ * group's status and decision, its event and one audit entry for the group and each member.
+ */
+export async function settleGroup(
+  tx: Db,
+  ctx: CommandContext,
+  group: Pick<repo.GroupRow, 'id' | 'partnerId' | 'marketId'>,
+  apps: repo.ApplicationRow[],
+  status: 'offered' | 'referred' | 'declined',
+  decision: unknown,
+  how: { offerValidityDays: number; action: string; reasons: string[]; note?: string },
+) {
+  const appIds = apps.map((a) => a.id);
   const outbox: EventEntry[] = [];
-  let moved: repo.OfferRow[];
-  if (resolution.approved) {
-    const expiresAt = new Date(ctx.now.getTime() + policy.document.offerValidityDays * DAY_MS);
+  let moved: repo.OfferRow[] = [];
+  if (status === 'offered') {
+    const expiresAt = new Date(ctx.now.getTime() + how.offerValidityDays * DAY_MS);
     moved = await repo.moveOffersOf(
       tx,
       appIds,
@@ -63,7 +88,7 @@ export async function resolveGroupIfComplete(
       { status: 'offered', expiresAt },
       ctx.now,
     );
-  } else {
+  } else if (status === 'declined') {
     moved = await repo.moveOffersOf(tx, appIds, 'pending', { status: 'withdrawn' }, ctx.now);
     const owners = new Map(apps.map((a) => [a.id, a]));
     for (const o of moved) {
@@ -74,7 +99,7 @@ export async function resolveGroupIfComplete(
     await repo.moveApplications(tx, appIds, 'withdrawn', ['approved'], ctx.now);
     await repo.freeMembers(tx, group.id);
   }
-  await repo.setGroupStatus(tx, group.id, status, ctx.now, resolution);
+  await repo.setGroupStatus(tx, group.id, status, ctx.now, decision);
   outbox.unshift({
     type: 'guarantee_group.decided',
     objectType: 'guarantee_group',
@@ -84,7 +109,7 @@ export async function resolveGroupIfComplete(
     data: {
       guaranteeGroupId: group.id,
       status,
-      reasons: resolution.reasons.map((r) => r.code),
+      reasons: how.reasons,
       applicationIds: appIds,
       offers: moved.map((o) => ({
         offerId: o.id,
@@ -101,17 +126,16 @@ export async function resolveGroupIfComplete(
     {
       entityType: 'guarantee_group',
       entityId: group.id,
-      action: `guarantee_group.${status}`,
-      data: { reasons: resolution.reasons.map((r) => r.code) },
+      action: how.action,
+      data: { reasons: how.reasons, ...(how.note === undefined ? {} : { note: how.note }) },
     },
     ...appIds.map((id) => ({
       entityType: 'application',
       entityId: id,
-      action: `guarantee_group.${status}`,
+      action: how.action,
       data: { groupId: group.id },
     })),
   ]);
-  return true;
 }
 
 /**

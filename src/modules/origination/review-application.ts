@@ -3,11 +3,9 @@ import type { Db } from '../../db/connect';
 import { within } from '../../db/statement';
 import type { AppDeps } from '../../deps';
 import type { CommandContext } from '../../lib/command-context';
-import { forbidden, invalidState, notFound } from '../../lib/errors';
+import { invalidState, notFound } from '../../lib/errors';
 import { newId } from '../../lib/ids';
-import { ENV_ADMIN_KEY_ID } from '../../platform/auth';
 import type { Command } from '../../platform/command';
-import { ownerOfKey } from '../api-keys/repository';
 import { commandAuditRows } from '../audit/repository';
 import { canSeeMerchant } from '../merchants/access';
 import { findOperator } from '../operators/repository';
@@ -18,6 +16,7 @@ import { assertApplicationMove } from './lifecycle';
 import { type Decided, decideAndRecord } from './record-decision';
 import * as repo from './repository';
 import type { ApplicationView, ReviewBody } from './schemas';
+import { assertReviewerIndependent } from './separation';
 import { writtenView } from './views';
 
 /**
@@ -57,17 +56,10 @@ async function review(
 ): Promise<ApplicationView> {
   const app = await repo.findApplication(tx, id, { forUpdate: true });
   if (!app || !canSeeMerchant(ctx.actor, app)) throw notFound('Application');
-  // 审贷分离 between people: neither the submitting key nor any other key of its owner.
-  const submitter =
-    app.submittedBy === ENV_ADMIN_KEY_ID
-      ? deps.config.ADMIN_API_KEY_OWNER
-      : await ownerOfKey(tx, app.submittedBy);
-  if (app.submittedBy === ctx.actor.keyId || submitter === ctx.actor.owner) {
-    throw forbidden(
-      'A reviewer may not review an application they submitted, with this key or another of theirs (审贷分离)',
-      '审贷分离：提交申请的人员不得审批该申请（无论使用哪个密钥）',
-    );
-  }
+  await assertReviewerIndependent(deps, tx, ctx, [app.submittedBy], {
+    en: 'an application they submitted',
+    zh: '提交申请的人员不得审批该申请',
+  });
   assertApplicationMove(
     app.status,
     body.action === 'approve' ? 'approved' : 'declined',

@@ -257,6 +257,16 @@ export const createGroupBody = z
   .meta({ id: 'GuaranteeGroupRequest' });
 export type CreateGroupBody = z.infer<typeof createGroupBody>;
 
+export const groupReviewBody = z
+  .strictObject({
+    action: z
+      .enum(['approve', 'decline'])
+      .describe("approve: the members' loans are offered as proposed; decline: all withdrawn"),
+    note: z.string().trim().min(1, 'a review note is required').max(2000),
+  })
+  .meta({ id: 'GuaranteeGroupReviewRequest' });
+export type GroupReviewBody = z.infer<typeof groupReviewBody>;
+
 export const groupNetworkSchema = z
   .object({
     circle: z

@@ -6,7 +6,8 @@ import { commandContext } from '../../../lib/command-context';
 import { commonErrors, errorSchema, idParams } from '../../../platform/schemas';
 import { formGroup } from '../form-group';
 import { getGroup } from '../queries';
-import { createGroupBody, groupSchema } from '../schemas';
+import { reviewGroup } from '../review-group';
+import { createGroupBody, groupReviewBody, groupSchema } from '../schemas';
 
 export async function guaranteeGroupRoutes(app: FastifyInstance, deps: AppDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -54,5 +55,35 @@ export async function guaranteeGroupRoutes(app: FastifyInstance, deps: AppDeps) 
       },
     },
     async (request) => getGroup(deps, request.principal, request.params.id),
+  );
+  r.post(
+    '/v1/guarantee-groups/:id/review',
+    {
+      config: {
+        errors: { 403: ['FORBIDDEN'], 404: ['NOT_FOUND'], 409: ['INVALID_STATE'] },
+        roles: ['reviewer', 'admin'],
+        idempotency: 'optional',
+      },
+      schema: {
+        tags: ['reviews'],
+        operationId: 'reviewGuaranteeGroup',
+        summary:
+          "Approve or decline a group the guarantee network's rules referred (never one you formed or applied in); a note is required",
+        headers: z.object({ 'idempotency-key': z.string().min(1).max(255).optional() }),
+        params: idParams,
+        body: groupReviewBody,
+        response: {
+          200: groupSchema,
+          404: errorSchema,
+          409: errorSchema,
+          422: errorSchema,
+          ...commonErrors,
+        },
+      },
+    },
+    async (request, reply) =>
+      reply.command(
+        reviewGroup(deps, commandContext(request, deps.clock), request.params.id, request.body),
+      ),
   );
 }
