@@ -100,6 +100,10 @@ export function resolveGuaranteeGroup(
   const resolved = members.map((m, i) => {
     const reasons: Reason[] = [];
     if (m.decision.outcome === 'decline') reasons.push(productReason('GROUP_MEMBER_DECLINED'));
+    // Every member borrows and guarantees (联保): one referred, or approved without a
+    // joint-guarantee loan (no working-capital gap, say), would only guarantee the others.
+    else if (m.decision.outcome !== 'approve' || !loans[i])
+      reasons.push(productReason('GROUP_MEMBER_NO_LOAN'));
     if (!gradeAtLeast(m.decision.grade, rules.minGrade)) {
       reasons.push(productReason('GROUP_MEMBER_BELOW_MIN_GRADE'));
     }

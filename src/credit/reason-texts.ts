@@ -43,6 +43,10 @@ export const PRODUCT_TEXTS = {
     'A group member is below the minimum grade',
   ],
   GROUP_MEMBER_DECLINED: ['联保成员未通过审批', 'A group member was declined'],
+  GROUP_MEMBER_NO_LOAN: [
+    '联保成员无可发放的联保贷款（转人工审核或无流动资金缺口）',
+    'A group member has no joint-guarantee loan to take (referred, or no working-capital gap)',
+  ],
   GROUP_MARKETS_MIXED: ['联保成员不在同一市场', 'Group members are not in one market'],
   CONTINGENT_LIABILITY_EXCEEDED: [
     '成员或有负债超过其年净利润上限',

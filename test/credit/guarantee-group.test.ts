@@ -64,6 +64,18 @@ describe('resolveGuaranteeGroup', () => {
     expect(r.members[0]?.reasons).toEqual([]);
   });
 
+  it('refuses a group in which a member would guarantee without borrowing (approved with no loan, or referred)', () => {
+    const c = member('c');
+    const noLoan = { ...c, decision: { ...c.decision, offers: [] } };
+    const r = resolveGuaranteeGroup([member('a'), member('b'), noLoan], policy);
+    expect(r.verdict).toBe('decline');
+    expect(r.members[2]?.reasons.map((x) => x.code)).toEqual(['GROUP_MEMBER_NO_LOAN']);
+    expect(r.members.every((m) => m.offer === null)).toBe(true);
+    const referred = { ...c, decision: { ...c.decision, outcome: 'refer' as const } };
+    const withReferred = resolveGuaranteeGroup([member('a'), member('b'), referred], policy);
+    expect(withReferred.reasons.map((x) => x.code)).toEqual(['GROUP_MEMBER_NO_LOAN']);
+  });
+
   it('refuses when a member would guarantee more than its profit multiple', () => {
     const small = member('d');
     const r = resolveGuaranteeGroup(
