@@ -658,6 +658,14 @@ export const scenario: ExampleStep[] = [
     }),
   ),
   {
+    operationId: 'listGuaranteeGroups',
+    role: 'reviewer',
+    method: 'GET',
+    path: '/v1/guarantee-groups',
+    query: { status: 'referred', marketId: 'mkt_demo_kaien' },
+    status: 200,
+  },
+  {
     operationId: 'reviewGuaranteeGroup',
     role: 'reviewer',
     method: 'POST',

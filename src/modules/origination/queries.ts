@@ -9,14 +9,16 @@ import { type AuditEventRow, expandAudit, listAuditEvents } from '../audit/repos
 import { canSeeMerchant, canSeeMerchantRecord } from '../merchants/access';
 import { findMerchantFor } from '../merchants/repository';
 import { exposureView } from './exposure-view';
+import type { GroupStatus } from './lifecycle';
 import * as repo from './repository';
 import {
   type ApplicationView,
   type ExposureView,
+  type GroupSummary,
   type GroupView,
   MAX_AUDIT_EVENTS,
 } from './schemas';
-import { applicationView, groupView, type OfferView, offerView } from './views';
+import { applicationView, groupSummary, groupView, type OfferView, offerView } from './views';
 
 /**
  * Origination's reads: applications, their audit trail, offers, groups and exposure, each
@@ -198,6 +200,27 @@ export async function getOffer(
   const row = await repo.findOfferWithApplication(deps.db, id);
   if (!row || !canSeeMerchant(principal, row.application)) throw notFound('Offer');
   return offerView(row.offer, row.decision as Decision);
+}
+
+/** The groups the caller may see (e.g. `status: referred`, a reviewer's queue), newest first. */
+export async function listGroups(
+  deps: AppDeps,
+  principal: Principal,
+  filter: { status?: GroupStatus; marketId?: string },
+  limit: number,
+  cursor?: string,
+): Promise<{ data: GroupSummary[]; nextCursor: string | null }> {
+  const found = await repo.listGroups(
+    deps.db,
+    { visibleTo: principal, ...filter },
+    limit + 1,
+    decodeCursor(cursor),
+  );
+  const { data, nextCursor } = page(
+    found.map((f) => ({ ...f, id: f.row.id, createdAt: f.row.createdAt })),
+    limit,
+  );
+  return { data: data.map((f) => groupSummary(f.row, f.memberIds)), nextCursor };
 }
 
 /** A group the caller may see: officers their markets, partners the groups they formed. */

@@ -4,6 +4,7 @@
  */
 import { and, desc, eq, gte, inArray, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db, NamedStatement } from '../../db/connect';
+import { newestFirst } from '../../db/keyset';
 import { toRecord } from '../../db/records';
 import {
   applicationGuarantors,
@@ -786,6 +787,51 @@ export async function lockGroup(tx: Db, groupId: string) {
     .from(guaranteeGroupMembers)
     .where(and(eq(guaranteeGroupMembers.groupId, groupId), eq(guaranteeGroupMembers.active, true)));
   return { ...group, memberCount: count?.n ?? 0 };
+}
+
+/** Groups the caller may see, newest first, with their members' ids. */
+export async function listGroups(
+  db: Db,
+  filter: { visibleTo: Principal; status?: GroupStatus; marketId?: string },
+  limit: number,
+  after: Cursor | null,
+) {
+  const page = newestFirst(guaranteeGroups.createdAt, guaranteeGroups.id, after);
+  const rows = await db
+    .select()
+    .from(guaranteeGroups)
+    .where(
+      and(
+        visibleTo(filter.visibleTo, {
+          marketId: guaranteeGroups.marketId,
+          partnerId: guaranteeGroups.partnerId,
+        }),
+        filter.status ? eq(guaranteeGroups.status, filter.status) : undefined,
+        filter.marketId ? eq(guaranteeGroups.marketId, filter.marketId) : undefined,
+        page.after,
+      ),
+    )
+    .orderBy(...page.order)
+    .limit(limit);
+  const members = rows.length
+    ? await db
+        .select({
+          groupId: guaranteeGroupMembers.groupId,
+          merchantId: guaranteeGroupMembers.merchantId,
+        })
+        .from(guaranteeGroupMembers)
+        .where(
+          inArray(
+            guaranteeGroupMembers.groupId,
+            rows.map((r) => r.id),
+          ),
+        )
+        .orderBy(guaranteeGroupMembers.merchantId)
+    : [];
+  return rows.map((row) => ({
+    row,
+    memberIds: members.filter((m) => m.groupId === row.id).map((m) => m.merchantId),
+  }));
 }
 
 export async function findGroup(db: Db, id: string): Promise<GroupRow | undefined> {

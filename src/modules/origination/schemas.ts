@@ -16,7 +16,15 @@ import {
   OUTCOMES,
   POLICY_ARMS,
 } from '../../db/vocabulary';
-import { fen, idString, isoDateTime, listOf, MAX_LENGTH, MAX_PAGE } from '../../platform/schemas';
+import {
+  fen,
+  idString,
+  isoDateTime,
+  listOf,
+  listQuery,
+  MAX_LENGTH,
+  MAX_PAGE,
+} from '../../platform/schemas';
 import { scheduleRowSchema } from '../schedules/routes';
 
 const guarantorRequestSchema = z
@@ -333,6 +341,31 @@ export const groupSchema = z
   })
   .meta({ id: 'GuaranteeGroup' });
 export type GroupView = z.infer<typeof groupSchema>;
+
+const groupSummarySchema = z
+  .object({
+    id: idString(),
+    marketId: idString(),
+    status: z.enum(GROUP_STATUSES),
+    memberIds: z.array(idString()).max(GROUP_SIZE_BOUNDS.max),
+    reasons: z
+      .array(z.string().max(MAX_LENGTH.code))
+      .max(50)
+      .describe("The codes of the group decision's reasons; [] before the decision"),
+    createdAt: isoDateTime(),
+    updatedAt: isoDateTime(),
+  })
+  .meta({ id: 'GuaranteeGroupSummary' });
+export const groupListSchema = listOf(groupSummarySchema).meta({ id: 'GuaranteeGroupList' });
+export type GroupSummary = z.infer<typeof groupSummarySchema>;
+
+export const listGroupsQuery = listQuery.extend({
+  status: z
+    .enum(GROUP_STATUSES)
+    .optional()
+    .describe('e.g. referred: the groups waiting for a reviewer'),
+  marketId: z.string().max(MAX_LENGTH.id).optional(),
+});
 
 // Decision replay
 

@@ -10,7 +10,7 @@ import type {
   OfferInsert,
   OfferRow,
 } from './repository';
-import type { ApplicationView, GroupNetwork, GroupView } from './schemas';
+import type { ApplicationView, GroupNetwork, GroupSummary, GroupView } from './schemas';
 
 export function decisionView(row: DecisionRow) {
   const result = row.result as Decision;
@@ -148,6 +148,19 @@ export function writtenView(
     written.decisionRow as DecisionRow,
     written.offerRows as OfferRow[],
   );
+}
+
+export function groupSummary(group: GroupRow, memberIds: string[]): GroupSummary {
+  const decision = group.decision as { reasons?: { code: string }[] } | null;
+  return {
+    id: group.id,
+    marketId: group.marketId,
+    status: group.status,
+    memberIds,
+    reasons: (decision?.reasons ?? []).map((r) => r.code),
+    createdAt: group.createdAt.toISOString(),
+    updatedAt: group.updatedAt.toISOString(),
+  };
 }
 
 export function groupView(

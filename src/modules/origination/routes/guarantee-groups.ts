@@ -5,9 +5,15 @@ import type { AppDeps } from '../../../deps';
 import { commandContext } from '../../../lib/command-context';
 import { commonErrors, errorSchema, idParams } from '../../../platform/schemas';
 import { formGroup } from '../form-group';
-import { getGroup } from '../queries';
+import { getGroup, listGroups } from '../queries';
 import { reviewGroup } from '../review-group';
-import { createGroupBody, groupReviewBody, groupSchema } from '../schemas';
+import {
+  createGroupBody,
+  groupListSchema,
+  groupReviewBody,
+  groupSchema,
+  listGroupsQuery,
+} from '../schemas';
 
 export async function guaranteeGroupRoutes(app: FastifyInstance, deps: AppDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -41,6 +47,23 @@ export async function guaranteeGroupRoutes(app: FastifyInstance, deps: AppDeps) 
     },
     async (request, reply) =>
       reply.command(formGroup(deps, commandContext(request, deps.clock), request.body)),
+  );
+  r.get(
+    '/v1/guarantee-groups',
+    {
+      schema: {
+        tags: ['guarantee-groups'],
+        operationId: 'listGuaranteeGroups',
+        summary:
+          'Groups you may see, newest first; `status=referred` lists the groups waiting for a reviewer',
+        querystring: listGroupsQuery,
+        response: { 200: groupListSchema, ...commonErrors },
+      },
+    },
+    async (request) => {
+      const { limit, cursor, status, marketId } = request.query;
+      return listGroups(deps, request.principal, { status, marketId }, limit, cursor);
+    },
   );
   r.get(
     '/v1/guarantee-groups/:id',

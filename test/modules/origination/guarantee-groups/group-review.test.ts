@@ -75,6 +75,25 @@ describe('a referred guarantee group and its review', () => {
       (e: { data: { guaranteeGroupId: string } }) => e.data.guaranteeGroupId === group.id,
     );
     expect(mine.map((e: { data: { status: string } }) => e.data.status)).toEqual(['referred']);
+    // The reviewer's queue lists it, with its reasons; an officer of another market sees nothing.
+    const queue = await t.http
+      .get('/v1/guarantee-groups')
+      .query({ status: 'referred', limit: 200 })
+      .set(bearer(reviewer));
+    expect(queue.status).toBe(200);
+    const listed = queue.body.data.find((g: { id: string }) => g.id === group.id);
+    expect(listed).toMatchObject({
+      status: 'referred',
+      reasons: ['GUARANTEE_CIRCLE_TOO_LARGE'],
+      memberIds: group.members.map((m: { merchantId: string }) => m.merchantId).sort(),
+    });
+    expect(queue.body.data.every((g: { status: string }) => g.status === 'referred')).toBe(true);
+    const elsewhere = await t.issueKey('officer', { marketIds: ['mkt_demo_kaien'] });
+    const hidden = await t.http
+      .get('/v1/guarantee-groups')
+      .query({ status: 'referred' })
+      .set(bearer(elsewhere));
+    expect(hidden.body.data).toEqual([]);
   });
 
   it("a reviewer's approval offers the members' loans, and says who and why", async () => {
