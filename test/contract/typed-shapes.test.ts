@@ -13,14 +13,9 @@ const doc: Json = JSON.parse(
 /** Still free-form: drafts may be any JSON, audit data and diffs carry any document value. */
 const NOT_YET_TYPED = [
   'components.schemas.ActivePolicy.properties.document.additionalProperties',
-  'components.schemas.AuditEvent.properties.data',
-  'components.schemas.DecisionReplay.properties.differences.items.properties.after',
-  'components.schemas.DecisionReplay.properties.differences.items.properties.before',
   'components.schemas.Event.properties.data.additionalProperties',
   'components.schemas.GuaranteeGroup.properties.decision',
   'components.schemas.Policy.properties.document.additionalProperties',
-  'components.schemas.PolicyDiff.properties.changes.items.properties.after',
-  'components.schemas.PolicyDiff.properties.changes.items.properties.before',
   'components.schemas.PolicyDraftRequestInput.properties.changes.additionalProperties',
   'components.schemas.PolicyDraftRequestInput.properties.document.additionalProperties',
   'components.schemas.PolicyUpdateRequestInput.properties.document.additionalProperties',

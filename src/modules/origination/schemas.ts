@@ -16,6 +16,7 @@ import {
   OUTCOMES,
   POLICY_ARMS,
 } from '../../db/vocabulary';
+import { jsonValueSchema } from '../../platform/json-value';
 import { fen, idString, isoDateTime, listOf, MAX_LENGTH, MAX_PAGE } from '../../platform/schemas';
 import { scheduleRowSchema } from '../schedules/routes';
 
@@ -212,7 +213,9 @@ export const auditEventSchema = z
       .nullable()
       .describe('The person behind the key (null on older events whose key is unknown)'),
     requestId: z.string().max(128).nullable(),
-    data: z.unknown(),
+    data: jsonValueSchema.describe(
+      'What the action recorded: ids, statuses, reason codes, changed paths',
+    ),
     at: isoDateTime(),
   })
   .meta({ id: 'AuditEvent' });
@@ -349,8 +352,8 @@ export const replaySchema = z
         z.object({
           path: z.string().max(MAX_LENGTH.path),
           kind: z.enum(['added', 'removed', 'changed']),
-          before: z.unknown().optional(),
-          after: z.unknown().optional(),
+          before: jsonValueSchema.optional(),
+          after: jsonValueSchema.optional(),
         }),
       )
       .max(200)

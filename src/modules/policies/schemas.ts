@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { POLICY_ARMS, POLICY_STATUSES } from '../../db/vocabulary';
+import { jsonObjectOf, jsonValueSchema } from '../../platform/json-value';
 import { idString, isoDateTime, listOf, MAX_LENGTH, MAX_PAGE } from '../../platform/schemas';
 
 /** At most this many validation problems are listed (a policy has about 360 values). */
@@ -120,8 +121,8 @@ export const diffSchema = z
         z.object({
           path: z.string().max(MAX_LENGTH.path),
           kind: z.enum(['added', 'removed', 'changed']),
-          before: z.unknown().optional(),
-          after: z.unknown().optional(),
+          before: jsonValueSchema.optional(),
+          after: jsonValueSchema.optional(),
         }),
       )
       .max(MAX_CHANGES)
