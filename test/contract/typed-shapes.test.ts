@@ -12,13 +12,8 @@ const doc: Json = JSON.parse(
 
 /** Still free-form: drafts may be any JSON, audit data and diffs carry any document value. */
 const NOT_YET_TYPED = [
-  'components.schemas.ActivePolicy.properties.document.additionalProperties',
   'components.schemas.Event.properties.data.additionalProperties',
   'components.schemas.GuaranteeGroup.properties.decision',
-  'components.schemas.Policy.properties.document.additionalProperties',
-  'components.schemas.PolicyDraftRequestInput.properties.changes.additionalProperties',
-  'components.schemas.PolicyDraftRequestInput.properties.document.additionalProperties',
-  'components.schemas.PolicyUpdateRequestInput.properties.document.additionalProperties',
 ];
 
 const SCHEMA_POSITION =
