@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idString, isoDateTime, listOf, MAX_LENGTH } from '../../platform/schemas';
+import { idString, isoDateTime, listOf } from '../../platform/schemas';
 import {
   applicationEventData,
   groupEventData,
