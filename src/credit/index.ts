@@ -41,6 +41,7 @@ export {
   type GroupNetworkFigures,
   type GuaranteeNetworkRules,
   groupNetworkFigures,
+  NETWORK_FINDING_CODES,
   NETWORK_NODE_BUDGET,
   NETWORK_TEXTS,
   type NetworkEdge,

@@ -6,14 +6,19 @@
  * error with its path, never silently dropped.
  */
 import { z } from 'zod';
+import { DOCUMENT_LIMITS as MAX } from './document-limits';
 import { GRADES } from './grades';
 import { policyTestCaseSchema } from './policy-test-cases';
 import { PURPOSES } from './survey';
 
 const reasonCode = z
   .string()
+  .max(MAX.code)
   .regex(/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/, 'a reason code is SCREAMING_SNAKE, e.g. TENURE_SHORT');
-const texts = { textZh: z.string().min(1), textEn: z.string().min(1) };
+const texts = {
+  textZh: z.string().min(1).max(MAX.text),
+  textEn: z.string().min(1).max(MAX.text),
+};
 const bps = z.number().int().min(0).max(100_000);
 const fen = z.number().int().nonnegative();
 const months = z.number().int().min(1).max(600);
@@ -28,15 +33,15 @@ const numericBin = z.strictObject({
 });
 
 const categoricalBin = z.strictObject({
-  values: z.array(z.string()).min(1),
+  values: z.array(z.string().max(MAX.name)).min(1).max(MAX.items),
   points: z.number().int(),
 });
 
 const characteristicBase = {
   /** Stable name shown in a decision's points. */
-  name: z.string().min(1),
+  name: z.string().min(1).max(MAX.name),
   /** A survey field or a derived metric (see fields.ts). */
-  field: z.string().min(1),
+  field: z.string().min(1).max(MAX.name),
   reasonCode,
   ...texts,
 };
@@ -46,13 +51,13 @@ const numericCharacteristic = z.strictObject({
   ...characteristicBase,
   /** Which way is better: validation then requires points to be monotone that way. */
   direction: z.enum(['higher_is_better', 'lower_is_better', 'none']),
-  bins: z.array(numericBin).min(1),
+  bins: z.array(numericBin).min(1).max(MAX.items),
 });
 
 const categoricalCharacteristic = z.strictObject({
   kind: z.literal('categorical'),
   ...characteristicBase,
-  bins: z.array(categoricalBin).min(1),
+  bins: z.array(categoricalBin).min(1).max(MAX.items),
 });
 
 export const characteristicSchema = z.discriminatedUnion('kind', [
@@ -62,10 +67,10 @@ export const characteristicSchema = z.discriminatedUnion('kind', [
 
 export const knockoutSchema = z.strictObject({
   code: reasonCode,
-  field: z.string().min(1),
+  field: z.string().min(1).max(MAX.name),
   operator: z.enum(['lt', 'lte', 'gt', 'gte', 'in']),
   /** A number for comparisons, a list of categories for `in`. */
-  value: z.union([z.number(), z.array(z.string()).min(1)]),
+  value: z.union([z.number(), z.array(z.string().max(MAX.name)).min(1).max(MAX.items)]),
   ...texts,
 });
 
@@ -82,9 +87,9 @@ const productBase = {
   /** The weakest grade the product accepts. */
   minGrade: grade,
   /** Purposes the product may fund. */
-  purposes: z.array(purpose).min(1),
+  purposes: z.array(purpose).min(1).max(MAX.items),
   /** Purposes the product is designed for: they rank it first when the request says `any`. */
-  fitPurposes: z.array(purpose),
+  fitPurposes: z.array(purpose).max(MAX.items),
   minAmount: fen,
   maxAmount: fen,
   ...pricing,
@@ -148,7 +153,7 @@ export const productSchemas = {
 /** The document's sections, parsed one by one for validation (see policy-validate.ts). */
 export const policySections = {
   version: z.number().int().min(1),
-  name: z.string().min(1),
+  name: z.string().min(1).max(MAX.name),
   /** Days an offer stays open; the service stamps the dates. */
   offerValidityDays: z.number().int().min(1).max(365),
   scaling: z.strictObject({
@@ -158,7 +163,7 @@ export const policySections = {
   }),
   scorecard: z.strictObject({
     basePoints: z.number().int(),
-    characteristics: z.array(characteristicSchema).min(1),
+    characteristics: z.array(characteristicSchema).min(1).max(MAX.items),
   }),
   /** Minimum score of each grade; below D is E. */
   grades: z.strictObject({
@@ -168,7 +173,7 @@ export const policySections = {
     D: z.number().int(),
   }),
   outcomes: z.strictObject({ approveMinScore: z.number().int(), referMinScore: z.number().int() }),
-  knockouts: z.array(knockoutSchema),
+  knockouts: z.array(knockoutSchema).max(MAX.items),
   /** Checks that the survey's figures agree with each other; a failed check refers. */
   dataChecks: z.strictObject({
     /** Days stock days (balance / cost of sales x 360) may differ from the reported turnover. */
@@ -229,7 +234,7 @@ export const policySections = {
   pricing: z.strictObject({ costOfFundsBps: bps, operatingCostBps: bps }),
   products: z.strictObject(productSchemas),
   /** Examples the policy must decide as stated (see policy-test-cases.ts). */
-  testCases: z.array(policyTestCaseSchema).optional(),
+  testCases: z.array(policyTestCaseSchema).max(MAX.items).optional(),
 };
 
 export const policyDocumentSchema = z.strictObject(policySections);

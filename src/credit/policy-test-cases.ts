@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { BINDING_LIMITS } from './binding-limits';
+import { DOCUMENT_LIMITS as MAX } from './document-limits';
 import { GRADES } from './grades';
 import { loanRequestSchema, PRODUCTS, surveySchema } from './survey';
 
@@ -23,7 +24,10 @@ export const decisionContextSchema = z.strictObject({
     .nullable()
     .optional(),
   guaranteeGroup: z
-    .strictObject({ id: z.string().min(1), memberCount: z.number().int().min(1).max(100) })
+    .strictObject({
+      id: z.string().min(1).max(MAX.code),
+      memberCount: z.number().int().min(1).max(100),
+    })
     .nullable()
     .optional(),
   leaseRemainingMonths: z.number().int().min(0).max(600).nullable().optional(),
@@ -49,7 +53,7 @@ export const decisionContextSchema = z.strictObject({
 });
 
 export const policyTestCaseSchema = z.strictObject({
-  name: z.string().min(1),
+  name: z.string().min(1).max(MAX.name),
   survey: surveySchema,
   request: loanRequestSchema,
   context: decisionContextSchema.optional(),
@@ -58,12 +62,12 @@ export const policyTestCaseSchema = z.strictObject({
     outcome: z.enum(['approve', 'refer', 'decline']).optional(),
     grade: z.enum(GRADES).optional(),
     /** The offered products, in the order offered ([] for none). */
-    products: z.array(z.enum(PRODUCTS)).optional(),
+    products: z.array(z.enum(PRODUCTS)).max(MAX.items).optional(),
     /** Bounds (fen) on the first offer's amount; stating one requires an offer. */
     minAmount: fen.optional(),
     maxAmount: fen.optional(),
     /** Reason codes that must be among the decision's reasons. */
-    reasons: z.array(z.string().min(1)).optional(),
+    reasons: z.array(z.string().min(1).max(MAX.code)).max(MAX.items).optional(),
     /** What set the first offer's amount; stating it requires an offer. */
     bindingLimit: z.enum(BINDING_LIMITS).optional(),
   }),

@@ -1,5 +1,5 @@
 /** JSON merge patch (RFC 7396) and a field-by-field diff, for policy documents. */
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const isObject = (v: unknown): v is Record<string, Json> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -17,12 +17,13 @@ export function mergePatch(target: unknown, patch: unknown): Json {
 export interface FieldChange {
   path: string;
   kind: 'added' | 'removed' | 'changed';
-  before?: unknown;
-  after?: unknown;
+  before?: Json;
+  after?: Json;
 }
 
 /** Every leaf that differs, with paths like `scorecard.characteristics[2].bins[1].max`. */
 export function diffDocuments(before: unknown, after: unknown, path = ''): FieldChange[] {
+  // Both sides are JSON (documents read from jsonb, decisions as stored).
   if (isObject(before) && isObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
     return keys.flatMap((k) => {
@@ -43,5 +44,5 @@ export function diffDocuments(before: unknown, after: unknown, path = ''): Field
   }
   return JSON.stringify(before) === JSON.stringify(after)
     ? []
-    : [{ path, kind: 'changed', before, after }];
+    : [{ path, kind: 'changed', before: before as Json, after: after as Json }];
 }

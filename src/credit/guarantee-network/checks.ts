@@ -41,11 +41,13 @@ export interface GuaranteeNetworkRules {
   maxCircleBorrowing: number | null;
 }
 
-export type NetworkFindingCode =
-  | 'GUARANTEE_CIRCLE_TOO_LARGE'
-  | 'GUARANTEE_PAIR_SHARED'
-  | 'GUARANTEE_CIRCLE_CAP_EXCEEDED'
-  | 'CONTINGENT_ACROSS_GROUPS_EXCEEDED';
+export const NETWORK_FINDING_CODES = [
+  'GUARANTEE_CIRCLE_TOO_LARGE',
+  'GUARANTEE_PAIR_SHARED',
+  'GUARANTEE_CIRCLE_CAP_EXCEEDED',
+  'CONTINGENT_ACROSS_GROUPS_EXCEEDED',
+] as const;
+export type NetworkFindingCode = (typeof NETWORK_FINDING_CODES)[number];
 
 export const NETWORK_TEXTS: Record<NetworkFindingCode, [string, string]> = {
   GUARANTEE_CIRCLE_TOO_LARGE: [

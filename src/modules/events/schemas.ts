@@ -1,19 +1,48 @@
 import { z } from 'zod';
-import { idString, isoDateTime, listOf, MAX_LENGTH } from '../../platform/schemas';
-import { EVENT_TYPES } from './repository';
+import { idString, isoDateTime, listOf } from '../../platform/schemas';
+import {
+  applicationEventData,
+  groupEventData,
+  offerEventData,
+  policyActivatedData,
+  policyPublishedData,
+} from './data-schemas';
+import { EVENT_TYPES, type EventType } from './repository';
 
-export const eventSchema = z
-  .object({
+/** One event type's envelope: the object it concerns and that type's data. */
+const eventOf = <T extends EventType, O extends string, D extends z.ZodType>(
+  type: T,
+  objectType: O,
+  data: D,
+) =>
+  z.object({
     id: idString().describe('evt_…; the same event delivered twice has the same id'),
-    type: z.enum(EVENT_TYPES),
-    objectType: z.enum(['application', 'offer', 'guarantee_group', 'policy']),
+    type: z.literal(type),
+    objectType: z.literal(objectType),
     objectId: idString(),
-    data: z
-      .record(z.string().max(MAX_LENGTH.code), z.unknown())
-      .describe('A small snapshot of the object: ids, statuses, products, amounts in fen'),
+    data,
     createdAt: isoDateTime(),
-  })
-  .meta({ id: 'Event' });
+  });
+
+/** An event of the outbox: one shape per type, told apart by `type`. */
+export const eventSchema = z
+  .discriminatedUnion('type', [
+    eventOf('application.decided', 'application', applicationEventData),
+    eventOf('application.referred', 'application', applicationEventData),
+    eventOf('application.reviewed', 'application', applicationEventData),
+    eventOf('offer.accepted', 'offer', offerEventData('accepted')),
+    eventOf('offer.declined', 'offer', offerEventData('declined')),
+    eventOf('offer.expired', 'offer', offerEventData('expired')),
+    eventOf('offer.withdrawn', 'offer', offerEventData('withdrawn')),
+    eventOf('guarantee_group.decided', 'guarantee_group', groupEventData),
+    eventOf('policy.published', 'policy', policyPublishedData),
+    eventOf('policy.activated', 'policy', policyActivatedData),
+  ])
+  .meta({
+    id: 'Event',
+    description: 'A change, with a small snapshot of the object (no personal data)',
+  });
+export type EventView = z.infer<typeof eventSchema>;
 
 export const eventListSchema = listOf(eventSchema).meta({ id: 'EventList' });
 

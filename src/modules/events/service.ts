@@ -2,9 +2,13 @@ import type { AppDeps } from '../../deps';
 import { validationFailed } from '../../lib/errors';
 import type { Principal } from '../../lib/principal';
 import { type EventRow, type EventType, type FeedCursor, listEvents } from './repository';
+import type { EventView } from './schemas';
 
-/** An event as the feed shows it, and as a webhook delivers it. */
-export function eventView(r: EventRow) {
+/**
+ * An event as the feed shows it, and as a webhook delivers it. Its data as the outbox stored it:
+ * written by the typed builders of its type (data-schemas.ts says which shape).
+ */
+export function eventView(r: EventRow): EventView {
   return {
     id: r.id,
     type: r.type as EventType,
@@ -12,7 +16,7 @@ export function eventView(r: EventRow) {
     objectId: r.objectId,
     data: r.data,
     createdAt: r.createdAt.toISOString(),
-  };
+  } as EventView;
 }
 
 function encodeFeedCursor(c: FeedCursor): string {

@@ -5,6 +5,7 @@ import { decodeCursor, page } from '../../lib/cursor';
 import { notFound } from '../../lib/errors';
 import type { Principal } from '../../lib/principal';
 import type { AnswerRef } from '../../platform/command';
+import type { JsonValue } from '../../platform/json-value';
 import { type AuditEventRow, expandAudit, listAuditEvents } from '../audit/repository';
 import { canSeeMerchant, canSeeMerchantRecord } from '../merchants/access';
 import { findMerchantFor } from '../merchants/repository';
@@ -139,7 +140,8 @@ export async function applicationEvents(deps: AppDeps, principal: Principal, id:
         actorRole: e.actorRole,
         actorOwner: e.actorOwner,
         requestId: e.requestId,
-        data: e.data,
+        // Read from jsonb: JSON by construction.
+        data: e.data as JsonValue,
         at: e.at.toISOString(),
       })),
   };

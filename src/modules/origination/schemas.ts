@@ -3,6 +3,7 @@ import {
   BINDING_LIMITS,
   GROUP_SIZE_BOUNDS,
   loanRequestSchema,
+  NETWORK_FINDING_CODES,
   SURVEY_CROSS_FIELD_RULES,
   surveySchema,
 } from '../../credit';
@@ -16,6 +17,7 @@ import {
   OUTCOMES,
   POLICY_ARMS,
 } from '../../db/vocabulary';
+import { jsonValueSchema } from '../../platform/json-value';
 import {
   fen,
   idString,
@@ -220,7 +222,9 @@ export const auditEventSchema = z
       .nullable()
       .describe('The person behind the key (null on older events whose key is unknown)'),
     requestId: z.string().max(128).nullable(),
-    data: z.unknown(),
+    data: jsonValueSchema.describe(
+      'What the action recorded: ids, statuses, reason codes, changed paths',
+    ),
     at: isoDateTime(),
   })
   .meta({ id: 'AuditEvent' });
@@ -309,6 +313,114 @@ export const groupNetworkSchema = z
   .meta({ id: 'GuaranteeNetworkFigures' });
 export type GroupNetwork = z.infer<typeof groupNetworkSchema>;
 
+/** A schedule row as a decision stores it (an offer's dates come when it is accepted). */
+const proposedScheduleRow = z.object({
+  period: z.number().int().min(1).max(600),
+  principal: fen(),
+  interest: fen(),
+  payment: fen(),
+  balance: fen().describe('Outstanding principal after this payment'),
+});
+
+/** An offer as a decision proposes it (credit's OfferProposal): a group member's pending loan. */
+const offerProposalSchema = z.object({
+  product: z.enum(PRODUCTS),
+  amount: fen(),
+  termMonths: z.number().int(),
+  annualRateBps: z.number().int(),
+  method: z.enum(['equal_instalment', 'equal_principal', 'revolving']),
+  schedule: z.array(proposedScheduleRow).max(600),
+  totalInterest: fen(),
+  bindingCap: z.string().max(MAX_LENGTH.code).describe('The cap that set the amount'),
+  // Decisions made before issue #12 named their cap only.
+  bindingLimit: z.enum(BINDING_LIMITS).optional(),
+  limitReason: reasonSchema.nullable().optional(),
+  fit: z.number().describe('How well it fits the request; offers are sorted by it'),
+  guaranteeRequired: z
+    .discriminatedUnion('kind', [
+      z.object({
+        kind: z.literal('operator'),
+        depositRatioBps: z.number().int(),
+        depositAmount: fen(),
+      }),
+      z.object({
+        kind: z.literal('joint'),
+        groupId: idString(),
+        memberCount: z.number().int(),
+        contingentLiabilityMultiple: z.number(),
+      }),
+    ])
+    .optional(),
+});
+
+/**
+ * The group decision as stored (credit's GroupResolution); fields added since are optional, for
+ * groups decided before them.
+ */
+export const groupDecisionSchema = z
+  .object({
+    approved: z.boolean().describe('Every member offered (all or none)'),
+    verdict: z
+      .enum(['approve', 'refer', 'decline'])
+      .optional()
+      .describe(
+        "refer: only the guarantee network's rules failed and the policy refers, so a reviewer decides (POST /v1/guarantee-groups/{id}/review); absent for groups decided before referral existed",
+      ),
+    review: z
+      .object({
+        action: z.enum(['approve', 'decline']),
+        note: z.string().max(2000),
+        by: idString().describe('The reviewer key'),
+        at: isoDateTime(),
+      })
+      .optional()
+      .describe("A reviewer's decision of a referred group"),
+    reasons: z
+      .array(reasonSchema)
+      .max(100)
+      .describe("The group's reasons, then each distinct member failure"),
+    members: z
+      .array(
+        z.object({
+          merchantId: idString(),
+          offer: offerProposalSchema
+            .nullable()
+            .describe(
+              "The member's joint_guarantee loan when the group stands or is referred, else null",
+            ),
+          contingentLiability: fen().describe("The other members' loans it guarantees, fen"),
+          contingentLiabilityLimit: fen().describe(
+            'The most it may guarantee (multiple x annual net profit), fen',
+          ),
+          contingentAcrossGroups: fen()
+            .optional()
+            .describe(
+              'In this group and outside it (with network rules, else this group alone), fen; absent before issue #16',
+            ),
+          reasons: z.array(reasonSchema).max(100),
+        }),
+      )
+      .max(GROUP_SIZE_BOUNDS.max),
+    network: groupNetworkSchema
+      .pick({
+        circle: true,
+        sharedPairs: true,
+        chainLength: true,
+        circleBorrowing: true,
+        circleBorrowingCap: true,
+        truncated: true,
+      })
+      .extend({
+        findings: z
+          .array(z.enum(NETWORK_FINDING_CODES))
+          .max(NETWORK_FINDING_CODES.length)
+          .describe('What the network rules found'),
+      })
+      .optional()
+      .describe('The network figures the decision used and the cap; absent without network rules'),
+  })
+  .meta({ id: 'GuaranteeGroupDecision' });
+
 export const groupSchema = z
   .object({
     id: idString(),
@@ -326,8 +438,8 @@ export const groupSchema = z
         }),
       )
       .max(GROUP_SIZE_BOUNDS.max),
-    decision: z
-      .unknown()
+    decision: groupDecisionSchema
+      .nullable()
       .describe(
         'The group decision once every member has applied: reasons, contingent liabilities (in the group and across all groups) and the guarantee-network figures it used',
       ),
@@ -392,8 +504,8 @@ export const replaySchema = z
         z.object({
           path: z.string().max(MAX_LENGTH.path),
           kind: z.enum(['added', 'removed', 'changed']),
-          before: z.unknown().optional(),
-          after: z.unknown().optional(),
+          before: jsonValueSchema.optional(),
+          after: jsonValueSchema.optional(),
         }),
       )
       .max(200)

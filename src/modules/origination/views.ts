@@ -1,4 +1,10 @@
-import { type BindingLimit, chinaDate, type Decision, orderedMetrics } from '../../credit';
+import {
+  type BindingLimit,
+  chinaDate,
+  type Decision,
+  type GroupResolution,
+  orderedMetrics,
+} from '../../credit';
 import { withDueDates } from '../schedules/routes';
 import type {
   ApplicationInsert,
@@ -183,7 +189,7 @@ export function groupView(
         offerStatus: offer?.status ?? null,
       };
     }),
-    decision: group.decision ?? null,
+    decision: (group.decision as GroupResolution | null) ?? null,
     network: (group.network as GroupNetwork | null) ?? null,
     createdAt: group.createdAt.toISOString(),
     updatedAt: group.updatedAt.toISOString(),

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { policyDocumentSchema } from '../../credit';
 import { POLICY_ARMS, POLICY_STATUSES } from '../../db/vocabulary';
+import { jsonValueSchema } from '../../platform/json-value';
 import { idString, isoDateTime, listOf, MAX_LENGTH, MAX_PAGE } from '../../platform/schemas';
 
 /** At most this many validation problems are listed (a policy has about 360 values). */
@@ -9,9 +11,27 @@ export const MAX_CHANGES = 1000;
 /** At most this many authors of a draft are listed. */
 export const MAX_AUTHORS = 100;
 
+/**
+ * A credit-policy document as validation defines it (src/credit/policy-schema.ts), limits
+ * included: every published policy's document is one, and the spec shows it in full.
+ */
+const policyDocument = policyDocumentSchema.meta({
+  id: 'PolicyDocument',
+  description: 'A credit-policy document (see docs/default-policy.md)',
+});
+
+/**
+ * A draft's document (written, or shown): a valid document, or any JSON object. Drafts are saved
+ * as written, however wrong, and their problems listed by path (validate, the draft's `valid`),
+ * so a required-fields-optional document schema would still refuse what drafts accept today (a
+ * misspelt key, a wrong type): any JSON object, typed as JsonValue, is the honest second branch.
+ * Top-level keys keep their former limit.
+ */
 const documentField = z
-  .record(z.string().max(MAX_LENGTH.code), z.unknown())
-  .describe('A credit-policy document (see docs/default-policy.md)');
+  .union([policyDocument, z.record(z.string().max(MAX_LENGTH.code), jsonValueSchema)])
+  .describe(
+    'A credit-policy document (PolicyDocument); a draft may hold any JSON object, its problems listed by validate',
+  );
 
 export const activePolicySchema = z
   .object({
@@ -19,7 +39,8 @@ export const activePolicySchema = z
     version: z.number().int(),
     status: z.enum(POLICY_STATUSES),
     activatedAt: isoDateTime(),
-    document: documentField,
+    // Only published policies are active: always a valid document.
+    document: policyDocument,
     challenger: z
       .object({ id: idString(), version: z.number().int(), shareBps: z.number().int() })
       .nullable()
@@ -32,7 +53,7 @@ export const createPolicyBody = z
     document: documentField.optional(),
     cloneOf: z.string().min(1).max(64).optional().describe('Start from this policy'),
     changes: z
-      .record(z.string().max(MAX_LENGTH.code), z.unknown())
+      .record(z.string().max(MAX_LENGTH.code), jsonValueSchema)
       .optional()
       .describe("A JSON merge patch (RFC 7396) applied to cloneOf's document"),
   })
@@ -120,8 +141,8 @@ export const diffSchema = z
         z.object({
           path: z.string().max(MAX_LENGTH.path),
           kind: z.enum(['added', 'removed', 'changed']),
-          before: z.unknown().optional(),
-          after: z.unknown().optional(),
+          before: jsonValueSchema.optional(),
+          after: jsonValueSchema.optional(),
         }),
       )
       .max(MAX_CHANGES)

@@ -1,4 +1,4 @@
-import { checkPolicy } from '../../credit';
+import { checkPolicy, type PolicyDocument } from '../../credit';
 import type { Db } from '../../db/connect';
 import type { AppDeps } from '../../deps';
 import type { CommandContext } from '../../lib/command-context';
@@ -13,6 +13,7 @@ import {
 } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import { diffDocuments, mergePatch } from '../../lib/json-document';
+import type { JsonValue } from '../../platform/json-value';
 import { MAX_LENGTH } from '../../platform/schemas';
 import { appendAudit } from '../audit/repository';
 import { appendEvents, type EventEntry } from '../events/repository';
@@ -26,7 +27,8 @@ import {
   type PolicyView,
 } from './schemas';
 
-type Document = Record<string, unknown>;
+/** A stored document: JSON by construction (jsonb), valid or (drafts) not. */
+type Document = Record<string, JsonValue>;
 
 /** A draft's authors with one more; each person once, in the order they first wrote. */
 const withAuthor = (authors: string[], owner: string) =>
@@ -89,7 +91,8 @@ export async function activePolicy(deps: AppDeps) {
     version: row.version,
     status: row.status,
     activatedAt: set.champion.activatedAt.toISOString(),
-    document: row.document as Document,
+    // Only a published policy is active: it validated as a PolicyDocument.
+    document: row.document as PolicyDocument,
     challenger: set.challenger
       ? {
           id: set.challenger.id,

@@ -21,7 +21,7 @@ import {
   submitOk,
   twoOfferSurvey,
 } from '../origination/applications/helpers';
-import { feedCaughtUp } from './helpers';
+import { expectFeedAsStored, feedCaughtUp } from './helpers';
 
 interface Ev {
   id: string;
@@ -172,5 +172,17 @@ describe('events: the transactional outbox', () => {
     expect(stored).not.toContain(body.idNumber);
     expect(stored).not.toContain(body.phone);
     expect(stored).not.toContain(body.name);
+  });
+
+  it("shows each event's data as stored, for every type the scenarios above wrote", async () => {
+    expect(await expectFeedAsStored(t, t.adminKey)).toEqual([
+      'application.decided',
+      'application.referred',
+      'application.reviewed',
+      'offer.accepted',
+      'offer.declined',
+      'offer.expired',
+      'offer.withdrawn',
+    ]);
   });
 });

@@ -17,7 +17,7 @@ import {
   strongSurvey,
   submit,
 } from '../origination/applications/helpers';
-import { feedCaughtUp } from './helpers';
+import { expectFeedAsStored, feedCaughtUp } from './helpers';
 
 interface Ev {
   id: string;
@@ -150,5 +150,17 @@ describe('events: guarantee groups and policies', () => {
     expect(ofObject(await feed(await t.issueKey('reviewer')), id)).toHaveLength(2);
     expect((await feed(officer)).some((e) => e.type.startsWith('policy.'))).toBe(false);
     expect((await feed(partner)).some((e) => e.type.startsWith('policy.'))).toBe(false);
+  });
+
+  it("shows each event's data as stored, for every type the scenarios above wrote", async () => {
+    expect(await expectFeedAsStored(t, t.adminKey)).toEqual([
+      'application.decided',
+      'application.referred',
+      'guarantee_group.decided',
+      'offer.declined',
+      'offer.withdrawn',
+      'policy.activated',
+      'policy.published',
+    ]);
   });
 });
