@@ -64,7 +64,11 @@ export const offerEventData = (status: 'accepted' | 'declined' | 'expired' | 'wi
 export const groupEventData = z
   .object({
     guaranteeGroupId: idString(),
-    status: z.enum(['offered', 'declined']),
+    status: z
+      .enum(['offered', 'referred', 'declined'])
+      .describe(
+        "referred: the guarantee network's rules referred the group, its loans wait; a reviewer's decision then comes as a second event (offered or declined)",
+      ),
     reasons: z.array(z.string().max(MAX_LENGTH.code)).max(100).describe('Reason codes'),
     applicationIds: z.array(idString()).max(MAX_EVENT_OFFERS),
     offers: z
