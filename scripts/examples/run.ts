@@ -2,6 +2,7 @@
  * Runs the examples' scenario (scenario.ts) against a fresh app on `database` (migrated, with
  * the default policy), seeded with the demo data at the scenario's clock.
  */
+import { sql } from 'drizzle-orm';
 import { buildApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import type { Database } from '../../src/db/connect';
@@ -85,6 +86,7 @@ export async function runScenario(database: Database): Promise<StepResult[]> {
       // The partner app's key is the one the scenario's createApiKey step issued.
       const key = step.role === 'partner' ? answers.createApiKey?.secret : keys[step.role];
       if (key) headers.authorization = `Bearer ${key}`;
+      if (step.method === 'GET' && step.path === '/v1/events') await feedCaughtUp(database);
       const res = await app.inject({
         method: step.method,
         url,
@@ -108,5 +110,21 @@ export async function runScenario(database: Database): Promise<StepResult[]> {
     return results;
   } finally {
     await app.close();
+  }
+}
+
+/**
+ * The feed shows a transaction's events once every older transaction of the server has ended;
+ * on a PostgreSQL server shared with other databases' work that can lag a moment, and the
+ * scenario reads the events it has just written.
+ */
+async function feedCaughtUp(database: Database, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = (await database.db.execute(
+      sql`select count(*)::int as n from events where tx_id >= pg_snapshot_xmin(pg_current_snapshot())`,
+    )) as unknown as { rows: { n: number }[] };
+    if (rows[0]?.n === 0 || Date.now() > deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -5,6 +5,7 @@
  */
 import { seedDemo } from '../../../helpers/fixtures';
 import { bearer, createTestApp, type TestApp } from '../../../helpers/test-app';
+import { feedCaughtUp } from '../../events/helpers';
 import { applicationBody, MJY, strongSurvey, submit } from '../applications/helpers';
 import { networkHelpers } from './network-helpers';
 
@@ -67,6 +68,8 @@ describe('a referred guarantee group and its review', () => {
       expect(m.applicationStatus).toBe('approved');
     }
     // Members of a referred group are in a live group: it counts towards their limit.
+    // The feed shows a transaction once every older one has ended, in any database of the server.
+    await feedCaughtUp(t);
     const events = await t.http
       .get('/v1/events')
       .query({ type: 'guarantee_group.decided', limit: 100 })
