@@ -41,6 +41,7 @@ export {
   type GroupNetworkFigures,
   type GuaranteeNetworkRules,
   groupNetworkFigures,
+  groupNetworkFiguresIn,
   NETWORK_NODE_BUDGET,
   NETWORK_TEXTS,
   type NetworkEdge,
@@ -48,6 +49,7 @@ export {
   networkFindings,
   networkReason,
 } from './guarantee-network/checks';
+export { indexNetwork, type NetworkIndex } from './guarantee-network/network-index';
 export { instalmentCapacity, maxLoanForInstalment } from './limits';
 export {
   computeMetrics,
