@@ -37,6 +37,7 @@ export {
   resolveGuaranteeGroup,
 } from './guarantee-group';
 export {
+  circleBorrowing,
   contingentAcrossGroupsExceeded,
   type GroupNetworkFigures,
   type GuaranteeNetworkRules,

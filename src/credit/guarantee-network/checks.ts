@@ -171,8 +171,22 @@ export function groupNetworkFiguresIn(
     if (nearest <= depth) onPath.push(index.ids[x] as string);
   }
   const circle = onPath.length > 0 ? [...new Set([...sorted, ...onPath])].sort() : [];
-  const circleBorrowing = circle.reduce((sum, x) => sum + Math.max(0, borrowing.get(x) ?? 0), 0);
-  return { circle, sharedPairs, chainLength, circleBorrowing, truncated };
+  return {
+    circle,
+    sharedPairs,
+    chainLength,
+    circleBorrowing: circleBorrowing(circle, borrowing),
+    truncated,
+  };
+}
+
+/**
+ * Fen: what a circle's merchants borrow together (`borrowing` per merchant, missing or negative:
+ * 0). The figures' circle does not depend on borrowing, so a service may search first and read
+ * the circle's borrowing after.
+ */
+export function circleBorrowing(circle: readonly string[], borrowing: ReadonlyMap<string, number>) {
+  return circle.reduce((sum, x) => sum + Math.max(0, borrowing.get(x) ?? 0), 0);
 }
 
 /** What the policy's rules find in a group's figures; [] when it passes (or has no rules). */
