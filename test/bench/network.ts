@@ -5,7 +5,7 @@
  * with 10 guarantee edges per merchant (1,000,000 edges): in each market two laps of groups of
  * four (every merchant in two live groups, the policy's default maxGroupsPerMerchant; each group
  * 12 edges) and four individual guarantees per merchant; one application per merchant whose
- * survey gives its annual net profit. Everything is inserted with generate_series SQL (no row by
+ * survey gives its annual net profit, and one exposure ledger row each. Everything is inserted with generate_series SQL (no row by
  * row). Embedded PGlite in memory by default; with DATABASE_URL, a scratch database
  * `mla_bench_network` on that server (created and dropped).
  *
@@ -129,6 +129,11 @@ async function seed(database: Database) {
       (1000000 + ((i * 13 + r * 7) % 20) * 500000)::bigint
     from generate_series(0, ${MARKETS - 1}) k, generate_series(0, ${SIZE - 1}) i,
       generate_series(0, 3) r`);
+  // Each merchant's exposure ledger row (the circle's borrowing reads them): 0-5 million fen.
+  await db.execute(sql`insert into exposure_ledger (borrower, held, loans, card_limits, updated_at)
+    select 'digest_b' || k || '_' || i, ((i * 31 + k) % 6) * 1000000, ((i * 17 + k) % 4) * 1000000,
+      0, now()
+    from generate_series(0, ${MARKETS - 1}) k, generate_series(0, ${SIZE - 1}) i`);
   await db.execute(sql`analyze`);
   const counts = (await db.execute(sql`select
       (select count(*) from merchants)::int as merchants,

@@ -6,7 +6,13 @@
  * A service caches one per market and version; the check then allocates only in proportion to
  * what it visits, never to the market.
  */
-import type { NetworkEdge } from './checks';
+
+/** A guarantee between two merchants (checks.ts NetworkEdge): `guarantor` pays if `borrower` defaults. */
+interface Link {
+  guarantor: string;
+  borrower: string;
+  groupId: string | null;
+}
 
 export interface NetworkIndex {
   /** Merchant id of each node number. */
@@ -49,7 +55,7 @@ export interface NetworkScratch {
 }
 
 /** Compiles `edges` (self-guarantees left out). */
-export function indexNetwork(edges: readonly NetworkEdge[]): NetworkIndex {
+export function indexNetwork(edges: readonly Link[]): NetworkIndex {
   const numberOf = new Map<string, number>();
   const ids: string[] = [];
   const groupNumberOf = new Map<string, number>();
