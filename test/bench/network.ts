@@ -186,11 +186,14 @@ async function formation(database: Database) {
     const t0 = performance.now();
     const market = await cache.network(db, `mkt_b${k}`);
     const c0 = performance.now();
-    let figures = groupNetworkFiguresIn(market, ids, depth);
+    let figures = groupNetworkFiguresIn(market.index, ids, depth);
     computeTimes.push(performance.now() - c0);
     if (figures.circle.length > 0) {
       const b0 = performance.now();
-      figures = { ...figures, circleBorrowing: await borrowingTotal(db, figures.circle) };
+      figures = {
+        ...figures,
+        circleBorrowing: await borrowingTotal(db, figures.circle, market.borrowerOf),
+      };
       borrowingTimes.push(performance.now() - b0);
     }
     const findings = networkFindings(figures, rules);

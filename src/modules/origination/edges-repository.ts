@@ -166,13 +166,16 @@ export async function networkVersion(db: Db, marketId: string): Promise<number> 
 export interface MarketNetworkEdges {
   version: number;
   edges: { guarantor: string; borrower: string; groupId: string | null }[];
+  /** The borrower (identity digest) of each merchant of the market, by merchant id. */
+  borrowers: Map<string, string>;
 }
 
 /**
  * A market's merchant-to-merchant edges and their version, read in one statement (one snapshot:
  * the version names exactly these edges), by the market index, in id order so that every
- * instance compiles the same network. One row with the edges as a JSON array: parsed at once,
- * where ten thousand rows would be parsed one by one.
+ * instance compiles the same network; and the market's merchants' borrowers (a merchant's
+ * identity never changes), so that a circle's borrowing reads the ledger directly. One row with
+ * JSON: parsed at once, where ten thousand rows would be parsed one by one.
  */
 export async function marketNetworkEdges(db: Db, marketId: string): Promise<MarketNetworkEdges> {
   const rows = rowsOf(
@@ -182,31 +185,47 @@ export async function marketNetworkEdges(db: Db, marketId: string): Promise<Mark
         coalesce((select json_agg(json_build_array(guarantor_id, borrower_merchant_id, group_id)
             order by id)
           from guarantee_edges where market_id = ${marketId} and guarantor_kind = 'merchant'),
-          '[]'::json) as edges`),
+          '[]'::json) as edges,
+        coalesce((select json_object_agg(id, id_number_digest) from merchants
+          where market_id = ${marketId}), '{}'::json) as borrowers`),
   );
-  const row = rows[0] as { version: unknown; edges: unknown };
-  const list = (typeof row.edges === 'string' ? JSON.parse(row.edges) : row.edges) as [
-    string,
-    string,
-    string | null,
-  ][];
+  const row = rows[0] as { version: unknown; edges: unknown; borrowers: unknown };
+  const json = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
+  const list = json(row.edges) as [string, string, string | null][];
   return {
     version: Number(row.version),
     edges: list.map(([guarantor, borrower, groupId]) => ({ guarantor, borrower, groupId })),
+    borrowers: new Map(Object.entries(json(row.borrowers) as Record<string, string>)),
   };
 }
 
 /**
- * Fen: what these merchants borrow together as their ledgers hold it (open offers, loans, card
- * limits), each merchant counted at least 0, as checks.ts circleBorrowing adds them up: summed
- * here, so a circle of a thousand merchants costs one row back, not a thousand.
+ * Fen: what the merchants of a circle borrow together as their ledgers hold it (open offers,
+ * loans, card limits), each at least 0, as checks.ts circleBorrowing adds them up; summed here,
+ * so a circle of a thousand merchants costs one row back. `borrowerOf` gives the borrowers the
+ * caller knows (a market's merchants: one borrower each); the others are looked up by merchant.
  */
-export async function borrowingTotal(db: Db, merchantIds: string[]): Promise<number> {
+export async function borrowingTotal(
+  db: Db,
+  merchantIds: readonly string[],
+  borrowerOf: ReadonlyMap<string, string> = new Map(),
+): Promise<number> {
   if (merchantIds.length === 0) return 0;
+  const known: string[] = [];
+  const unknown: string[] = [];
+  for (const id of merchantIds) {
+    const borrower = borrowerOf.get(id);
+    if (borrower === undefined) unknown.push(id);
+    else known.push(borrower);
+  }
   const result = await db.execute(sql`
-    select coalesce(sum(greatest(0, coalesce(l.held + l.loans + l.card_limits, 0))), 0) as total
-    from merchants m left join exposure_ledger l on l.borrower = m.id_number_digest
-    where m.id in (select jsonb_array_elements_text(${JSON.stringify(merchantIds)}::jsonb))`);
+    select coalesce(sum(greatest(0, l.held + l.loans + l.card_limits)), 0) as total
+    from exposure_ledger l
+    where l.borrower in (
+      select jsonb_array_elements_text(${JSON.stringify(known)}::jsonb)
+      union
+      select m.id_number_digest from merchants m
+      where m.id in (select jsonb_array_elements_text(${JSON.stringify(unknown)}::jsonb)))`);
   return Number(rowsOf(result)[0]?.total ?? 0);
 }
 

@@ -208,9 +208,12 @@ async function checkNetwork(
   const rules = policy.document.guaranteeNetwork;
   if (!rules) return null;
   const market = await networks.network(tx, marketId);
-  let figures = groupNetworkFiguresIn(market, memberIds, rules.maxCircleSize);
+  let figures = groupNetworkFiguresIn(market.index, memberIds, rules.maxCircleSize);
   if (figures.circle.length > 0) {
-    figures = { ...figures, circleBorrowing: await edges.borrowingTotal(tx, figures.circle) };
+    figures = {
+      ...figures,
+      circleBorrowing: await edges.borrowingTotal(tx, figures.circle, market.borrowerOf),
+    };
   }
   const findings = networkFindings(figures, rules);
   if (findings.length > 0 && rules.action === 'refuse') throw networkRefusal(findings, figures);

@@ -26,9 +26,15 @@ export const NETWORK_CACHE_MAX_EDGES = 2_000_000;
 
 const repositorySource: NetworkSource = { version: networkVersion, edges: marketNetworkEdges };
 
-interface Entry {
-  version: number;
+/** A market's network as the check uses it. */
+export interface MarketNetwork {
   index: NetworkIndex;
+  /** The borrower (identity digest) of each merchant of the network, by merchant id. */
+  borrowerOf: ReadonlyMap<string, string>;
+}
+
+interface Entry extends MarketNetwork {
+  version: number;
 }
 
 export class NetworkCache {
@@ -43,22 +49,29 @@ export class NetworkCache {
   ) {}
 
   /** The market's network as `db` (the check's transaction) sees it now. */
-  async network(db: Db, marketId: string): Promise<NetworkIndex> {
+  async network(db: Db, marketId: string): Promise<MarketNetwork> {
     const version = await this.source.version(db, marketId);
     const cached = this.markets.get(marketId);
     if (cached && cached.version === version) {
       this.markets.delete(marketId);
       this.markets.set(marketId, cached);
       this.stats.hits++;
-      return cached.index;
+      return cached;
     }
     // Read again, with the version of what is read: a change committed since the version above
     // is then read too, and tagged with its own version.
     const loaded = await this.source.edges(db, marketId);
     const index = indexNetwork(loaded.edges);
+    // Only the network's merchants: what is kept stays in proportion to the edges.
+    const borrowerOf = new Map<string, string>();
+    for (const id of index.ids) {
+      const borrower = loaded.borrowers.get(id);
+      if (borrower !== undefined) borrowerOf.set(id, borrower);
+    }
     this.stats.loads++;
-    this.put(marketId, { version: loaded.version, index });
-    return index;
+    const entry = { version: loaded.version, index, borrowerOf };
+    this.put(marketId, entry);
+    return entry;
   }
 
   /** Markets cached now, least recently used first. */

@@ -133,9 +133,18 @@ async function networkAround(
   const rules = policy.document.guaranteeNetwork;
   if (!rules) return null;
   const market = await networks.network(tx, group.marketId);
-  let figures = groupNetworkFiguresIn(market, memberIds, rules.maxCircleSize, new Map(), group.id);
+  let figures = groupNetworkFiguresIn(
+    market.index,
+    memberIds,
+    rules.maxCircleSize,
+    new Map(),
+    group.id,
+  );
   if (figures.circle.length > 0) {
-    figures = { ...figures, circleBorrowing: await edges.borrowingTotal(tx, figures.circle) };
+    figures = {
+      ...figures,
+      circleBorrowing: await edges.borrowingTotal(tx, figures.circle, market.borrowerOf),
+    };
   }
   const elsewhere = await edges.contingentOutside(tx, memberIds, group.id);
   return { figures, elsewhere };

@@ -17,7 +17,7 @@ function source(markets: Record<string, MarketNetworkEdges>) {
     version: async (_db, m) => markets[m]?.version ?? 0,
     edges: async (_db, m) => {
       reads.push(m);
-      return markets[m] ?? { version: 0, edges: [] };
+      return markets[m] ?? { version: 0, edges: [], borrowers: new Map() };
     },
   };
   return { src, reads };
@@ -27,6 +27,7 @@ const db = {} as Db;
 /** A market whose `n` edges run a ring m0 -> m1 -> ... -> m0. */
 const ring = (version: number, n: number): MarketNetworkEdges => ({
   version,
+  borrowers: new Map(Array.from({ length: n }, (_, i) => [`m${i}`, `digest${i}`])),
   edges: Array.from({ length: n }, (_, i) => ({
     guarantor: `m${i}`,
     borrower: `m${(i + 1) % n}`,
@@ -40,7 +41,8 @@ describe('NetworkCache', () => {
     const { src, reads } = source(markets);
     const cache = new NetworkCache(100, src);
     const first = await cache.network(db, 'a');
-    expect(first.edgeCount).toBe(3);
+    expect(first.index.edgeCount).toBe(3);
+    expect(first.borrowerOf.get('m2')).toBe('digest2');
     expect(await cache.network(db, 'a')).toBe(first);
     expect(reads).toEqual(['a']);
     expect(cache.stats).toMatchObject({ hits: 1, loads: 1 });
@@ -48,7 +50,7 @@ describe('NetworkCache', () => {
     markets.a = ring(7, 4);
     const second = await cache.network(db, 'a');
     expect(second).not.toBe(first);
-    expect(second.edgeCount).toBe(4);
+    expect(second.index.edgeCount).toBe(4);
     expect(reads).toEqual(['a', 'a']);
     expect(await cache.network(db, 'a')).toBe(second);
     expect(reads).toHaveLength(2);
@@ -88,7 +90,7 @@ describe('NetworkCache', () => {
     expect(reads).toEqual(['a', 'b', 'c', 'b']);
     // A market larger than the whole budget is served but never kept, and evicts nothing.
     const big = await cache.network(db, 'd');
-    expect(big.edgeCount).toBe(20);
+    expect(big.index.edgeCount).toBe(20);
     expect(cache.cachedMarkets()).toEqual(['a', 'b']);
     await cache.network(db, 'd');
     expect(reads.filter((m) => m === 'd')).toHaveLength(2);
