@@ -2,11 +2,10 @@
  * Each market's guarantee network, compiled for the formation check and kept in this process
  * (issue #16 item 5, ADR 0011): tagged with the market's version (guarantee_network_versions,
  * renewed by settleEdges in the statement that adds or removes a merchant's guarantee of a
- * merchant there), used only when the check's own
- * transaction reads that same version, so an instance never checks against edges another
- * instance (or this one) has changed since. Otherwise the market's edges are read again in one
- * indexed statement with their version and compiled once. Least recently used markets go first
- * once the cached edges pass `maxEdges`.
+ * merchant there), used only when the check's own transaction reads that same version, so an
+ * instance never checks against edges another instance (or this one) has changed since.
+ * Otherwise the market's edges are read again in one indexed statement with their version and
+ * compiled once. Least recently used markets go first once the cached edges pass `maxEdges`.
  */
 import { indexNetwork, type NetworkIndex } from '../../credit';
 import type { Db } from '../../db/connect';
