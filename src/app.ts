@@ -15,6 +15,7 @@ import { merchantRoutes } from './modules/merchants/routes';
 import { monitoringRoutes } from './modules/monitoring/routes';
 import { operatorRoutes } from './modules/operators/routes';
 import { startOfferExpiry } from './modules/origination/expiry-job';
+import { NetworkCache } from './modules/origination/network-cache';
 import { decisionRoutes, originationRoutes } from './modules/origination/routes';
 import { PolicyCache } from './modules/policies/active-policy';
 import { policyRoutes } from './modules/policies/routes';
@@ -55,6 +56,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     config,
     clock,
     policies: new PolicyCache(database.db, config.POLICY_CACHE_TTL_MS),
+    networks: new NetworkCache(),
     // The cache keeps time by the service's clock, so a key's expiry is judged by one clock.
     principals: new PrincipalCache(config.API_KEY_CACHE_TTL_MS, 10_000, () => clock().getTime()),
   };

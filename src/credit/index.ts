@@ -37,10 +37,12 @@ export {
   resolveGuaranteeGroup,
 } from './guarantee-group';
 export {
+  circleBorrowing,
   contingentAcrossGroupsExceeded,
   type GroupNetworkFigures,
   type GuaranteeNetworkRules,
   groupNetworkFigures,
+  groupNetworkFiguresIn,
   NETWORK_FINDING_CODES,
   NETWORK_NODE_BUDGET,
   NETWORK_TEXTS,
@@ -49,6 +51,7 @@ export {
   networkFindings,
   networkReason,
 } from './guarantee-network/checks';
+export { indexNetwork, type NetworkIndex } from './guarantee-network/network-index';
 export { instalmentCapacity, maxLoanForInstalment } from './limits';
 export {
   computeMetrics,

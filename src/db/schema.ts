@@ -9,6 +9,7 @@ import {
   index,
   integer,
   jsonb,
+  pgSequence,
   pgTable,
   primaryKey,
   text,
@@ -450,6 +451,26 @@ export const guaranteeEdges = pgTable(
     check('guarantee_edges_amount_ck', sql`${t.amountFen} >= 0`),
   ],
 );
+
+/**
+ * Where the versions of guarantee_network_versions come from: a value is never handed out twice,
+ * not even by a transaction that rolled back, so a version names one state of a market's edges.
+ */
+export const guaranteeNetworkVersionSeq = pgSequence('guarantee_network_version_seq');
+
+/**
+ * The version of each market's guarantee links (issue #16 item 5): `settleEdges` sets it to a
+ * fresh value of guarantee_network_version_seq in the statement that adds or removes a merchant's
+ * guarantee of a merchant there (an amount moving changes no version), so the row lock orders
+ * those writers until they commit. A service caches a market's network tagged with the version
+ * read in the same snapshot, and uses it only while a check's own transaction reads that version
+ * (ADR 0011). No row: the edges as no settle has changed them yet (version 0).
+ */
+export const guaranteeNetworkVersions = pgTable('guarantee_network_versions', {
+  marketId: text('market_id').primaryKey(),
+  version: bigint('version', { mode: 'number' }).notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
 
 /** Loan performance over time, recorded per offer and date (idempotent on that pair). */
 export const outcomes = pgTable(

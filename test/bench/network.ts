@@ -5,40 +5,54 @@
  * with 10 guarantee edges per merchant (1,000,000 edges): in each market two laps of groups of
  * four (every merchant in two live groups, the policy's default maxGroupsPerMerchant; each group
  * 12 edges) and four individual guarantees per merchant; one application per merchant whose
- * survey gives its annual net profit. Everything is inserted with generate_series SQL (no row by
- * row). Embedded PGlite in memory by default; with DATABASE_URL, a scratch database
+ * survey gives its annual net profit, and one exposure ledger row each. Everything is inserted
+ * with generate_series SQL (no row by row). Embedded PGlite in memory by default; with DATABASE_URL, a scratch database
  * `mla_bench_network` on that server (created and dropped).
  *
  * Then it times:
- *  1. the check at group formation, as form-group.ts runs it: the members' neighbourhood within
- *     the policy's maxCircleSize hops in their market (edges-repository.ts neighbourhoodEdges),
- *     then groupNetworkFigures and networkFindings (checks.ts), for a new group of 3-5 random
- *     merchants of a random market, RUNS times (default 2,000) after a warm-up: p50, p99;
+ *  1. the check at group formation, as form-group.ts runs it (ADR 0011): the market's version
+ *     read, its compiled network from the instance's cache (network-cache.ts) or read and
+ *     compiled again, groupNetworkFiguresIn, the circle's borrowing (borrowingTotal) when there
+ *     is a circle, and networkFindings, for a new group of 3-5 random merchants of a random market:
+ *     a. cold: each market's first check (the cache empty: the market's edges read and compiled);
+ *     b. hits: RUNS checks (default 2,000) with every market cached: p50, p99;
+ *     c. mixed: RUNS checks of which a share (BENCH_CHANGE_SHARE, 0.1) follows an edge change in
+ *        the same market (settleEdges of one of its merchants in a transaction of its own, which,
+ *        the bench's edges being synthetic, removes the edges into it: a real change and a new
+ *        version), so the check after it reads and compiles the market again;
+ *     and, apart, what resolve-group adds (contingentOutside) and the heap the cache takes;
  *  2. the stress of one market (the service stressNetwork: load, contagion, DebtRank) with 1%
  *     of its merchants defaulting, STRESS_RUNS times: p50, max.
  * Targets: formation p99 < 5 ms, one market's stress < 1 s.
  *
  * Env: BENCH_MARKETS (100), BENCH_MARKET_SIZE (1,000; a multiple of 4), BENCH_RUNS (2,000),
- * BENCH_STRESS_RUNS (10), BENCH_FORMATION_BUDGET_S (120: formation runs stop then), BENCH_DEPTH (the formation check's hops; default the policy's
- * maxCircleSize), DATABASE_URL.
+ * BENCH_STRESS_RUNS (10), BENCH_FORMATION_BUDGET_S (120: each formation run stops then),
+ * BENCH_CHANGE_SHARE (0.1), BENCH_KEEP_DB (1: keep the scratch database), BENCH_DEPTH (the
+ * formation check's hops; default the policy's maxCircleSize), DATABASE_URL. Run node with
+ * --expose-gc (NODE_OPTIONS) for the cache's heap after a collection.
  */
 import { sql } from 'drizzle-orm';
 import { Client } from 'pg';
 import { defaultPolicyDocument } from '../../src/credit';
-import { groupNetworkFigures, networkFindings } from '../../src/credit/guarantee-network/checks';
+import { groupNetworkFiguresIn, networkFindings } from '../../src/credit/guarantee-network/checks';
 import { mulberry32 } from '../../src/credit/guarantee-network/contagion';
 import { connect, type Database } from '../../src/db/connect';
 import { ensureDefaultPolicy } from '../../src/db/seed';
 import { stressNetwork } from '../../src/modules/guarantee-network/service';
-import { neighbourhoodEdges } from '../../src/modules/origination/edges-repository';
+import {
+  borrowingTotal,
+  contingentOutside,
+  settleEdges,
+} from '../../src/modules/origination/edges-repository';
+import { NetworkCache } from '../../src/modules/origination/network-cache';
 import { PolicyCache } from '../../src/modules/policies/active-policy';
 
 const MARKETS = Number(process.env.BENCH_MARKETS ?? 100);
 const SIZE = Number(process.env.BENCH_MARKET_SIZE ?? 1_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 2_000);
 const STRESS_RUNS = Number(process.env.BENCH_STRESS_RUNS ?? 10);
-const WARM_UP = 20;
-/** The formation runs stop after this many seconds (the report says how many ran). */
+const CHANGE_SHARE = Number(process.env.BENCH_CHANGE_SHARE ?? 0.1);
+/** Each formation run stops after this many seconds (the report says how many checks ran). */
 const BUDGET_S = Number(process.env.BENCH_FORMATION_BUDGET_S ?? 120);
 /** The search depth of the formation check: the policy's maxCircleSize unless given. */
 const DEPTH = process.env.BENCH_DEPTH ? Number(process.env.BENCH_DEPTH) : null;
@@ -116,6 +130,11 @@ async function seed(database: Database) {
       (1000000 + ((i * 13 + r * 7) % 20) * 500000)::bigint
     from generate_series(0, ${MARKETS - 1}) k, generate_series(0, ${SIZE - 1}) i,
       generate_series(0, 3) r`);
+  // Each merchant's exposure ledger row (the circle's borrowing reads them): 0-5 million fen.
+  await db.execute(sql`insert into exposure_ledger (borrower, held, loans, card_limits, updated_at)
+    select 'digest_b' || k || '_' || i, ((i * 31 + k) % 6) * 1000000, ((i * 17 + k) % 4) * 1000000,
+      0, now()
+    from generate_series(0, ${MARKETS - 1}) k, generate_series(0, ${SIZE - 1}) i`);
   await db.execute(sql`analyze`);
   const counts = (await db.execute(sql`select
       (select count(*) from merchants)::int as merchants,
@@ -125,47 +144,134 @@ async function seed(database: Database) {
   return { ...counts.rows[0], seconds: (performance.now() - started) / 1000 };
 }
 
+interface Times {
+  n: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+function summary(times: number[]): Times {
+  const sorted = [...times].sort((a, b) => a - b);
+  if (sorted.length === 0) return { n: 0, p50: Number.NaN, p99: Number.NaN, max: Number.NaN };
+  return {
+    n: sorted.length,
+    p50: pct(sorted, 50),
+    p99: pct(sorted, 99),
+    max: sorted[sorted.length - 1] as number,
+  };
+}
+
+const show = (t: Times) => `p50 ${ms(t.p50)}, p99 ${ms(t.p99)}, max ${ms(t.max)} (${t.n})`;
+
 async function formation(database: Database) {
   const rules = defaultPolicyDocument.guaranteeNetwork;
   if (!rules) throw new Error('the default policy has no guaranteeNetwork rules');
   const depth = DEPTH ?? rules.maxCircleSize;
+  const db = database.db;
   const next = mulberry32(20261202);
-  const times: number[] = [];
-  let withCircle = 0;
-  let refused = 0;
-  let edgesLoaded = 0;
-  const warmUp = Math.min(WARM_UP, Math.ceil(RUNS / 10));
-  const warmDeadline = performance.now() + (BUDGET_S * 1000) / 10;
-  const deadline = performance.now() + BUDGET_S * 1000;
-  for (let run = 0; run < warmUp + RUNS && performance.now() < deadline; run++) {
-    const k = Math.floor(next() * MARKETS);
+  const cache = new NetworkCache();
+  const group = (k: number) => {
     const size = 3 + Math.floor(next() * 3);
     const members = new Set<string>();
     while (members.size < size) members.add(`mer_b${k}_${Math.floor(next() * SIZE)}`);
-    const ids = [...members];
+    return [...members];
+  };
+  let withCircle = 0;
+  let refused = 0;
+  const borrowingTimes: number[] = [];
+  const computeTimes: number[] = [];
+  /** The version read and the cached network (hits only: reset before them). */
+  const networkTimes: number[] = [];
+  /** One check as form-group.ts runs it; its time in ms. */
+  const check = async (k: number) => {
+    const ids = group(k);
     const t0 = performance.now();
-    const around = await neighbourhoodEdges(database.db, `mkt_b${k}`, ids, depth);
-    const figures = groupNetworkFigures(ids, around, depth);
+    const market = await cache.network(db, `mkt_b${k}`);
+    const c0 = performance.now();
+    networkTimes.push(c0 - t0);
+    let figures = groupNetworkFiguresIn(market.index, ids, depth);
+    computeTimes.push(performance.now() - c0);
+    if (figures.circle.length > 0) {
+      const b0 = performance.now();
+      figures = {
+        ...figures,
+        circleBorrowing: await borrowingTotal(db, figures.circle, market.borrowerOf),
+      };
+      borrowingTimes.push(performance.now() - b0);
+    }
     const findings = networkFindings(figures, rules);
     const elapsed = performance.now() - t0;
-    // Warm-up: the first runs, or a tenth of the budget, whichever ends first.
-    if (run < warmUp && performance.now() < warmDeadline) continue;
-    times.push(elapsed);
-    edgesLoaded += around.length;
     if (figures.circle.length > 0) withCircle++;
     if (findings.length > 0) refused++;
+    return elapsed;
+  };
+
+  // a. Cold: every market's first check. (The heap is measured after a collection when node
+  // runs with --expose-gc.)
+  const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+  gc();
+  const heapBefore = process.memoryUsage();
+  const cold: number[] = [];
+  for (let k = 0; k < MARKETS; k++) cold.push(await check(k));
+  gc();
+  const heapAfter = process.memoryUsage();
+  const cacheMb =
+    (heapAfter.heapUsed + heapAfter.arrayBuffers - heapBefore.heapUsed - heapBefore.arrayBuffers) /
+    2 ** 20;
+
+  // b. Hits: every market cached.
+  networkTimes.length = 0;
+  const hits: number[] = [];
+  let deadline = performance.now() + BUDGET_S * 1000;
+  while (hits.length < RUNS && performance.now() < deadline)
+    hits.push(await check(Math.floor(next() * MARKETS)));
+  const loadsBeforeMixed = cache.stats.loads;
+  const hitNetwork = summary(networkTimes);
+
+  // c. Mixed: a share of the checks follows an edge change in their market.
+  const mixed: number[] = [];
+  const afterChange: number[] = [];
+  const settles: number[] = [];
+  deadline = performance.now() + BUDGET_S * 1000;
+  while (mixed.length < RUNS && performance.now() < deadline) {
+    const k = Math.floor(next() * MARKETS);
+    const changed = next() < CHANGE_SHARE;
+    if (changed) {
+      const digest = `digest_b${k}_${Math.floor(next() * SIZE)}`;
+      const s0 = performance.now();
+      await db.transaction((tx) => settleEdges(tx, [digest], new Date()));
+      settles.push(performance.now() - s0);
+    }
+    const elapsed = await check(k);
+    mixed.push(elapsed);
+    if (changed) afterChange.push(elapsed);
   }
-  times.sort((a, b) => a - b);
-  if (times.length === 0) throw new Error('no formation run finished within the budget');
+
+  // What resolve-group adds to the check: the members' guarantees outside the group.
+  const outside: number[] = [];
+  for (let run = 0; run < 200; run++) {
+    const k = Math.floor(next() * MARKETS);
+    const t0 = performance.now();
+    await contingentOutside(db, group(k), `grp_b${k}_0`);
+    outside.push(performance.now() - t0);
+  }
   return {
-    runs: times.length,
-    p50: pct(times, 50),
-    p99: pct(times, 99),
-    max: times[times.length - 1] as number,
-    meanEdgesLoaded: Math.round(edgesLoaded / Math.max(1, times.length)),
+    depth,
+    cold: summary(cold),
+    hits: summary(hits),
+    mixed: summary(mixed),
+    afterChange: summary(afterChange),
+    settles: summary(settles),
+    borrowing: summary(borrowingTimes),
+    compute: summary(computeTimes),
+    hitNetwork,
+    outside: summary(outside),
+    reloads: cache.stats.loads - loadsBeforeMixed,
     withCircle,
     refused,
-    depth,
+    cacheMb,
+    cachedMarkets: cache.cachedMarkets().length,
   };
 }
 
@@ -202,7 +308,9 @@ async function main() {
     database = await connect({ url: url.toString(), poolMax: 4 });
     cleanup = async () => {
       await database.close();
-      await admin(`drop database if exists ${DB_NAME} with (force)`);
+      // BENCH_KEEP_DB=1: left for EXPLAIN; the next run drops it first.
+      if (process.env.BENCH_KEEP_DB !== '1')
+        await admin(`drop database if exists ${DB_NAME} with (force)`);
     };
   } else {
     database = await connect({ dataDir: 'memory' });
@@ -219,10 +327,21 @@ async function main() {
     );
     const f = await formation(database);
     console.log(
-      `formation check (neighbourhood within ${f.depth} hops + groupNetworkFigures + findings), new group of 3-5, ${f.runs} runs:` +
-        ` p50 ${ms(f.p50)}, p99 ${ms(f.p99)}, max ${ms(f.max)} (target p99 < 5 ms: ${f.p99 < 5 ? 'met' : 'NOT met'});` +
-        ` ${f.meanEdgesLoaded} edges loaded on average, ${f.withCircle} closed a circle, ${f.refused} refused`,
+      `formation check (version read + cached or reloaded network + groupNetworkFiguresIn within ${f.depth} hops + borrowingTotal when a circle + findings), new group of 3-5:`,
     );
+    console.log(
+      `  cold (each market's first check: its edges read and compiled): ${show(f.cold)}; ${f.cachedMarkets} markets cached, ~${f.cacheMb.toFixed(0)} MB of heap`,
+    );
+    console.log(
+      `  cache hits: ${show(f.hits)} (target p99 < 5 ms: ${f.hits.p99 < 5 ? 'met' : 'NOT met'}); of which the version read and the cached network ${show(f.hitNetwork)}`,
+    );
+    console.log(
+      `  mixed, ${Math.round(CHANGE_SHARE * 100)}% after an edge change in the market: ${show(f.mixed)}; the checks after a change: ${show(f.afterChange)}; ${f.reloads} reloads`,
+    );
+    console.log(
+      `  apart: groupNetworkFiguresIn alone ${show(f.compute)}; settleEdges of one merchant with its version (own transaction) ${show(f.settles)}; borrowingTotal of a circle ${show(f.borrowing)}; contingentOutside (resolve-group) ${show(f.outside)}`,
+    );
+    console.log(`  ${f.withCircle} checks closed a circle, ${f.refused} refused`);
     const s = await stress(database);
     console.log(
       `stress of one market (${SIZE} merchants, load + contagion + DebtRank), 1% defaulting, ${s.runs} runs:` +

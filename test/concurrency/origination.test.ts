@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
-import { offers, operators } from '../../src/db/schema';
+import { guaranteeNetworkVersions, offers, operators } from '../../src/db/schema';
+import { edgesImplied, storedEdges } from '../../src/modules/origination/edges-repository';
 import { strongSurvey } from '../helpers/fixtures';
 import { bearer, createTestApp, type TestApp } from '../helpers/test-app';
 import { usingPostgres } from '../helpers/test-database';
@@ -129,5 +130,35 @@ describePg('concurrency on PostgreSQL', () => {
       expect(r.status).toBe(409);
       expect(r.body.code).toBe('MERCHANT_GROUP_LIMIT_REACHED');
     }
+  });
+
+  it("forms groups in parallel, each renewing the market's network version after its ledger locks, without deadlock", async () => {
+    // Eight disjoint groups and four chained through one shared member each (mer_race_40..):
+    // every formation locks its members' ledger rows, then the market's version row (ADR 0011).
+    const m = (i: number) => `mer_race_${i}`;
+    const groups = [
+      ...Array.from({ length: 8 }, (_, g) => [m(12 + 3 * g), m(13 + 3 * g), m(14 + 3 * g)]),
+      [m(40), m(41), m(42)],
+      [m(42), m(43), m(44)],
+      [m(44), m(45), m(46)],
+      [m(46), m(47), m(48)],
+    ];
+    const before = await t.testDb.database.db.select().from(guaranteeNetworkVersions);
+    const results = await Promise.all(
+      groups.map((memberIds) =>
+        t.http
+          .post('/v1/guarantee-groups')
+          .set(bearer(officer))
+          .send({ marketId: 'mkt_race', memberIds }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(groups.map(() => 201));
+    const after = await t.testDb.database.db.select().from(guaranteeNetworkVersions);
+    const version = (rows: typeof after) => rows.find((r) => r.marketId === 'mkt_race')?.version;
+    expect(version(after)).toBeDefined();
+    expect(version(after)).not.toBe(version(before));
+    expect(await storedEdges(t.testDb.database.db)).toEqual(
+      await edgesImplied(t.testDb.database.db),
+    );
   });
 });

@@ -12,6 +12,7 @@
  * close no circle (every cycle through both passes that member twice): a chain, not a circle.
  */
 import type { Reason } from '../decision-types';
+import { indexNetwork, type NetworkIndex } from './network-index';
 
 /** An existing guarantee between two merchants: `guarantor` pays if `borrower` defaults. */
 export interface NetworkEdge {
@@ -90,59 +91,104 @@ export function groupNetworkFigures(
   borrowing: ReadonlyMap<string, number> = new Map(),
   ownGroupId: string | null = null,
 ): GroupNetworkFigures {
-  const out = new Map<string, string[]>();
-  const into = new Map<string, string[]>();
-  const linked = new Set<string>();
-  for (const e of edges) {
-    if (e.guarantor === e.borrower) continue;
-    if (ownGroupId !== null && e.groupId === ownGroupId) continue;
-    push(out, e.guarantor, e.borrower);
-    push(into, e.borrower, e.guarantor);
-    linked.add(pairKey(e.guarantor, e.borrower));
-  }
-  const memberSet = new Set(members);
+  return groupNetworkFiguresIn(indexNetwork(edges), members, depth, borrowing, ownGroupId);
+}
+
+/** Unreachable, in hops: large enough that two of them added stay far beyond any depth. */
+const FAR = 1 << 20;
+
+/**
+ * groupNetworkFigures over a compiled network (network-index.ts), which a service keeps per
+ * market: the same figures, at a cost in proportion to the nodes the searches visit.
+ */
+export function groupNetworkFiguresIn(
+  index: NetworkIndex,
+  members: readonly string[],
+  depth: number,
+  borrowing: ReadonlyMap<string, number> = new Map(),
+  ownGroupId: string | null = null,
+): GroupNetworkFigures {
+  // Edges of no group are -1, so a group the index does not know excludes nothing.
+  const own = ownGroupId === null ? -2 : (index.groupNumberOf.get(ownGroupId) ?? -2);
+  const sorted = [...new Set(members)].sort();
   const sharedPairs: [string, string][] = [];
-  const sorted = [...memberSet].sort();
   for (let i = 0; i < sorted.length; i++) {
     for (let j = i + 1; j < sorted.length; j++) {
       const a = sorted[i] as string;
       const b = sorted[j] as string;
-      if (linked.has(pairKey(a, b))) sharedPairs.push([a, b]);
+      if (linked(index, a, b, own)) sharedPairs.push([a, b]);
     }
   }
 
   // How far each merchant is from each member along guarantees (forward) and to each member
-  // (backward), within `depth` hops; a member is at 0 from and to itself.
+  // (backward), within `depth` hops; per merchant only the two nearest members each way are
+  // kept: enough to tell whether some pair of distinct members v, u has dv + du <= depth. A
+  // member with no guarantee is alone in its searches and closes nothing.
+  const s = index.scratch;
+  const check = nextEpoch(index, 2 * sorted.length + 1);
+  const touched: number[] = [];
   let truncated = false;
-  const from = new Map<string, Map<string, number>>();
-  const to = new Map<string, Map<string, number>>();
   let chainLength = 0;
-  for (const m of sorted) {
-    const fwd = bfs(m, out, depth);
-    const bwd = bfs(m, into, depth);
-    truncated ||= fwd.truncated || bwd.truncated;
-    chainLength = Math.max(chainLength, fwd.farthest, bwd.farthest);
-    for (const [x, d] of fwd.distance) addAt(from, x, m, d);
-    for (const [x, d] of bwd.distance) addAt(to, x, m, d);
-  }
-  // On a circle: on an existing path v ~> x ~> u of at most `depth` hops between two distinct
-  // members (the new edge u -> v closes it).
-  const onPath = new Set<string>();
-  for (const [x, sources] of from) {
-    const targets = to.get(x);
-    if (!targets) continue;
-    search: for (const [v, dv] of sources) {
-      for (const [u, du] of targets) {
-        if (u !== v && dv + du <= depth) {
-          onPath.add(x);
-          break search;
+  for (let m = 0; m < sorted.length; m++) {
+    const start = index.numberOf.get(sorted[m] as string);
+    if (start === undefined) continue;
+    for (const forward of [true, false]) {
+      const search = bfs(index, start, forward, depth, own);
+      truncated ||= search.truncated;
+      chainLength = Math.max(chainLength, search.farthest);
+      const [first, firstMember, second] = forward
+        ? [s.fwd1, s.fwd1Member, s.fwd2]
+        : [s.bwd1, s.bwd1Member, s.bwd2];
+      for (let q = 0; q < search.visited; q++) {
+        const x = s.queue[q] as number;
+        const d = s.hops[x] as number;
+        if (s.touched[x] !== check) {
+          s.touched[x] = check;
+          s.fwd1[x] = FAR;
+          s.fwd1Member[x] = -1;
+          s.fwd2[x] = FAR;
+          s.bwd1[x] = FAR;
+          s.bwd1Member[x] = -1;
+          s.bwd2[x] = FAR;
+          touched.push(x);
         }
+        if (d < (first[x] as number)) {
+          second[x] = first[x] as number;
+          first[x] = d;
+          firstMember[x] = m;
+        } else if (d < (second[x] as number)) second[x] = d;
       }
     }
   }
-  const circle = onPath.size > 0 ? [...new Set([...sorted, ...onPath])].sort() : [];
-  const circleBorrowing = circle.reduce((sum, x) => sum + Math.max(0, borrowing.get(x) ?? 0), 0);
-  return { circle, sharedPairs, chainLength, circleBorrowing, truncated };
+  // On a circle: on an existing path v ~> x ~> u of at most `depth` hops between two distinct
+  // members (the new edge u -> v closes it).
+  const onPath: string[] = [];
+  for (const x of touched) {
+    const f1 = s.fwd1[x] as number;
+    const b1 = s.bwd1[x] as number;
+    const nearest =
+      s.fwd1Member[x] !== s.bwd1Member[x]
+        ? f1 + b1
+        : Math.min(f1 + (s.bwd2[x] as number), (s.fwd2[x] as number) + b1);
+    if (nearest <= depth) onPath.push(index.ids[x] as string);
+  }
+  const circle = onPath.length > 0 ? [...new Set([...sorted, ...onPath])].sort() : [];
+  return {
+    circle,
+    sharedPairs,
+    chainLength,
+    circleBorrowing: circleBorrowing(circle, borrowing),
+    truncated,
+  };
+}
+
+/**
+ * Fen: what a circle's merchants borrow together (`borrowing` per merchant, missing or negative:
+ * 0). The figures' circle does not depend on borrowing, so a service may search first and read
+ * the circle's borrowing after.
+ */
+export function circleBorrowing(circle: readonly string[], borrowing: ReadonlyMap<string, number>) {
+  return circle.reduce((sum, x) => sum + Math.max(0, borrowing.get(x) ?? 0), 0);
 }
 
 /** What the policy's rules find in a group's figures; [] when it passes (or has no rules). */
@@ -177,40 +223,72 @@ export function contingentAcrossGroupsExceeded(
   return Math.max(0, elsewhere) + Math.max(0, inGroup) > limit;
 }
 
-function bfs(start: string, adjacency: Map<string, string[]>, depth: number) {
-  const distance = new Map([[start, 0]]);
-  let frontier = [start];
+/** Whether a guarantee (not of the group `own`) runs between a and b, either way. */
+function linked(index: NetworkIndex, a: string, b: string, own: number): boolean {
+  const na = index.numberOf.get(a);
+  const nb = index.numberOf.get(b);
+  if (na === undefined || nb === undefined) return false;
+  const has = (x: number, y: number) => {
+    for (let i = index.outStart[x] as number; i < (index.outStart[x + 1] as number); i++)
+      if (index.outNode[i] === y && index.outGroup[i] !== own) return true;
+    return false;
+  };
+  return has(na, nb) || has(nb, na);
+}
+
+/**
+ * The epoch of this check, its searches taking the next `need - 1` (the marks restart from clean
+ * arrays before the counter would overflow).
+ */
+function nextEpoch(index: NetworkIndex, need: number): number {
+  const s = index.scratch;
+  if (s.epoch > 0x7fffffff - need) {
+    s.epoch = 0;
+    s.seen.fill(0);
+    s.touched.fill(0);
+  }
+  s.epoch += 1;
+  return s.epoch;
+}
+
+/**
+ * Breadth-first from `start` along guarantees (forward) or against them, `depth` hops at most,
+ * NETWORK_NODE_BUDGET nodes at most (the start included): the visited nodes are
+ * scratch.queue[0..visited), their hops in scratch.hops.
+ */
+function bfs(index: NetworkIndex, start: number, forward: boolean, depth: number, own: number) {
+  const s = index.scratch;
+  s.epoch += 1;
+  const epoch = s.epoch;
+  const rowStart = forward ? index.outStart : index.inStart;
+  const rowNode = forward ? index.outNode : index.inNode;
+  const rowGroup = forward ? index.outGroup : index.inGroup;
+  s.seen[start] = epoch;
+  s.hops[start] = 0;
+  s.queue[0] = start;
+  let visited = 1;
+  let levelStart = 0;
   let farthest = 0;
   let truncated = false;
-  for (let d = 1; d <= depth && frontier.length > 0; d++) {
-    const next: string[] = [];
-    for (const node of frontier) {
-      for (const n of adjacency.get(node) ?? []) {
-        if (distance.has(n)) continue;
-        if (distance.size >= NETWORK_NODE_BUDGET) {
+  for (let d = 1; d <= depth && levelStart < visited; d++) {
+    const levelEnd = visited;
+    for (let q = levelStart; q < levelEnd; q++) {
+      const node = s.queue[q] as number;
+      for (let i = rowStart[node] as number; i < (rowStart[node + 1] as number); i++) {
+        if (rowGroup[i] === own) continue;
+        const n = rowNode[i] as number;
+        if (s.seen[n] === epoch) continue;
+        if (visited >= NETWORK_NODE_BUDGET) {
           truncated = true;
           continue;
         }
-        distance.set(n, d);
-        next.push(n);
+        s.seen[n] = epoch;
+        s.hops[n] = d;
+        s.queue[visited++] = n;
         farthest = d;
       }
     }
-    frontier = next;
+    levelStart = levelEnd;
   }
-  return { distance, farthest, truncated };
+  return { visited, farthest, truncated };
 }
-
-function push(map: Map<string, string[]>, key: string, value: string) {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
-
-function addAt(map: Map<string, Map<string, number>>, key: string, member: string, d: number) {
-  const inner = map.get(key);
-  if (inner) inner.set(member, d);
-  else map.set(key, new Map([[member, d]]));
-}
-
-const pairKey = (a: string, b: string) => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);

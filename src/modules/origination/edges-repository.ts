@@ -19,7 +19,6 @@
  * guarantee's natural key).
  */
 import { sql } from 'drizzle-orm';
-import { NETWORK_NODE_BUDGET } from '../../credit';
 import type { Db } from '../../db/connect';
 
 const LIVE = sql.raw(`('pending', 'offered', 'accepted', 'booked')`);
@@ -69,25 +68,48 @@ const whoOfBorrowers = (borrowers: string[]) => sql`
 
 /**
  * Rewrites the edges into the merchants of these borrowers (identity digests) as their
- * guarantees now stand. The caller holds the borrowers' ledger locks (settleLedgers).
+ * guarantees now stand, in one statement that also gives a fresh version to every market where a
+ * merchant's guarantee of a merchant appeared or went (guarantee_network_versions, ADR 0011: what
+ * the formation check's cache depends on; an amount moving, or an operator's edge, changes no
+ * version). The caller holds the borrowers' ledger locks (settleLedgers); the version rows' locks
+ * come after them, in market order, and are held to commit (ADR 0004).
  */
 export async function settleEdges(tx: Db, borrowers: string[], now: Date): Promise<void> {
   if (borrowers.length === 0) return;
   const at = now.toISOString();
+  // Under the borrowers' ledger locks no other transaction writes these edges, so the new ones
+  // (fresh) and the existing ones (moved) are told apart by the statement's snapshot.
   await tx.execute(sql`with ${whoOfBorrowers(borrowers)}, ${targetEdges()},
     gone as (
       delete from guarantee_edges e using who
       where e.borrower_merchant_id = who.id and not exists (select 1 from target t where t.id = e.id)
+      returning e.market_id, e.guarantor_kind
+    ),
+    fresh as (
+      insert into guarantee_edges (id, market_id, guarantor_kind, guarantor_id, borrower_merchant_id,
+        source, group_id, application_id, offer_id, amount_fen, created_at, updated_at)
+      select id, market_id, guarantor_kind, guarantor_id, borrower_merchant_id, source, group_id,
+        application_id, offer_id, amount_fen, ${at}::timestamptz, ${at}::timestamptz
+      from target t where not exists (select 1 from guarantee_edges e where e.id = t.id)
+      on conflict (id) do nothing
+      returning market_id, guarantor_kind
+    ),
+    moved as (
+      update guarantee_edges e set amount_fen = t.amount_fen, offer_id = t.offer_id,
+        updated_at = ${at}::timestamptz
+      from target t
+      where e.id = t.id and (e.amount_fen is distinct from t.amount_fen
+        or e.offer_id is distinct from t.offer_id)
+    ),
+    changed as (
+      select market_id from gone where guarantor_kind = 'merchant'
+      union select market_id from fresh where guarantor_kind = 'merchant'
     )
-    insert into guarantee_edges (id, market_id, guarantor_kind, guarantor_id, borrower_merchant_id,
-      source, group_id, application_id, offer_id, amount_fen, created_at, updated_at)
-    select id, market_id, guarantor_kind, guarantor_id, borrower_merchant_id, source, group_id,
-      application_id, offer_id, amount_fen, ${at}::timestamptz, ${at}::timestamptz
-    from target
-    on conflict (id) do update set amount_fen = excluded.amount_fen, offer_id = excluded.offer_id,
-      updated_at = excluded.updated_at
-    where guarantee_edges.amount_fen is distinct from excluded.amount_fen
-      or guarantee_edges.offer_id is distinct from excluded.offer_id`);
+    insert into guarantee_network_versions (market_id, version, updated_at)
+    select market_id, nextval('guarantee_network_version_seq'), ${at}::timestamptz
+    from changed order by market_id
+    on conflict (market_id) do update set version = excluded.version,
+      updated_at = excluded.updated_at`);
 }
 
 export interface EdgeRow {
@@ -131,64 +153,80 @@ export async function storedEdges(db: Db): Promise<EdgeRow[]> {
   return rowsOf(result).map(edgeOf);
 }
 
-/**
- * The merchant-to-merchant edges a formation check needs to find every circle closed by a path of
- * at most `depth` hops between two of `members`, in one market: the undirected ball of radius
- * ceil(depth / 2) around the members holds every node of every such path (each is within half
- * the path of one end), so the ball, not `depth` hops, is read: the square root of the work.
- * Hop by hop, each level expands only its new nodes, through the guarantor and borrower indexes,
- * at most NETWORK_NODE_BUDGET of them per level.
- */
-export async function neighbourhoodEdges(
-  db: Db,
-  marketId: string,
-  members: string[],
-  depth: number,
-): Promise<{ guarantor: string; borrower: string; groupId: string | null }[]> {
-  const radius = Math.ceil(depth / 2);
-  const levels = [
-    sql`f0 as (select jsonb_array_elements_text(${JSON.stringify(members)}::jsonb) as node),
-    a0 as (select node from f0)`,
-  ];
-  for (let i = 1; i <= radius; i++) {
-    const f = sql.raw(`f${i}`);
-    const prevF = sql.raw(`f${i - 1}`);
-    const a = sql.raw(`a${i}`);
-    const prevA = sql.raw(`a${i - 1}`);
-    levels.push(sql`${f} as (
-      select node from (
-        select e.borrower_merchant_id as node from ${prevF} p
-        join guarantee_edges e on e.guarantor_id = p.node and e.market_id = ${marketId}
-        union
-        select e.guarantor_id from ${prevF} p
-        join guarantee_edges e on e.borrower_merchant_id = p.node and e.market_id = ${marketId}
-          and e.guarantor_kind = 'merchant'
-        except select node from ${prevA}
-      ) n limit ${NETWORK_NODE_BUDGET}
+/** The version of a market's edges as this transaction sees them (0: never settled). */
+export async function networkVersion(db: Db, marketId: string): Promise<number> {
+  const rows = rowsOf(
+    await db.execute(
+      sql`select version from guarantee_network_versions where market_id = ${marketId}`,
     ),
-    ${a} as (select node from ${prevA} union all select node from ${f})`);
-  }
-  const last = sql.raw(`a${radius}`);
-  const result = await db.execute(sql`
-    with ${sql.join(levels, sql`, `)}
-    select e.guarantor_id, e.borrower_merchant_id, e.group_id
-    from ${last} n join guarantee_edges e on e.guarantor_id = n.node
-    where e.market_id = ${marketId} and e.guarantor_kind = 'merchant'`);
-  return rowsOf(result).map((r) => ({
-    guarantor: String(r.guarantor_id),
-    borrower: String(r.borrower_merchant_id),
-    groupId: (r.group_id as string | null) ?? null,
-  }));
+  );
+  return rows[0] ? Number(rows[0].version) : 0;
 }
 
-/** Each merchant's borrowing as its ledger holds it (open offers, loans, card limits), fen. */
-export async function borrowingOf(db: Db, merchantIds: string[]): Promise<Map<string, number>> {
-  if (merchantIds.length === 0) return new Map();
+export interface MarketNetworkEdges {
+  version: number;
+  edges: { guarantor: string; borrower: string; groupId: string | null }[];
+  /** The borrower (identity digest) of each merchant of the market, by merchant id. */
+  borrowers: Map<string, string>;
+}
+
+/**
+ * A market's merchant-to-merchant edges and their version, read in one statement (one snapshot:
+ * the version names exactly these edges), by the market index, in id order so that every
+ * instance compiles the same network; and the market's merchants' borrowers (a merchant's
+ * identity never changes), so that a circle's borrowing reads the ledger directly. One row with
+ * JSON: parsed at once, where ten thousand rows would be parsed one by one.
+ */
+export async function marketNetworkEdges(db: Db, marketId: string): Promise<MarketNetworkEdges> {
+  const rows = rowsOf(
+    await db.execute(sql`
+      select coalesce((select version from guarantee_network_versions
+          where market_id = ${marketId}), 0) as version,
+        coalesce((select json_agg(json_build_array(guarantor_id, borrower_merchant_id, group_id)
+            order by id)
+          from guarantee_edges where market_id = ${marketId} and guarantor_kind = 'merchant'),
+          '[]'::json) as edges,
+        coalesce((select json_object_agg(id, id_number_digest) from merchants
+          where market_id = ${marketId}), '{}'::json) as borrowers`),
+  );
+  const row = rows[0] as { version: unknown; edges: unknown; borrowers: unknown };
+  const json = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
+  const list = json(row.edges) as [string, string, string | null][];
+  return {
+    version: Number(row.version),
+    edges: list.map(([guarantor, borrower, groupId]) => ({ guarantor, borrower, groupId })),
+    borrowers: new Map(Object.entries(json(row.borrowers) as Record<string, string>)),
+  };
+}
+
+/**
+ * Fen: what the merchants of a circle borrow together as their ledgers hold it (open offers,
+ * loans, card limits), each at least 0, as checks.ts circleBorrowing adds them up; summed here,
+ * so a circle of a thousand merchants costs one row back. `borrowerOf` gives the borrowers the
+ * caller knows (a market's merchants: one borrower each); the others are looked up by merchant.
+ */
+export async function borrowingTotal(
+  db: Db,
+  merchantIds: readonly string[],
+  borrowerOf: ReadonlyMap<string, string> = new Map(),
+): Promise<number> {
+  if (merchantIds.length === 0) return 0;
+  const known: string[] = [];
+  const unknown: string[] = [];
+  for (const id of merchantIds) {
+    const borrower = borrowerOf.get(id);
+    if (borrower === undefined) unknown.push(id);
+    else known.push(borrower);
+  }
   const result = await db.execute(sql`
-    select m.id, coalesce(l.held + l.loans + l.card_limits, 0) as borrowing
-    from merchants m left join exposure_ledger l on l.borrower = m.id_number_digest
-    where m.id in (select jsonb_array_elements_text(${JSON.stringify(merchantIds)}::jsonb))`);
-  return new Map(rowsOf(result).map((r) => [String(r.id), Number(r.borrowing)]));
+    select coalesce(sum(greatest(0, l.held + l.loans + l.card_limits)), 0) as total
+    from exposure_ledger l
+    where l.borrower in (
+      select jsonb_array_elements_text(${JSON.stringify(known)}::jsonb)
+      union
+      select m.id_number_digest from merchants m
+      where m.id in (select jsonb_array_elements_text(${JSON.stringify(unknown)}::jsonb)))`);
+  return Number(rowsOf(result)[0]?.total ?? 0);
 }
 
 /** What each merchant guarantees outside `groupId` (other groups, individual guarantees), fen. */

@@ -3,7 +3,7 @@ import {
   type FormationProblem,
   formationProblem,
   type GroupNetworkFigures,
-  groupNetworkFigures,
+  groupNetworkFiguresIn,
   groupSizeProblem,
   NETWORK_TEXTS,
   type NetworkFindingCode,
@@ -20,6 +20,7 @@ import { appendAudit } from '../audit/repository';
 import { canSeeMerchantRecord } from '../merchants/access';
 import { findMerchantsFor, type MerchantRow } from '../merchants/repository';
 import * as edges from './edges-repository';
+import type { NetworkCache } from './network-cache';
 import * as repo from './repository';
 import type { CreateGroupBody, GroupNetwork, GroupView } from './schemas';
 import { groupView } from './views';
@@ -41,12 +42,13 @@ export function formGroup(
     prepare: async () => {
       policy = (await deps.policies.activeSet()).champion.compiled;
     },
-    run: (tx) => form(tx, ctx, body, policy),
+    run: (tx) => form(tx, deps.networks, ctx, body, policy),
   };
 }
 
 async function form(
   tx: Db,
+  networks: NetworkCache,
   ctx: CommandContext,
   body: CreateGroupBody,
   policy: CompiledPolicy,
@@ -81,7 +83,7 @@ async function form(
   const full = memberIds.filter((id) => (counts.get(id) ?? 0) >= maxGroups);
   if (full.length) throw groupLimitReached(full, maxGroups);
 
-  const network = await checkNetwork(tx, body.marketId, memberIds, policy);
+  const network = await checkNetwork(tx, networks, body.marketId, memberIds, policy);
   const groupId = newId('grp');
   await repo.insertGroup(
     tx,
@@ -190,24 +192,28 @@ function groupLimitReached(ids: string[], max: number) {
 }
 
 /**
- * The network the group would join (issue #16): its members' neighbourhood within the policy's
- * circle size, loaded by indexed look-ups in the group's market. A finding refuses the group
- * (409) or, when the policy refers, forms it with the findings recorded for review. Null when
- * the policy has no network rules.
+ * The network the group would join (issue #16): circles its members would close within the
+ * policy's circle size in the group's market, searched over the market's network as this
+ * transaction sees it (the instance's compiled copy when still at the version read here, ADR
+ * 0011). A finding refuses the group (409) or, when the policy refers, forms it with the findings
+ * recorded for review. Null when the policy has no network rules.
  */
 async function checkNetwork(
   tx: Db,
+  networks: NetworkCache,
   marketId: string,
   memberIds: string[],
   policy: CompiledPolicy,
 ): Promise<GroupNetwork | null> {
   const rules = policy.document.guaranteeNetwork;
   if (!rules) return null;
-  const around = await edges.neighbourhoodEdges(tx, marketId, memberIds, rules.maxCircleSize);
-  let figures = groupNetworkFigures(memberIds, around, rules.maxCircleSize);
+  const market = await networks.network(tx, marketId);
+  let figures = groupNetworkFiguresIn(market.index, memberIds, rules.maxCircleSize);
   if (figures.circle.length > 0) {
-    const borrowing = await edges.borrowingOf(tx, figures.circle);
-    figures = groupNetworkFigures(memberIds, around, rules.maxCircleSize, borrowing);
+    figures = {
+      ...figures,
+      circleBorrowing: await edges.borrowingTotal(tx, figures.circle, market.borrowerOf),
+    };
   }
   const findings = networkFindings(figures, rules);
   if (findings.length > 0 && rules.action === 'refuse') throw networkRefusal(findings, figures);

@@ -1,7 +1,7 @@
 import {
   type CompiledPolicy,
   type Decision,
-  groupNetworkFigures,
+  groupNetworkFiguresIn,
   resolveGuaranteeGroup,
 } from '../../credit';
 import type { Db } from '../../db/connect';
@@ -11,6 +11,7 @@ import { appendEvents, type EventEntry } from '../events/repository';
 import * as edges from './edges-repository';
 import { offerEvent } from './events';
 import { assertGroupMove } from './lifecycle';
+import type { NetworkCache } from './network-cache';
 import * as repo from './repository';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -23,6 +24,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  */
 export async function resolveGroupIfComplete(
   tx: Db,
+  networks: NetworkCache,
   ctx: CommandContext,
   group: Pick<repo.GroupRow, 'id' | 'status' | 'partnerId' | 'marketId'>,
   policy: CompiledPolicy,
@@ -34,7 +36,7 @@ export async function resolveGroupIfComplete(
   const appIds = apps.map((a) => a.id);
   const latest = await repo.latestDecisions(tx, appIds);
   const memberIds = apps.map((a) => a.merchantId);
-  const network = await networkAround(tx, group, memberIds, policy);
+  const network = await networkAround(tx, networks, group, memberIds, policy);
   const resolution = resolveGuaranteeGroup(
     apps.map((a) => {
       const decision = latest.get(a.id)?.result as Decision;
@@ -140,29 +142,34 @@ export async function settleGroup(
 
 /**
  * The guarantee network around the group at its decision (issue #16): the circle it closes with
- * other guarantees (its own edges left out), the circle's borrowing as the ledger holds it now
+ * other guarantees in its market's network as this transaction sees it (its own edges left out;
+ * ADR 0011), the circle's borrowing as the ledger holds it now
  * (the members' pending loans included), and what each member guarantees outside the group.
  * Null when the policy has no network rules.
  */
 async function networkAround(
   tx: Db,
+  networks: NetworkCache,
   group: Pick<repo.GroupRow, 'id' | 'marketId'>,
   memberIds: string[],
   policy: CompiledPolicy,
 ) {
   const rules = policy.document.guaranteeNetwork;
   if (!rules) return null;
-  const around = await edges.neighbourhoodEdges(tx, group.marketId, memberIds, rules.maxCircleSize);
-  const depth = rules.maxCircleSize;
-  let figures = groupNetworkFigures(memberIds, around, depth, new Map(), group.id);
-  if (figures.circle.length > 0)
-    figures = groupNetworkFigures(
-      memberIds,
-      around,
-      depth,
-      await edges.borrowingOf(tx, figures.circle),
-      group.id,
-    );
+  const market = await networks.network(tx, group.marketId);
+  let figures = groupNetworkFiguresIn(
+    market.index,
+    memberIds,
+    rules.maxCircleSize,
+    new Map(),
+    group.id,
+  );
+  if (figures.circle.length > 0) {
+    figures = {
+      ...figures,
+      circleBorrowing: await edges.borrowingTotal(tx, figures.circle, market.borrowerOf),
+    };
+  }
   const elsewhere = await edges.contingentOutside(tx, memberIds, group.id);
   return { figures, elsewhere };
 }

@@ -12,6 +12,7 @@ import { findOperator } from '../operators/repository';
 import type { ArmPolicy } from '../policies/active-policy';
 import { decisionContext } from './decision-context';
 import { checkGuarantorRequest, type GuarantorRequest, loadGuarantors } from './guarantors';
+import type { NetworkCache } from './network-cache';
 import { applicationAnswerRef, type SubmissionAudit } from './queries';
 import {
   type Decided,
@@ -53,7 +54,7 @@ export function submitApplication(
       status: 201,
       reference,
       prepare: async () => void (await load()),
-      run: async (tx) => submitGroupMember(tx, ctx, await load(), groupId),
+      run: async (tx) => submitGroupMember(tx, deps.networks, ctx, await load(), groupId),
     };
   if (body.guarantors?.length)
     return {
@@ -172,6 +173,7 @@ async function loadSubmission(
 /** A guarantee-group member: under the group's lock, deciding the group when it is complete. */
 async function submitGroupMember(
   tx: Db,
+  networks: NetworkCache,
   ctx: CommandContext,
   s: Submission,
   groupId: string,
@@ -190,7 +192,7 @@ async function submitGroupMember(
   const written = await decideAndRecord(within(tx), ctx, s.recording(group.memberCount));
   if (typeof written === 'string' || !('view' in written))
     throw new Error('a transaction write found its key taken');
-  const decided = await resolveGroupIfComplete(tx, ctx, group, s.policy.compiled);
+  const decided = await resolveGroupIfComplete(tx, networks, ctx, group, s.policy.compiled);
   await repo.settleLedgers(tx, borrowers, ctx.now);
   if (!decided) return written.view;
   // The group was decided now: the member's application and offers moved with it.

@@ -4,11 +4,16 @@
  * each merchant's edges out add up to the contingent liability its ledger row counts. Formations,
  * members' applications, applications with individual guarantors, acceptances, declines (a group
  * member's dissolves its group) and expiry, through the API, on PGlite or PostgreSQL. (Repayment
- * is recorded as an outcome and changes no offer, so no edge: nothing to drive here.)
+ * is recorded as an outcome and changes no offer, so no edge: nothing to drive here.) And each
+ * version of the market's network (guarantee_network_versions) names one state of its edges.
  */
 import fc from 'fast-check';
 import { exposureLedger } from '../../../../src/db/schema';
-import { edgesImplied, storedEdges } from '../../../../src/modules/origination/edges-repository';
+import {
+  edgesImplied,
+  marketNetworkEdges,
+  storedEdges,
+} from '../../../../src/modules/origination/edges-repository';
 import { seedDemo } from '../../../helpers/fixtures';
 import { bearer, createTestApp, type TestApp } from '../../../helpers/test-app';
 import {
@@ -107,8 +112,17 @@ describe('guarantee_edges', () => {
     }
   }
 
+  /** The market's network edges seen under each version (ADR 0011). */
+  const seenAt = new Map<number, string>();
+
   async function checkEdges() {
     const db = t.testDb.database.db;
+    // A version names one state of the market's network: a cache tagged with it is never stale.
+    const network = await marketNetworkEdges(db, MJY);
+    const state = JSON.stringify(network.edges);
+    const earlier = seenAt.get(network.version);
+    if (earlier === undefined) seenAt.set(network.version, state);
+    else expect(state).toBe(earlier);
     const stored = await storedEdges(db);
     const implied = await edgesImplied(db);
     expect(stored).toEqual(implied);
@@ -158,7 +172,7 @@ describe('guarantee_edges', () => {
     },
   );
 
-  it('equal what the live groups and guarantees imply after any sequence of commands', async () => {
+  it('equal what the live groups and guarantees imply after any sequence of commands, one state per version', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(command, { minLength: 3, maxLength: 10 }), async (commands) => {
         // A fresh pool per run: each run starts from merchants with no groups.
@@ -172,5 +186,7 @@ describe('guarantee_edges', () => {
       }),
       { numRuns: 10 },
     );
+    // The commands changed the network, each change under a version of its own.
+    expect(seenAt.size).toBeGreaterThan(1);
   }, 240_000);
 });
