@@ -17,7 +17,7 @@ describePg('the events feed never passes a late commit (PostgreSQL)', () => {
   const insert = (c: Client, id: string) =>
     c.query(
       `insert into events (id, type, object_type, object_id, data, partner_id, market_id)
-       values ($1, 'offer.accepted', 'offer', $1, '{}', null, null)`,
+       values ($1, 'policy.published', 'policy', $1, jsonb_build_object('policyId', $1::text, 'version', 1), null, null)`,
       [id],
     );
   const page = async (after: string | null) => {
