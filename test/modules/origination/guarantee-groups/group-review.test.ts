@@ -6,7 +6,7 @@
 import { seedDemo } from '../../../helpers/fixtures';
 import { bearer, createTestApp, type TestApp } from '../../../helpers/test-app';
 import { feedCaughtUp } from '../../events/helpers';
-import { applicationBody, MJY, strongSurvey, submit } from '../applications/helpers';
+import { MJY } from '../applications/helpers';
 import { networkHelpers } from './network-helpers';
 
 describe('a referred guarantee group and its review', () => {
@@ -37,19 +37,7 @@ describe('a referred guarantee group and its review', () => {
     const { closing } = await h.triangle();
     const group = await h.formOk(closing);
     expect(group.network.referred).toBe(true);
-    for (const m of closing) {
-      const res = await submit(
-        t,
-        officer,
-        applicationBody(m, strongSurvey(), {
-          product: 'joint_guarantee',
-          guaranteeGroupId: group.id,
-          amount: 20_000_000,
-          termMonths: 12,
-        }),
-      );
-      expect(res.status).toBe(201);
-    }
+    await h.applyAll(closing, group.id);
     const read = await t.http.get(`/v1/guarantee-groups/${group.id}`).set(bearer(officer));
     return read.body;
   };

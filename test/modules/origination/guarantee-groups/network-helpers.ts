@@ -1,5 +1,11 @@
 import { bearer, type TestApp } from '../../../helpers/test-app';
-import { createMerchant, MJY } from '../applications/helpers';
+import {
+  applicationBody,
+  createMerchant,
+  MJY,
+  strongSurvey,
+  submit,
+} from '../applications/helpers';
 
 /** Forming groups and changing the network rules of the active policy, for the network's tests. */
 export function networkHelpers(
@@ -53,5 +59,21 @@ export function networkHelpers(
     await formOk([b, c, y]);
     return { closing: [c, a, z], circle: [a, b, c, x, y, z].sort() };
   };
-  return { merchants, form, formOk, networkRules, triangle };
+  /** Every member applies for a joint-guarantee loan of 20万 in the group (201 each). */
+  const applyAll = async (memberIds: string[], groupId: string) => {
+    for (const m of memberIds) {
+      const res = await submit(
+        t,
+        keys.officer,
+        applicationBody(m, strongSurvey(), {
+          product: 'joint_guarantee',
+          guaranteeGroupId: groupId,
+          amount: 20_000_000,
+          termMonths: 12,
+        }),
+      );
+      if (res.status !== 201) throw new Error(`apply: ${res.status} ${JSON.stringify(res.body)}`);
+    }
+  };
+  return { merchants, form, formOk, networkRules, triangle, applyAll };
 }

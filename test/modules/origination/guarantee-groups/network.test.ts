@@ -5,13 +5,8 @@
  */
 import { seedDemo } from '../../../helpers/fixtures';
 import { bearer, createTestApp, type TestApp } from '../../../helpers/test-app';
-import {
-  applicationBody,
-  createMerchant,
-  MJY,
-  strongSurvey,
-  submit,
-} from '../applications/helpers';
+import { MJY } from '../applications/helpers';
+import { networkHelpers } from './network-helpers';
 
 describe('guarantee network rules (担保圈)', () => {
   let t: TestApp;
@@ -25,51 +20,16 @@ describe('guarantee network rules (担保圈)', () => {
     riskA = await t.issueKey('risk');
     riskB = await t.issueKey('risk');
     officer = await t.issueKey('officer', { marketIds: [MJY] });
+    h = networkHelpers(t, { officer, riskA, riskB });
   });
   afterAll(() => t.close());
 
-  const merchants = async (n: number) => {
-    const ids: string[] = [];
-    for (let i = 0; i < n; i++) ids.push(await createMerchant(t, t.adminKey, MJY));
-    return ids;
-  };
-  const form = (memberIds: string[]) =>
-    t.http.post('/v1/guarantee-groups').set(bearer(officer)).send({ marketId: MJY, memberIds });
-  const formOk = async (memberIds: string[]) => {
-    const res = await form(memberIds);
-    if (res.status !== 201) throw new Error(`${res.status} ${JSON.stringify(res.body)}`);
-    return res.body;
-  };
-  /** Publishes and activates the active policy with `network` rules changed. */
-  const networkRules = async (network: Record<string, unknown>) => {
-    const active = await t.http.get('/v1/policies/active').set(bearer(riskA));
-    const draft = await t.http
-      .post('/v1/policies')
-      .set(bearer(riskA))
-      .send({ cloneOf: active.body.id, changes: { guaranteeNetwork: network } });
-    expect(draft.status).toBe(201);
-    const published = await t.http.post(`/v1/policies/${draft.body.id}/publish`).set(bearer(riskB));
-    expect(published.body).toMatchObject({ status: 'published' });
-    await t.http
-      .post(`/v1/policies/${draft.body.id}/activate`)
-      .set(bearer(riskA))
-      .send({ role: 'champion' })
-      .expect(200);
-  };
-  /** Two groups {A,B,X} and {B,C,Y}: a new group {C,A,Z} closes a circle of 6. */
-  const triangle = async () => {
-    const [a, b, c, x, y, z] = (await merchants(6)) as [
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-    ];
-    await formOk([a, b, x]);
-    await formOk([b, c, y]);
-    return { closing: [c, a, z], circle: [a, b, c, x, y, z].sort() };
-  };
+  let h: ReturnType<typeof networkHelpers>;
+  const merchants = (n: number) => h.merchants(n);
+  const form = (memberIds: string[]) => h.form(memberIds);
+  const formOk = (memberIds: string[]) => h.formOk(memberIds);
+  const networkRules = (network: Record<string, unknown>) => h.networkRules(network);
+  const triangle = () => h.triangle();
 
   describe('under the default policy (two groups, no shared pairs, circles of at most 8)', () => {
     it('a group that shares one member with a live group is accepted: no circle', async () => {
@@ -151,19 +111,7 @@ describe('guarantee network rules (担保圈)', () => {
     const { closing, circle } = await triangle();
     const group = await formOk(closing);
     expect(group.network.circleBorrowing).toBe(0);
-    for (const m of closing) {
-      const res = await submit(
-        t,
-        officer,
-        applicationBody(m, strongSurvey(), {
-          product: 'joint_guarantee',
-          guaranteeGroupId: group.id,
-          amount: 20_000_000,
-          termMonths: 12,
-        }),
-      );
-      expect(res.status).toBe(201);
-    }
+    await h.applyAll(closing, group.id);
     const decided = await t.http.get(`/v1/guarantee-groups/${group.id}`).set(bearer(officer));
     expect(decided.body.status).toBe('declined');
     const decision = decided.body.decision;
