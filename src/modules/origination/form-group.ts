@@ -232,16 +232,31 @@ function networkRefusal(findings: NetworkFindingCode[], figures: GroupNetworkFig
     `该小组不符合担保网络规则：${findings.map((f) => NETWORK_TEXTS[f][0]).join('；')}`,
     findings.map((f) => ({
       path: 'body.memberIds',
-      message: `${f}: ${NETWORK_TEXTS[f][1]}${detailOf(f, figures)}`,
-      messageZh: `${NETWORK_TEXTS[f][0]}${detailOf(f, figures)}`,
+      message: `${f}: ${NETWORK_TEXTS[f][1]}${detailOf(f, figures, 'en')}`,
+      messageZh: `${NETWORK_TEXTS[f][0]}${detailOf(f, figures, 'zh')}`,
     })),
   );
 }
 
-function detailOf(code: NetworkFindingCode, figures: GroupNetworkFigures): string {
+function detailOf(
+  code: NetworkFindingCode,
+  figures: GroupNetworkFigures,
+  lang: 'en' | 'zh',
+): string {
   if (code === 'GUARANTEE_PAIR_SHARED')
-    return ` (${figures.sharedPairs.map((p) => p.join(' & ')).join(', ')})`;
-  if (code === 'GUARANTEE_CIRCLE_TOO_LARGE') return ` (${figures.circle.join(', ')})`;
+    return ` (${listed(
+      figures.sharedPairs.map((p) => p.join(' & ')),
+      lang,
+    )})`;
+  if (code === 'GUARANTEE_CIRCLE_TOO_LARGE') return ` (${listed(figures.circle, lang)})`;
   if (code === 'GUARANTEE_CIRCLE_CAP_EXCEEDED') return ` (${figures.circleBorrowing})`;
   return '';
+}
+
+/** The first few, and how many in all: a circle in a dense market holds hundreds of merchants. */
+const DETAIL_LISTED = 10;
+function listed(items: string[], lang: 'en' | 'zh'): string {
+  if (items.length <= DETAIL_LISTED) return items.join(', ');
+  const first = items.slice(0, DETAIL_LISTED).join(', ');
+  return lang === 'en' ? `${first}, … ${items.length} in all` : `${first} 等共 ${items.length} 户`;
 }

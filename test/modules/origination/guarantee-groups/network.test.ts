@@ -101,6 +101,27 @@ describe('guarantee network rules (担保圈)', () => {
     expect(group.network.findings[0].textEn).toMatch(/circle/);
   });
 
+  it('a refusal names the first members of a large circle and how many it holds', async () => {
+    await networkRules({
+      action: 'refuse',
+      maxCircleSize: 8,
+      allowSharedPairs: false,
+      maxCircleBorrowing: 100_000_000_000,
+    });
+    // A ring of five groups {a_i, a_i+1, b_i}; a sixth {a_5, a_0, z} closes a circle of 12.
+    const a = await merchants(6);
+    const b = await merchants(5);
+    for (let i = 0; i < 5; i++) await formOk([a[i], a[i + 1], b[i]] as string[]);
+    const [z] = await merchants(1);
+    const res = await form([a[5], a[0], z] as string[]);
+    expect(res.status).toBe(409);
+    const detail = res.body.details[0];
+    expect(detail.message).toContain('GUARANTEE_CIRCLE_TOO_LARGE');
+    expect(detail.message).toMatch(/, … 12 in all\)$/);
+    expect(detail.messageZh).toMatch(/ 等共 12 户\)$/);
+    expect(detail.message.split(', ')).toHaveLength(11);
+  });
+
   it("at the decision the circle's borrowing counts against the per-circle cap: the group is declined with the figures", async () => {
     await networkRules({
       action: 'refuse',
