@@ -2,7 +2,7 @@
  * All of origination's SQL: applications, decisions, offers, guarantee groups and the
  * exposure they add up to. Use cases call these functions and never build queries.
  */
-import { and, desc, eq, gte, inArray, lt, ne, or, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db, NamedStatement } from '../../db/connect';
 import { newestFirst } from '../../db/keyset';
 import { toRecord } from '../../db/records';
@@ -593,6 +593,7 @@ export async function listApplications(
   limit: number,
   after: Cursor | null,
 ) {
+  const page = newestFirst(applications.createdAt, applications.id, after);
   const conditions = [
     visibleTo(filter.visibleTo, {
       marketId: applications.marketId,
@@ -602,18 +603,13 @@ export async function listApplications(
     filter.marketId ? eq(applications.marketId, filter.marketId) : undefined,
     filter.product ? eq(applications.product, filter.product) : undefined,
     filter.since ? gte(applications.createdAt, filter.since) : undefined,
-    after
-      ? or(
-          lt(applications.createdAt, after.createdAt),
-          and(eq(applications.createdAt, after.createdAt), lt(applications.id, after.id)),
-        )
-      : undefined,
+    page.after,
   ];
   return db
     .select()
     .from(applications)
     .where(and(...conditions))
-    .orderBy(desc(applications.createdAt), desc(applications.id))
+    .orderBy(...page.order)
     .limit(limit);
 }
 
