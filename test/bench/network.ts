@@ -10,12 +10,14 @@
  * `mla_bench_network` on that server (created and dropped).
  *
  * Then it times:
- *  1. the check at group formation, as form-group.ts runs it (ADR 0011): the market's version
- *     read, its compiled network from the instance's cache (network-cache.ts) or read and
- *     compiled again, groupNetworkFiguresIn, the circle's borrowing (borrowingTotal) when there
- *     is a circle, and networkFindings, for a new group of 3-5 random merchants of a random market:
+ *  1. the check at group formation, as form-group.ts runs it (groupNetworkCheck, ADR 0011): the
+ *     market's version read, its compiled network from the instance's cache (network-cache.ts)
+ *     or read and compiled again, groupNetworkFiguresIn, the circle's borrowing (borrowingTotal)
+ *     when there is a circle and no finding refuses the group already, and networkFindings, for
+ *     a new group of 3-5 random merchants of a random market:
  *     a. cold: each market's first check (the cache empty: the market's edges read and compiled);
- *     b. hits: RUNS checks (default 2,000) with every market cached: p50, p99;
+ *     b. hits: RUNS checks (default 2,000) with every market cached: p50, p99; then as many with
+ *        the policy referring (the circle's borrowing always read), and 500 with each step timed;
  *     c. mixed: RUNS checks of which a share (BENCH_CHANGE_SHARE, 0.1) follows an edge change in
  *        the same market (settleEdges of one of its merchants in a transaction of its own, which,
  *        the bench's edges being synthetic, removes the edges into it: a real change and a new
@@ -45,6 +47,7 @@ import {
   settleEdges,
 } from '../../src/modules/origination/edges-repository';
 import { NetworkCache } from '../../src/modules/origination/network-cache';
+import { groupNetworkCheck } from '../../src/modules/origination/network-check';
 import { PolicyCache } from '../../src/modules/policies/active-policy';
 
 const MARKETS = Number(process.env.BENCH_MARKETS ?? 100);
@@ -183,8 +186,22 @@ async function formation(database: Database) {
   const computeTimes: number[] = [];
   /** The version read and the cached network (hits only: reset before them). */
   const networkTimes: number[] = [];
-  /** One check as form-group.ts runs it; its time in ms. */
-  const check = async (k: number) => {
+  const checkRules = { ...rules, maxCircleSize: depth };
+  /** One check as form-group.ts runs it (groupNetworkCheck), under `action`; its time in ms. */
+  const check = async (k: number, action: 'refuse' | 'refer' = checkRules.action) => {
+    const ids = group(k);
+    const t0 = performance.now();
+    const { figures, findings } = await groupNetworkCheck(db, cache, `mkt_b${k}`, ids, {
+      ...checkRules,
+      action,
+    });
+    const elapsed = performance.now() - t0;
+    if (figures.circle.length > 0) withCircle++;
+    if (findings.length > 0) refused++;
+    return elapsed;
+  };
+  /** The same steps timed one by one, the circle's borrowing always read (as when referring). */
+  const checkApart = async (k: number) => {
     const ids = group(k);
     const t0 = performance.now();
     const market = await cache.network(db, `mkt_b${k}`);
@@ -200,11 +217,8 @@ async function formation(database: Database) {
       };
       borrowingTimes.push(performance.now() - b0);
     }
-    const findings = networkFindings(figures, rules);
-    const elapsed = performance.now() - t0;
-    if (figures.circle.length > 0) withCircle++;
-    if (findings.length > 0) refused++;
-    return elapsed;
+    networkFindings(figures, rules);
+    return performance.now() - t0;
   };
 
   // a. Cold: every market's first check. (The heap is measured after a collection when node
@@ -226,6 +240,15 @@ async function formation(database: Database) {
   let deadline = performance.now() + BUDGET_S * 1000;
   while (hits.length < RUNS && performance.now() < deadline)
     hits.push(await check(Math.floor(next() * MARKETS)));
+  // b'. Hits again, the policy referring: the circle's borrowing is always read.
+  const referring: number[] = [];
+  deadline = performance.now() + BUDGET_S * 1000;
+  while (referring.length < RUNS && performance.now() < deadline)
+    referring.push(await check(Math.floor(next() * MARKETS), 'refer'));
+  // b''. The steps apart (version read and cached network, search, borrowing), on hits.
+  networkTimes.length = 0;
+  for (let run = 0; run < Math.min(RUNS, 500); run++)
+    await checkApart(Math.floor(next() * MARKETS));
   const loadsBeforeMixed = cache.stats.loads;
   const hitNetwork = summary(networkTimes);
 
@@ -260,6 +283,7 @@ async function formation(database: Database) {
     depth,
     cold: summary(cold),
     hits: summary(hits),
+    referring: summary(referring),
     mixed: summary(mixed),
     afterChange: summary(afterChange),
     settles: summary(settles),
@@ -327,13 +351,16 @@ async function main() {
     );
     const f = await formation(database);
     console.log(
-      `formation check (version read + cached or reloaded network + groupNetworkFiguresIn within ${f.depth} hops + borrowingTotal when a circle + findings), new group of 3-5:`,
+      `formation check (groupNetworkCheck: version read + cached or reloaded network + groupNetworkFiguresIn within ${f.depth} hops + borrowingTotal when a circle and nothing refuses already + findings), new group of 3-5:`,
     );
     console.log(
       `  cold (each market's first check: its edges read and compiled): ${show(f.cold)}; ${f.cachedMarkets} markets cached, ~${f.cacheMb.toFixed(0)} MB of heap`,
     );
     console.log(
-      `  cache hits: ${show(f.hits)} (target p99 < 5 ms: ${f.hits.p99 < 5 ? 'met' : 'NOT met'}); of which the version read and the cached network ${show(f.hitNetwork)}`,
+      `  cache hits, the default policy (refuse: a circle too large refuses before its borrowing is read): ${show(f.hits)} (target p99 < 5 ms: ${f.hits.p99 < 5 ? 'met' : 'NOT met'})`,
+    );
+    console.log(
+      `  cache hits, the policy referring (the circle's borrowing read): ${show(f.referring)}; apart, the version read and the cached network ${show(f.hitNetwork)}`,
     );
     console.log(
       `  mixed, ${Math.round(CHANGE_SHARE * 100)}% after an edge change in the market: ${show(f.mixed)}; the checks after a change: ${show(f.afterChange)}; ${f.reloads} reloads`,

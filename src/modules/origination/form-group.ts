@@ -3,11 +3,9 @@ import {
   type FormationProblem,
   formationProblem,
   type GroupNetworkFigures,
-  groupNetworkFiguresIn,
   groupSizeProblem,
   NETWORK_TEXTS,
   type NetworkFindingCode,
-  networkFindings,
   networkReason,
 } from '../../credit';
 import type { Db } from '../../db/connect';
@@ -21,6 +19,7 @@ import { canSeeMerchantRecord } from '../merchants/access';
 import { findMerchantsFor, type MerchantRow } from '../merchants/repository';
 import * as edges from './edges-repository';
 import type { NetworkCache } from './network-cache';
+import { groupNetworkCheck } from './network-check';
 import * as repo from './repository';
 import type { CreateGroupBody, GroupNetwork, GroupView } from './schemas';
 import { groupView } from './views';
@@ -207,15 +206,7 @@ async function checkNetwork(
 ): Promise<GroupNetwork | null> {
   const rules = policy.document.guaranteeNetwork;
   if (!rules) return null;
-  const market = await networks.network(tx, marketId);
-  let figures = groupNetworkFiguresIn(market.index, memberIds, rules.maxCircleSize);
-  if (figures.circle.length > 0) {
-    figures = {
-      ...figures,
-      circleBorrowing: await edges.borrowingTotal(tx, figures.circle, market.borrowerOf),
-    };
-  }
-  const findings = networkFindings(figures, rules);
+  const { figures, findings } = await groupNetworkCheck(tx, networks, marketId, memberIds, rules);
   if (findings.length > 0 && rules.action === 'refuse') throw networkRefusal(findings, figures);
   return {
     ...figures,
