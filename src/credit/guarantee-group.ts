@@ -72,6 +72,18 @@ export interface GroupResolution {
   };
 }
 
+/** A reviewer's decision of a referred group, kept beside the model's resolution. */
+export interface GroupReview {
+  action: 'approve' | 'decline';
+  note: string;
+  /** The reviewer's key. */
+  by: string;
+  at: string;
+}
+
+/** A group's decision as stored: the model's resolution, and a reviewer's once it was referred. */
+export type StoredGroupDecision = GroupResolution & { review?: GroupReview };
+
 export function resolveGuaranteeGroup(
   members: GroupMemberInput[],
   policy: CompiledPolicy,

@@ -32,9 +32,11 @@ export {
   type GroupMemberInput,
   type GroupMemberResolution,
   type GroupResolution,
+  type GroupReview,
   groupSizeProblem,
   groupSizeRange,
   resolveGuaranteeGroup,
+  type StoredGroupDecision,
 } from './guarantee-group';
 export {
   circleBorrowing,

@@ -17,7 +17,13 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 // Types only: the stored JSON has the credit model's shapes (db may read credit, never the reverse).
-import type { Decision, DecisionContext, ScheduleRow, Survey } from '../credit';
+import type {
+  Decision,
+  DecisionContext,
+  ScheduleRow,
+  StoredGroupDecision,
+  Survey,
+} from '../credit';
 import {
   AGREEMENT_STATUSES,
   APPLICATION_STATUSES,
@@ -239,7 +245,7 @@ export const guaranteeGroups = pgTable(
     status: text('status', { enum: GROUP_STATUSES }).notNull(),
     partnerId: text('partner_id'),
     createdBy: text('created_by'),
-    decision: jsonb('decision'),
+    decision: jsonb('decision').$type<StoredGroupDecision>(),
     /** The guarantee-network figures and findings seen at formation (issue #16); null before. */
     network: jsonb('network'),
     createdAt: createdAt(),

@@ -218,11 +218,8 @@ export async function listGroups(
     limit + 1,
     decodeCursor(cursor),
   );
-  const { data, nextCursor } = page(
-    found.map((f) => ({ ...f, id: f.row.id, createdAt: f.row.createdAt })),
-    limit,
-  );
-  return { data: data.map((f) => groupSummary(f.row, f.memberIds)), nextCursor };
+  const { data, nextCursor } = page(found, limit);
+  return { data: data.map(groupSummary), nextCursor };
 }
 
 /** A group the caller may see: officers their markets, partners the groups they formed. */

@@ -3,6 +3,7 @@
  * exposure they add up to. Use cases call these functions and never build queries.
  */
 import { and, eq, gte, inArray, lt, ne, or, sql } from 'drizzle-orm';
+import type { StoredGroupDecision } from '../../credit';
 import type { Db, NamedStatement } from '../../db/connect';
 import { newestFirst } from '../../db/keyset';
 import { toRecord } from '../../db/records';
@@ -825,7 +826,7 @@ export async function listGroups(
         .orderBy(guaranteeGroupMembers.merchantId)
     : [];
   return rows.map((row) => ({
-    row,
+    ...row,
     memberIds: members.filter((m) => m.groupId === row.id).map((m) => m.merchantId),
   }));
 }
@@ -864,7 +865,7 @@ export async function setGroupStatus(
   groupId: string,
   status: GroupStatus,
   now: Date,
-  decision?: unknown,
+  decision?: StoredGroupDecision,
 ) {
   await db
     .update(guaranteeGroups)

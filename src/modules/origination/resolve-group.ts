@@ -3,6 +3,7 @@ import {
   type Decision,
   groupNetworkFiguresIn,
   resolveGuaranteeGroup,
+  type StoredGroupDecision,
 } from '../../credit';
 import type { Db } from '../../db/connect';
 import type { CommandContext } from '../../lib/command-context';
@@ -75,7 +76,7 @@ export async function settleGroup(
   group: Pick<repo.GroupRow, 'id' | 'partnerId' | 'marketId'>,
   apps: repo.ApplicationRow[],
   status: 'offered' | 'referred' | 'declined',
-  decision: unknown,
+  decision: StoredGroupDecision,
   how: { offerValidityDays: number; action: string; reasons: string[]; note?: string },
 ) {
   const appIds = apps.map((a) => a.id);

@@ -51,7 +51,8 @@ async function review(
       zh: '组建联保小组或在其中申请的人员不得审批该小组',
     },
   );
-  const decided = (group.decision ?? {}) as { reasons?: { code: string }[] };
+  const decided = group.decision;
+  if (!decided) throw new Error(`referred group ${id} has no decision`);
   const latest = await repo.latestDecisions(
     tx,
     apps.map((a) => a.id),
@@ -80,7 +81,7 @@ async function review(
     {
       offerValidityDays,
       action: `guarantee_group.review_${body.action}`,
-      reasons: (decided.reasons ?? []).map((r) => r.code),
+      reasons: decided.reasons.map((r) => r.code),
       note: body.note,
     },
   );

@@ -1,10 +1,4 @@
-import {
-  type BindingLimit,
-  chinaDate,
-  type Decision,
-  type GroupResolution,
-  orderedMetrics,
-} from '../../credit';
+import { type BindingLimit, chinaDate, type Decision, orderedMetrics } from '../../credit';
 import { withDueDates } from '../schedules/routes';
 import type {
   ApplicationInsert,
@@ -156,14 +150,13 @@ export function writtenView(
   );
 }
 
-export function groupSummary(group: GroupRow, memberIds: string[]): GroupSummary {
-  const decision = group.decision as { reasons?: { code: string }[] } | null;
+export function groupSummary(group: GroupRow & { memberIds: string[] }): GroupSummary {
   return {
     id: group.id,
     marketId: group.marketId,
     status: group.status,
-    memberIds,
-    reasons: (decision?.reasons ?? []).map((r) => r.code),
+    memberIds: group.memberIds,
+    reasons: (group.decision?.reasons ?? []).map((r) => r.code),
     createdAt: group.createdAt.toISOString(),
     updatedAt: group.updatedAt.toISOString(),
   };
@@ -189,7 +182,7 @@ export function groupView(
         offerStatus: offer?.status ?? null,
       };
     }),
-    decision: (group.decision as GroupResolution | null) ?? null,
+    decision: group.decision ?? null,
     network: (group.network as GroupNetwork | null) ?? null,
     createdAt: group.createdAt.toISOString(),
     updatedAt: group.updatedAt.toISOString(),
