@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -35,6 +34,7 @@ import { loggerOptions } from './platform/logging';
 import { metrics } from './platform/metrics';
 import { openapi } from './platform/openapi';
 import { PrincipalCache } from './platform/principal-cache';
+import { securityHeaders } from './platform/security-headers';
 import { CONTENT_SECURITY_POLICY, webApp } from './platform/web-app';
 
 export interface BuildAppOptions {
@@ -93,7 +93,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(errorHandler, { checkDeclaredCodes: config.NODE_ENV === 'test' });
   await app.register(closingGate);
   // The CSP is the web pages' (src/platform/web-app.ts); on JSON answers it is harmless.
-  await app.register(helmet, { contentSecurityPolicy: CONTENT_SECURITY_POLICY });
+  await app.register(securityHeaders, { contentSecurityPolicy: CONTENT_SECURITY_POLICY });
   await app.register(inputGuard);
   await app.register(openapi, { webhooks: webhookDocuments() });
   await app.register(metrics);
