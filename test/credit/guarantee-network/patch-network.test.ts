@@ -14,6 +14,7 @@ import {
   type NetworkIndex,
   patchNetwork,
 } from '../../../src/credit';
+import { networkRows } from '../../helpers/network-rows';
 
 const edgeArb = (nodes: number, groups: number) =>
   fc.record({
@@ -24,26 +25,6 @@ const edgeArb = (nodes: number, groups: number) =>
       { nil: null },
     ),
   });
-
-/** Each node's rows by id: [neighbour, group] out and in, in the order the searches visit them. */
-function rowsById(index: NetworkIndex) {
-  const rows = new Map<string, { out: string[]; in: string[] }>();
-  const row = (start: Int32Array, node: Int32Array, group: Int32Array, n: number) => {
-    const list: string[] = [];
-    for (let i = start[n] as number; i < (start[n + 1] as number); i++) {
-      const g = group[i] as number;
-      list.push(`${index.ids[node[i] as number]}/${g < 0 ? '-' : index.groupIds[g]}`);
-    }
-    return list;
-  };
-  index.ids.forEach((id, n) => {
-    const out = row(index.outStart, index.outNode, index.outGroup, n);
-    const into = row(index.inStart, index.inNode, index.inGroup, n);
-    // A merchant left without links keeps its number in a patched network: no rows, no figures.
-    if (out.length > 0 || into.length > 0) rows.set(id, { out, in: into });
-  });
-  return rows;
-}
 
 const sorted = (links: readonly NetworkEdge[]) => [...links].sort(compareLinks);
 
@@ -82,7 +63,7 @@ describe('patchNetwork against a fresh compile', () => {
             if (!patched) throw new Error('a removal present in the links was not found');
             index = patched;
             const fresh = indexNetwork(links);
-            expect(rowsById(index)).toEqual(rowsById(fresh));
+            expect(networkRows(index)).toEqual(networkRows(fresh));
             expect(index.edgeCount).toBe(fresh.edgeCount);
             for (const [numbers, depth, own] of checks) {
               const members = numbers.map((i) => `m${i}`);
@@ -103,14 +84,14 @@ describe('patchNetwork against a fresh compile', () => {
       { guarantor: 'b', borrower: 'c', groupId: 'g' },
     ]);
     const index = indexNetwork(links);
-    const before = rowsById(index);
+    const before = networkRows(index);
     const patched = patchNetwork(
       index,
       [{ guarantor: 'c', borrower: 'd', groupId: 'h' }],
       [{ guarantor: 'a', borrower: 'b', groupId: null }],
     );
     expect(patched).not.toBeNull();
-    expect(rowsById(index)).toEqual(before);
+    expect(networkRows(index)).toEqual(before);
     expect(groupNetworkFiguresIn(index, ['a', 'c'], 4).circle).toEqual(['a', 'b', 'c']);
     expect(groupNetworkFiguresIn(patched as NetworkIndex, ['a', 'c'], 4).circle).toEqual([]);
   });
@@ -142,7 +123,7 @@ describe('patchNetwork against a fresh compile', () => {
     index = patchNetwork(index as NetworkIndex, back, []);
     index = patchNetwork(index as NetworkIndex, [], out);
     const fresh = indexNetwork(sorted(all.filter((_, i) => !gone(i))));
-    expect(rowsById(index as NetworkIndex)).toEqual(rowsById(fresh));
+    expect(networkRows(index as NetworkIndex)).toEqual(networkRows(fresh));
     const members = ['m0', 'm500', 'm9000'];
     for (const own of [null, 'g']) {
       const expected = groupNetworkFiguresIn(fresh, members, 8, new Map(), own);
