@@ -161,13 +161,18 @@ export function patchNetwork(
   added: readonly Link[],
   removed: readonly Link[],
 ): NetworkIndex | null {
-  const ids = [...index.ids];
-  const numberOf = new Map(index.numberOf);
-  const groupIds = [...index.groupIds];
-  const groupNumberOf = new Map(index.groupNumberOf);
+  // Shared with `index` until a new merchant or group needs a number (copied then, once).
+  let ids = index.ids as string[];
+  let numberOf = index.numberOf as Map<string, number>;
+  let groupIds = index.groupIds as string[];
+  let groupNumberOf = index.groupNumberOf as Map<string, number>;
   const number = (id: string) => {
     let n = numberOf.get(id);
     if (n === undefined) {
+      if (ids === index.ids) {
+        ids = [...ids];
+        numberOf = new Map(numberOf);
+      }
       n = ids.length;
       numberOf.set(id, n);
       ids.push(id);
@@ -178,6 +183,10 @@ export function patchNetwork(
     if (id === null) return -1;
     let g = groupNumberOf.get(id);
     if (g === undefined) {
+      if (groupIds === index.groupIds) {
+        groupIds = [...groupIds];
+        groupNumberOf = new Map(groupNumberOf);
+      }
       g = groupIds.length;
       groupNumberOf.set(id, g);
       groupIds.push(id);
@@ -251,17 +260,27 @@ function patchRows(
   const newNode = new Int32Array(room);
   const newGroup = new Int32Array(room);
   let at = 0;
-  for (let k = 0; k < n; k++) {
+  /** Rows [k, end) without changes: copied in one piece, their starts shifted. */
+  const copy = (k: number, end: number) => {
+    const last = Math.min(end, oldN);
+    if (k < last) {
+      const from = start[k] as number;
+      const to = start[last] as number;
+      newNode.set(node.subarray(from, to), at);
+      newGroup.set(group.subarray(from, to), at);
+      for (let j = k; j < last; j++) newStart[j] = (start[j] as number) - from + at;
+      at += to - from;
+    }
+    for (let j = Math.max(k, last); j < end; j++) newStart[j] = at;
+  };
+  let next = 0;
+  for (const k of [...changes.keys()].sort((a, b) => a - b)) {
+    copy(next, k);
+    next = k + 1;
     newStart[k] = at;
     const from = k < oldN ? (start[k] as number) : 0;
     const to = k < oldN ? (start[k + 1] as number) : 0;
-    const list = changes.get(k);
-    if (!list) {
-      newNode.set(node.subarray(from, to), at);
-      newGroup.set(group.subarray(from, to), at);
-      at += to - from;
-      continue;
-    }
+    const list = changes.get(k) as [number, number, number][];
     const rowNode = Array.from(node.subarray(from, to));
     const rowGroup = Array.from(group.subarray(from, to));
     for (const [other, g, sign] of list) {
@@ -290,6 +309,7 @@ function patchRows(
     newGroup.set(rowGroup, at);
     at += rowNode.length;
   }
+  copy(next, n);
   newStart[n] = at;
   if (at === room) return { start: newStart, node: newNode, group: newGroup };
   return { start: newStart, node: newNode.slice(0, at), group: newGroup.slice(0, at) };

@@ -176,16 +176,6 @@ export async function storedEdges(db: Db): Promise<EdgeRow[]> {
   return rowsOf(result).map(edgeOf);
 }
 
-/** The version of a market's edges as this transaction sees them (0: never settled). */
-export async function networkVersion(db: Db, marketId: string): Promise<number> {
-  const rows = rowsOf(
-    await db.execute(
-      sql`select version from guarantee_network_versions where market_id = ${marketId}`,
-    ),
-  );
-  return rows[0] ? Number(rows[0].version) : 0;
-}
-
 /** A merchant's guarantee of a merchant, as the formation check's network holds it. */
 export interface NetworkLink {
   guarantor: string;
@@ -247,29 +237,41 @@ export interface NetworkChange {
 }
 
 /**
- * The logged changes of a market after version `after` up to `upTo`, oldest first, at most
- * `limit` (one range of the primary key). The caller checks that they chain from `after` to
- * `upTo`: rows pruned, or a version set without a row, leave a gap.
+ * A market's version as this transaction sees it (0: never settled) and, given `after` (the
+ * version a cache holds), the changes logged after it up to that version, oldest first, at most
+ * `limit`: one statement, one snapshot, one primary-key row and one range of the log's primary
+ * key (none when the version is `after`: a cache hit costs what the version alone did). The
+ * caller checks that the changes chain from `after` to the version: rows pruned, or a version
+ * set without a row, leave a gap.
  */
-export async function networkChanges(
+export async function networkState(
   db: Db,
   marketId: string,
-  after: number,
-  upTo: number,
+  after: number | null,
   limit: number,
-): Promise<NetworkChange[]> {
+): Promise<{ version: number; changes: NetworkChange[] }> {
   const rows = rowsOf(
     await db.execute(sql`
-      select version, previous_version, added, removed from guarantee_network_changes
-      where market_id = ${marketId} and version > ${after} and version <= ${upTo}
-      order by version limit ${limit}`),
+      select v.version, (select json_agg(json_build_array(c.version, c.previous_version,
+            c.added, c.removed) order by c.version)
+          from (select * from guarantee_network_changes c
+            where ${after}::bigint is not null and c.market_id = ${marketId}
+              and c.version > ${after}::bigint and c.version <= v.version
+            order by c.version limit ${limit}) c) as changes
+      from (select coalesce((select version from guarantee_network_versions
+        where market_id = ${marketId}), 0) as version) v`),
   );
-  return rows.map((r) => ({
-    version: Number(r.version),
-    previousVersion: Number(r.previous_version),
-    added: linksOf(r.added),
-    removed: linksOf(r.removed),
-  }));
+  const row = rows[0] as { version: unknown; changes: unknown };
+  const list = (json(row.changes) ?? []) as [unknown, unknown, unknown, unknown][];
+  return {
+    version: Number(row.version),
+    changes: list.map(([version, previousVersion, added, removed]) => ({
+      version: Number(version),
+      previousVersion: Number(previousVersion),
+      added: linksOf(added),
+      removed: linksOf(removed),
+    })),
+  };
 }
 
 /**

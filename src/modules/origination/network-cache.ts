@@ -5,8 +5,8 @@
  * merchant there), used only when the check's own transaction reads that same version, so an
  * instance never checks against edges another instance (or this one) has changed since.
  * When the version moved on from the cached one, the changes logged since (guarantee_network_
- * changes) are read in the check's transaction and, if they chain from the cached version to the
- * one read, applied to the cached network (patchNetwork: the network a fresh compile would give);
+ * changes), read in the check's transaction with the version (one statement), are, if they chain
+ * from the cached version to the one read, applied to the cached network (patchNetwork: the network a fresh compile would give);
  * otherwise (a gap: pruned rows, a version set without a log row; or too many changes) the
  * market's edges are read again in one indexed statement with their version and compiled once.
  * Least recently used markets go first once the cached edges pass `maxEdges`.
@@ -17,22 +17,22 @@ import {
   type MarketNetworkEdges,
   marketNetworkEdges,
   type NetworkChange,
-  networkChanges,
-  networkVersion,
+  networkState,
 } from './edges-repository';
 
-/** Where the cache reads a market's version, edges and changes (the repository; tests count reads). */
+/** Where the cache reads a market's version, changes and edges (the repository; tests count reads). */
 export interface NetworkSource {
-  version(db: Db, marketId: string): Promise<number>;
-  edges(db: Db, marketId: string): Promise<MarketNetworkEdges>;
-  /** The logged changes after `after` up to `upTo`, oldest first, at most `limit`. */
-  changes(
+  /**
+   * The market's version and, given `after` (the cached version), the changes logged after it up
+   * to that version, oldest first, at most `limit`, read together.
+   */
+  state(
     db: Db,
     marketId: string,
-    after: number,
-    upTo: number,
+    after: number | null,
     limit: number,
-  ): Promise<NetworkChange[]>;
+  ): Promise<{ version: number; changes: NetworkChange[] }>;
+  edges(db: Db, marketId: string): Promise<MarketNetworkEdges>;
 }
 
 /**
@@ -59,11 +59,7 @@ export const NETWORK_PATCHES_PER_COMPILE = 1_000;
  */
 export const NETWORK_CACHE_MAX_EDGES = 2_000_000;
 
-const repositorySource: NetworkSource = {
-  version: networkVersion,
-  edges: marketNetworkEdges,
-  changes: networkChanges,
-};
+const repositorySource: NetworkSource = { state: networkState, edges: marketNetworkEdges };
 
 /** A market's network as the check uses it. */
 export interface MarketNetwork {
@@ -92,8 +88,13 @@ export class NetworkCache {
 
   /** The market's network as `db` (the check's transaction) sees it now. */
   async network(db: Db, marketId: string): Promise<MarketNetwork> {
-    const version = await this.source.version(db, marketId);
     const cached = this.markets.get(marketId);
+    const { version, changes } = await this.source.state(
+      db,
+      marketId,
+      cached?.version ?? null,
+      NETWORK_PATCH_MAX_CHANGES + 1,
+    );
     if (cached && cached.version === version) {
       this.markets.delete(marketId);
       this.markets.set(marketId, cached);
@@ -101,7 +102,7 @@ export class NetworkCache {
       return cached;
     }
     if (cached && cached.version < version && cached.patches < NETWORK_PATCHES_PER_COMPILE) {
-      const patched = await this.patch(db, marketId, cached, version);
+      const patched = this.patch(cached, version, changes);
       if (patched) {
         this.stats.patches++;
         this.put(marketId, patched);
@@ -128,18 +129,11 @@ export class NetworkCache {
   }
 
   /**
-   * `cached` brought to `version` by the changes logged in between, or null when they do not
-   * chain from its version to `version` (or are too many). A merchant new to the network has no
-   * borrower here: borrowingTotal looks it up by its id.
+   * `cached` brought to `version` by the changes logged in between (read with the version), or
+   * null when they do not chain from its version to `version` (or are too many). A merchant new
+   * to the network has no borrower here: borrowingTotal looks it up by its id.
    */
-  private async patch(db: Db, marketId: string, cached: Entry, version: number) {
-    const changes = await this.source.changes(
-      db,
-      marketId,
-      cached.version,
-      version,
-      NETWORK_PATCH_MAX_CHANGES + 1,
-    );
+  private patch(cached: Entry, version: number, changes: readonly NetworkChange[]): Entry | null {
     if (changes.length === 0 || changes.length > NETWORK_PATCH_MAX_CHANGES) return null;
     let at = cached.version;
     for (const change of changes) {
