@@ -280,6 +280,9 @@ async function formation(database: Database) {
     if (changed) afterChange.push(elapsed);
   }
 
+  const patchesMixed = cache.stats.patches - patchesBeforeMixed;
+  const gapsMixed = cache.stats.gaps - gapsBeforeMixed;
+  const reloadsMixed = cache.stats.loads - loadsBeforeMixed;
   // c'. After a change, the steps apart: the version read and the network brought forward.
   const changedNetwork: number[] = [];
   for (let run = 0; run < Math.min(RUNS, 200); run++) {
@@ -312,9 +315,9 @@ async function formation(database: Database) {
     compute: summary(computeTimes),
     hitNetwork,
     outside: summary(outside),
-    reloads: cache.stats.loads - loadsBeforeMixed,
-    patches: cache.stats.patches - patchesBeforeMixed,
-    gaps: cache.stats.gaps - gapsBeforeMixed,
+    reloads: reloadsMixed,
+    patches: patchesMixed,
+    gaps: gapsMixed,
     settleWal: summary(settleWal),
     changedNetwork: summary(changedNetwork),
     log: await changeLogSize(db),
