@@ -63,13 +63,14 @@ const repositorySource: NetworkSource = { state: networkState, edges: marketNetw
 
 /** A market's network as the check uses it. */
 export interface MarketNetwork {
+  /** The market's version this network is (guarantee_network_versions). */
+  version: number;
   index: NetworkIndex;
   /** The borrower (identity digest) of each merchant of the network, by merchant id. */
   borrowerOf: ReadonlyMap<string, string>;
 }
 
 interface Entry extends MarketNetwork {
-  version: number;
   /** Changes applied since the network was compiled. */
   patches: number;
 }

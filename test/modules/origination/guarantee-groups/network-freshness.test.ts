@@ -15,6 +15,7 @@ import { pruneNetworkChanges } from '../../../../src/modules/origination/edges-r
 import { NetworkCache } from '../../../../src/modules/origination/network-cache';
 import { groupNetworkCheck } from '../../../../src/modules/origination/network-check';
 import { seedDemo } from '../../../helpers/fixtures';
+import { networkRows } from '../../../helpers/network-rows';
 import { bearer, createTestApp, type TestApp } from '../../../helpers/test-app';
 import { createMerchant, MJY } from '../applications/helpers';
 
@@ -125,5 +126,37 @@ describe('guarantee network cache across instances', () => {
     expect(one.stats).toMatchObject({ loads: 1, patches: 4, gaps: 0 });
     await check(behind, [d, a, z]);
     expect(behind.stats).toMatchObject({ loads: 2, patches: 0, gaps: 1 });
+  });
+
+  it('formations at once in one market, through both instances, leave one chain of rising versions', async () => {
+    const db = t.testDb.database.db;
+    const behind = new NetworkCache();
+    const start = await behind.network(db, MJY);
+    const ids: string[] = [];
+    for (let i = 0; i < 24; i++) ids.push(await createMerchant(t, t.adminKey, MJY));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, g) =>
+        form(g % 2 === 0 ? t.http : request(second.server), ids.slice(3 * g, 3 * g + 3)),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(8).fill(201));
+    const log =
+      (await db.execute(sql`select version, previous_version from guarantee_network_changes
+      where market_id = ${MJY} and version > ${start.version} order by version`)) as unknown as {
+        rows: { version: string | number; previous_version: string | number }[];
+      };
+    // Each change follows the one before it in version order: the chain has no fork and no gap.
+    expect(log.rows).toHaveLength(8);
+    let previous = start.version;
+    for (const row of log.rows) {
+      expect(Number(row.previous_version)).toBe(previous);
+      previous = Number(row.version);
+    }
+    // The cache left before them applies all eight at once and agrees with a fresh read.
+    const patched = await behind.network(db, MJY);
+    expect(patched).not.toBe(start);
+    expect(behind.stats).toMatchObject({ loads: 1, patches: 1, gaps: 0 });
+    const fresh = await new NetworkCache().network(db, MJY);
+    expect(networkRows(patched.index)).toEqual(networkRows(fresh.index));
   });
 });
