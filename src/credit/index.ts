@@ -53,7 +53,12 @@ export {
   networkFindings,
   networkReason,
 } from './guarantee-network/checks';
-export { indexNetwork, type NetworkIndex } from './guarantee-network/network-index';
+export {
+  compareLinks,
+  indexNetwork,
+  type NetworkIndex,
+  patchNetwork,
+} from './guarantee-network/network-index';
 export { instalmentCapacity, maxLoanForInstalment } from './limits';
 export {
   computeMetrics,

@@ -475,8 +475,31 @@ export const guaranteeNetworkVersionSeq = pgSequence('guarantee_network_version_
 export const guaranteeNetworkVersions = pgTable('guarantee_network_versions', {
   marketId: text('market_id').primaryKey(),
   version: bigint('version', { mode: 'number' }).notNull(),
+  /** The version this one followed (0: none, or the row was written before 0017). */
+  previousVersion: bigint('previous_version', { mode: 'number' }).notNull().default(0),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * What each version of a market's guarantee links changed (ADR 0011, change log): the merchant
+ * guarantees of merchants that went (`removed`) and came (`added`), each [guarantor, borrower,
+ * group id or null], written by `settleEdges` in the statement that gives the market `version`,
+ * which followed `previousVersion`. A cache at the previous version applies them instead of
+ * reading the whole market again; a gap in the chain (rows pruned, or a version set without a
+ * row) sends it back to a full read. The offer-expiry job keeps the latest 1,000 per market.
+ */
+export const guaranteeNetworkChanges = pgTable(
+  'guarantee_network_changes',
+  {
+    marketId: text('market_id').notNull(),
+    version: bigint('version', { mode: 'number' }).notNull(),
+    previousVersion: bigint('previous_version', { mode: 'number' }).notNull(),
+    added: jsonb('added').$type<[string, string, string | null][]>().notNull(),
+    removed: jsonb('removed').$type<[string, string, string | null][]>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.marketId, t.version] })],
+);
 
 /** Loan performance over time, recorded per offer and date (idempotent on that pair). */
 export const outcomes = pgTable(

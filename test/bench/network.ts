@@ -21,7 +21,9 @@
  *     c. mixed: RUNS checks of which a share (BENCH_CHANGE_SHARE, 0.1) follows an edge change in
  *        the same market (settleEdges of one of its merchants in a transaction of its own, which,
  *        the bench's edges being synthetic, removes the edges into it: a real change and a new
- *        version), so the check after it reads and compiles the market again;
+ *        version), so the check after it brings the cached network forward by the change log
+ *        (ADR 0011; a gap or too many changes: reads and compiles the market again); the report
+ *        counts both, and the WAL of each settle's transaction and the log's row size;
  *     and, apart, what resolve-group adds (contingentOutside) and the heap the cache takes;
  *  2. the stress of one market (the service stressNetwork: load, contagion, DebtRank) with 1%
  *     of its merchants defaulting, STRESS_RUNS times: p50, max.
@@ -256,19 +258,41 @@ async function formation(database: Database) {
   const mixed: number[] = [];
   const afterChange: number[] = [];
   const settles: number[] = [];
+  /** WAL bytes of each settle's transaction (PostgreSQL; PGlite too where it reports them). */
+  const settleWal: number[] = [];
+  const patchesBeforeMixed = cache.stats.patches;
+  const gapsBeforeMixed = cache.stats.gaps;
   deadline = performance.now() + BUDGET_S * 1000;
   while (mixed.length < RUNS && performance.now() < deadline) {
     const k = Math.floor(next() * MARKETS);
     const changed = next() < CHANGE_SHARE;
     if (changed) {
       const digest = `digest_b${k}_${Math.floor(next() * SIZE)}`;
+      const lsn0 = await walPosition(db);
       const s0 = performance.now();
       await db.transaction((tx) => settleEdges(tx, [digest], new Date()));
       settles.push(performance.now() - s0);
+      const lsn1 = await walPosition(db);
+      if (lsn0 !== null && lsn1 !== null) settleWal.push(await walBytes(db, lsn0, lsn1));
     }
     const elapsed = await check(k);
     mixed.push(elapsed);
     if (changed) afterChange.push(elapsed);
+  }
+
+  const patchesMixed = cache.stats.patches - patchesBeforeMixed;
+  const gapsMixed = cache.stats.gaps - gapsBeforeMixed;
+  const reloadsMixed = cache.stats.loads - loadsBeforeMixed;
+  // c'. After a change, the steps apart: the version read and the network brought forward.
+  const changedNetwork: number[] = [];
+  for (let run = 0; run < Math.min(RUNS, 200); run++) {
+    const k = Math.floor(next() * MARKETS);
+    const digest = `digest_b${k}_${Math.floor(next() * SIZE)}`;
+    const before = cache.stats.patches;
+    await db.transaction((tx) => settleEdges(tx, [digest], new Date()));
+    const t0 = performance.now();
+    await cache.network(db, `mkt_b${k}`);
+    if (cache.stats.patches > before) changedNetwork.push(performance.now() - t0);
   }
 
   // What resolve-group adds to the check: the members' guarantees outside the group.
@@ -291,12 +315,50 @@ async function formation(database: Database) {
     compute: summary(computeTimes),
     hitNetwork,
     outside: summary(outside),
-    reloads: cache.stats.loads - loadsBeforeMixed,
+    reloads: reloadsMixed,
+    patches: patchesMixed,
+    gaps: gapsMixed,
+    settleWal: summary(settleWal),
+    changedNetwork: summary(changedNetwork),
+    log: await changeLogSize(db),
     withCircle,
     refused,
     cacheMb,
     cachedMarkets: cache.cachedMarkets().length,
   };
+}
+
+/** The WAL's insert position now, or null where the server does not tell it. */
+async function walPosition(db: Database['db']): Promise<string | null> {
+  try {
+    const r = (await db.execute(
+      sql`select pg_current_wal_insert_lsn()::text as lsn`,
+    )) as unknown as {
+      rows: { lsn: string }[];
+    };
+    return r.rows[0]?.lsn ?? null;
+  } catch {
+    return null;
+  }
+}
+
+async function walBytes(db: Database['db'], from: string, to: string): Promise<number> {
+  const r = (await db.execute(
+    sql`select pg_wal_lsn_diff(${to}::pg_lsn, ${from}::pg_lsn)::float8 as bytes`,
+  )) as unknown as { rows: { bytes: number }[] };
+  return Number(r.rows[0]?.bytes ?? 0);
+}
+
+/** The change log's rows and their average size (the row as stored, its jsonb inline). */
+async function changeLogSize(db: Database['db']) {
+  const r = (await db.execute(sql`select count(*)::int as n,
+      coalesce(avg(pg_column_size(c.*)), 0)::float8 as bytes,
+      coalesce(avg(jsonb_array_length(c.removed) + jsonb_array_length(c.added)), 0)::float8
+        as links
+    from guarantee_network_changes c`)) as unknown as {
+    rows: { n: number; bytes: number; links: number }[];
+  };
+  return r.rows[0] ?? { n: 0, bytes: 0, links: 0 };
 }
 
 async function stress(database: Database) {
@@ -363,10 +425,13 @@ async function main() {
       `  cache hits, the policy referring (the circle's borrowing read): ${show(f.referring)}; apart, the version read and the cached network ${show(f.hitNetwork)}`,
     );
     console.log(
-      `  mixed, ${Math.round(CHANGE_SHARE * 100)}% after an edge change in the market: ${show(f.mixed)}; the checks after a change: ${show(f.afterChange)}; ${f.reloads} reloads`,
+      `  mixed, ${Math.round(CHANGE_SHARE * 100)}% after an edge change in the market: ${show(f.mixed)} (target p99 < 5 ms: ${f.mixed.p99 < 5 ? 'met' : 'NOT met'}); the checks after a change: ${show(f.afterChange)}; ${f.patches} brought forward by the change log, ${f.gaps} gaps, ${f.reloads} reloads; apart, after a change, the version read and the network brought forward ${show(f.changedNetwork)}`,
     );
     console.log(
       `  apart: groupNetworkFiguresIn alone ${show(f.compute)}; settleEdges of one merchant with its version (own transaction) ${show(f.settles)}; borrowingTotal of a circle ${show(f.borrowing)}; contingentOutside (resolve-group) ${show(f.outside)}`,
+    );
+    console.log(
+      `  change log: ${f.log.n} rows, ~${f.log.bytes.toFixed(0)} bytes each (${f.log.links.toFixed(1)} links); WAL of a settle's transaction (settle + log row + commit) ${f.settleWal.n > 0 ? `p50 ${f.settleWal.p50.toFixed(0)} B, p99 ${f.settleWal.p99.toFixed(0)} B` : 'not reported'}`,
     );
     console.log(`  ${f.withCircle} checks closed a circle, ${f.refused} refused`);
     const s = await stress(database);

@@ -71,8 +71,15 @@ const whoOfBorrowers = (borrowers: string[]) => sql`
  * guarantees now stand, in one statement that also gives a fresh version to every market where a
  * merchant's guarantee of a merchant appeared or went (guarantee_network_versions, ADR 0011: what
  * the formation check's cache depends on; an amount moving, or an operator's edge, changes no
- * version). The caller holds the borrowers' ledger locks (settleLedgers); the version rows' locks
- * come after them, in market order, and are held to commit (ADR 0004).
+ * version) and logs what that version changed (guarantee_network_changes: the links added and
+ * removed, and the version it followed), so that a cache one version behind applies the change
+ * instead of reading the market again. The caller holds the borrowers' ledger locks
+ * (settleLedgers); the version rows' locks come after them, in market order, and are held to
+ * commit (ADR 0004).
+ *
+ * A version set on a conflict is drawn after the row's lock is taken, so it is greater than the
+ * one it follows: a market's versions rise along its chain of commits, and a reader can ask for
+ * the changes after its own version up to the one it sees.
  */
 export async function settleEdges(tx: Db, borrowers: string[], now: Date): Promise<void> {
   if (borrowers.length === 0) return;
@@ -83,7 +90,7 @@ export async function settleEdges(tx: Db, borrowers: string[], now: Date): Promi
     gone as (
       delete from guarantee_edges e using who
       where e.borrower_merchant_id = who.id and not exists (select 1 from target t where t.id = e.id)
-      returning e.market_id, e.guarantor_kind
+      returning e.market_id, e.guarantor_kind, e.guarantor_id, e.borrower_merchant_id, e.group_id
     ),
     fresh as (
       insert into guarantee_edges (id, market_id, guarantor_kind, guarantor_id, borrower_merchant_id,
@@ -92,7 +99,7 @@ export async function settleEdges(tx: Db, borrowers: string[], now: Date): Promi
         application_id, offer_id, amount_fen, ${at}::timestamptz, ${at}::timestamptz
       from target t where not exists (select 1 from guarantee_edges e where e.id = t.id)
       on conflict (id) do nothing
-      returning market_id, guarantor_kind
+      returning market_id, guarantor_kind, guarantor_id, borrower_merchant_id, group_id
     ),
     moved as (
       update guarantee_edges e set amount_fen = t.amount_fen, offer_id = t.offer_id,
@@ -104,12 +111,28 @@ export async function settleEdges(tx: Db, borrowers: string[], now: Date): Promi
     changed as (
       select market_id from gone where guarantor_kind = 'merchant'
       union select market_id from fresh where guarantor_kind = 'merchant'
+    ),
+    bumped as (
+      insert into guarantee_network_versions (market_id, version, previous_version, updated_at)
+      select market_id, nextval('guarantee_network_version_seq'), 0, ${at}::timestamptz
+      from changed order by market_id
+      on conflict (market_id) do update
+        set version = nextval('guarantee_network_version_seq'),
+          previous_version = guarantee_network_versions.version,
+          updated_at = excluded.updated_at
+      returning market_id, version, previous_version
     )
-    insert into guarantee_network_versions (market_id, version, updated_at)
-    select market_id, nextval('guarantee_network_version_seq'), ${at}::timestamptz
-    from changed order by market_id
-    on conflict (market_id) do update set version = excluded.version,
-      updated_at = excluded.updated_at`);
+    insert into guarantee_network_changes (market_id, version, previous_version, added, removed,
+      created_at)
+    select b.market_id, b.version, b.previous_version,
+      coalesce((select jsonb_agg(jsonb_build_array(f.guarantor_id, f.borrower_merchant_id,
+          f.group_id)) from fresh f
+        where f.market_id = b.market_id and f.guarantor_kind = 'merchant'), '[]'::jsonb),
+      coalesce((select jsonb_agg(jsonb_build_array(g.guarantor_id, g.borrower_merchant_id,
+          g.group_id)) from gone g
+        where g.market_id = b.market_id and g.guarantor_kind = 'merchant'), '[]'::jsonb),
+      ${at}::timestamptz
+    from bumped b`);
 }
 
 export interface EdgeRow {
@@ -153,29 +176,36 @@ export async function storedEdges(db: Db): Promise<EdgeRow[]> {
   return rowsOf(result).map(edgeOf);
 }
 
-/** The version of a market's edges as this transaction sees them (0: never settled). */
-export async function networkVersion(db: Db, marketId: string): Promise<number> {
-  const rows = rowsOf(
-    await db.execute(
-      sql`select version from guarantee_network_versions where market_id = ${marketId}`,
-    ),
-  );
-  return rows[0] ? Number(rows[0].version) : 0;
+/** A merchant's guarantee of a merchant, as the formation check's network holds it. */
+export interface NetworkLink {
+  guarantor: string;
+  borrower: string;
+  groupId: string | null;
 }
 
 export interface MarketNetworkEdges {
   version: number;
-  edges: { guarantor: string; borrower: string; groupId: string | null }[];
+  /** In canonical order (compareLinks), so that the compiled network can be patched. */
+  edges: NetworkLink[];
   /** The borrower (identity digest) of each merchant of the market, by merchant id. */
   borrowers: Map<string, string>;
 }
 
+const json = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
+const linksOf = (value: unknown): NetworkLink[] =>
+  (json(value) as [string, string, string | null][]).map(([guarantor, borrower, groupId]) => ({
+    guarantor,
+    borrower,
+    groupId,
+  }));
+
 /**
  * A market's merchant-to-merchant edges and their version, read in one statement (one snapshot:
- * the version names exactly these edges), by the market index, in id order so that every
- * instance compiles the same network; and the market's merchants' borrowers (a merchant's
- * identity never changes), so that a circle's borrowing reads the ledger directly. One row with
- * JSON: parsed at once, where ten thousand rows would be parsed one by one.
+ * the version names exactly these edges), by the market index, in canonical order (guarantor,
+ * borrower, group, ids compared bytewise: compareLinks) so that every instance compiles the same
+ * network and can patch it with the logged changes; and the market's merchants' borrowers (a
+ * merchant's identity never changes), so that a circle's borrowing reads the ledger directly.
+ * One row with JSON: parsed at once, where ten thousand rows would be parsed one by one.
  */
 export async function marketNetworkEdges(db: Db, marketId: string): Promise<MarketNetworkEdges> {
   const rows = rowsOf(
@@ -183,20 +213,82 @@ export async function marketNetworkEdges(db: Db, marketId: string): Promise<Mark
       select coalesce((select version from guarantee_network_versions
           where market_id = ${marketId}), 0) as version,
         coalesce((select json_agg(json_build_array(guarantor_id, borrower_merchant_id, group_id)
-            order by id)
+            order by guarantor_id collate "C", borrower_merchant_id collate "C",
+              group_id collate "C" nulls first)
           from guarantee_edges where market_id = ${marketId} and guarantor_kind = 'merchant'),
           '[]'::json) as edges,
         coalesce((select json_object_agg(id, id_number_digest) from merchants
           where market_id = ${marketId}), '{}'::json) as borrowers`),
   );
   const row = rows[0] as { version: unknown; edges: unknown; borrowers: unknown };
-  const json = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
-  const list = json(row.edges) as [string, string, string | null][];
   return {
     version: Number(row.version),
-    edges: list.map(([guarantor, borrower, groupId]) => ({ guarantor, borrower, groupId })),
+    edges: linksOf(row.edges),
     borrowers: new Map(Object.entries(json(row.borrowers) as Record<string, string>)),
   };
+}
+
+/** What one version of a market's links changed (guarantee_network_changes). */
+export interface NetworkChange {
+  version: number;
+  previousVersion: number;
+  added: NetworkLink[];
+  removed: NetworkLink[];
+}
+
+/**
+ * A market's version as this transaction sees it (0: never settled) and, given `after` (the
+ * version a cache holds), the changes logged after it up to that version, oldest first, at most
+ * `limit`: one statement, one snapshot, one primary-key row and one range of the log's primary
+ * key (none when the version is `after`: a cache hit costs what the version alone did). The
+ * caller checks that the changes chain from `after` to the version: rows pruned, or a version
+ * set without a row, leave a gap.
+ */
+export async function networkState(
+  db: Db,
+  marketId: string,
+  after: number | null,
+  limit: number,
+): Promise<{ version: number; changes: NetworkChange[] }> {
+  const rows = rowsOf(
+    await db.execute(sql`
+      select v.version, (select json_agg(json_build_array(c.version, c.previous_version,
+            c.added, c.removed) order by c.version)
+          from (select * from guarantee_network_changes c
+            where ${after}::bigint is not null and c.market_id = ${marketId}
+              and c.version > ${after}::bigint and c.version <= v.version
+            order by c.version limit ${limit}) c) as changes
+      from (select coalesce((select version from guarantee_network_versions
+        where market_id = ${marketId}), 0) as version) v`),
+  );
+  const row = rows[0] as { version: unknown; changes: unknown };
+  const list = (json(row.changes) ?? []) as [unknown, unknown, unknown, unknown][];
+  return {
+    version: Number(row.version),
+    changes: list.map(([version, previousVersion, added, removed]) => ({
+      version: Number(version),
+      previousVersion: Number(previousVersion),
+      added: linksOf(added),
+      removed: linksOf(removed),
+    })),
+  };
+}
+
+/**
+ * Deletes each market's logged changes but the latest `keep` (the offer-expiry job): a cache
+ * further behind reads its market again. One index range per market.
+ */
+export async function pruneNetworkChanges(db: Db, keep: number): Promise<number> {
+  const result = await db.execute(sql`
+    with horizon as (
+      select v.market_id, (select c.version from guarantee_network_changes c
+          where c.market_id = v.market_id order by c.version desc offset ${keep} limit 1) as version
+      from guarantee_network_versions v
+    )
+    delete from guarantee_network_changes c using horizon h
+    where c.market_id = h.market_id and c.version <= h.version
+    returning 1`);
+  return rowsOf(result).length;
 }
 
 /**

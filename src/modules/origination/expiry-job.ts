@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../deps';
 import type { Principal } from '../../lib/principal';
+import { pruneNetworkChanges } from './edges-repository';
 import { expireDueOffers } from './expire-offers';
+import { NETWORK_CHANGES_KEPT } from './network-cache';
 
 const EXPIRY_JOB: Principal = {
   keyId: 'system_offer_expiry',
@@ -14,7 +16,9 @@ const EXPIRY_JOB: Principal = {
 
 /**
  * Expires offers past their date every `everyMs` and releases the capacity they held (accepting
- * an expired offer is refused anyway; this gives the capacity back without waiting for anyone).
+ * an expired offer is refused anyway; this gives the capacity back without waiting for anyone);
+ * and keeps each market's guarantee-network change log to its latest NETWORK_CHANGES_KEPT
+ * changes (ADR 0011: a cache further behind reads its market again).
  */
 export function startOfferExpiry(app: FastifyInstance, deps: AppDeps, everyMs: number): void {
   let running = false;
@@ -30,6 +34,12 @@ export function startOfferExpiry(app: FastifyInstance, deps: AppDeps, everyMs: n
       if (n > 0) app.log.info({ expired: n }, 'offers expired');
     } catch (err) {
       app.log.warn({ err }, 'offer expiry failed; will retry');
+    }
+    try {
+      const pruned = await pruneNetworkChanges(deps.db, NETWORK_CHANGES_KEPT);
+      if (pruned > 0) app.log.debug({ pruned }, 'guarantee network changes pruned');
+    } catch (err) {
+      app.log.warn({ err }, 'guarantee network change log pruning failed; will retry');
     } finally {
       running = false;
     }

@@ -5,16 +5,21 @@
  * members' applications, applications with individual guarantors, acceptances, declines (a group
  * member's dissolves its group) and expiry, through the API, on PGlite or PostgreSQL. (Repayment
  * is recorded as an outcome and changes no offer, so no edge: nothing to drive here.) And each
- * version of the market's network (guarantee_network_versions) names one state of its edges.
+ * version of the market's network (guarantee_network_versions) names one state of its edges,
+ * and an instance's cache that follows the market through the logged changes
+ * (guarantee_network_changes) holds, at each version, the network a fresh read compiles.
  */
 import fc from 'fast-check';
+import { compareLinks, indexNetwork } from '../../../../src/credit';
 import { exposureLedger } from '../../../../src/db/schema';
 import {
   edgesImplied,
   marketNetworkEdges,
   storedEdges,
 } from '../../../../src/modules/origination/edges-repository';
+import { NetworkCache } from '../../../../src/modules/origination/network-cache';
 import { seedDemo } from '../../../helpers/fixtures';
+import { networkRows } from '../../../helpers/network-rows';
 import { bearer, createTestApp, type TestApp } from '../../../helpers/test-app';
 import {
   accept,
@@ -114,6 +119,8 @@ describe('guarantee_edges', () => {
 
   /** The market's network edges seen under each version (ADR 0011). */
   const seenAt = new Map<number, string>();
+  /** An instance's cache, brought forward through the change log after every command. */
+  const following = new NetworkCache();
 
   async function checkEdges() {
     const db = t.testDb.database.db;
@@ -123,6 +130,11 @@ describe('guarantee_edges', () => {
     const earlier = seenAt.get(network.version);
     if (earlier === undefined) seenAt.set(network.version, state);
     else expect(state).toBe(earlier);
+    // The cache at this version, patched by the log, is what a fresh read compiles.
+    const cached = await following.network(db, MJY);
+    expect(networkRows(cached.index)).toEqual(
+      networkRows(indexNetwork([...network.edges].sort(compareLinks))),
+    );
     const stored = await storedEdges(db);
     const implied = await edgesImplied(db);
     expect(stored).toEqual(implied);
@@ -186,7 +198,10 @@ describe('guarantee_edges', () => {
       }),
       { numRuns: 10 },
     );
-    // The commands changed the network, each change under a version of its own.
+    // The commands changed the network, each change under a version of its own, and the cache
+    // followed every change through the log: read once, never a gap.
     expect(seenAt.size).toBeGreaterThan(1);
+    expect(following.stats).toMatchObject({ loads: 1, gaps: 0 });
+    expect(following.stats.patches).toBeGreaterThan(5);
   }, 240_000);
 });
