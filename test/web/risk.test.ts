@@ -15,6 +15,7 @@ import {
   type Served,
   screenshot,
   serve,
+  tabTo,
 } from './browser';
 
 describeInBrowser('risk workbench (browser)', () => {
@@ -99,6 +100,37 @@ describeInBrowser('risk workbench (browser)', () => {
     expect(active.challenger).toMatchObject({ shareBps: 1000 });
     await page.getByRole('button', { name: '查看监控' }).click();
     await page.getByTestId('monitoring').waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('works by keyboard alone: sign in, open the champion, clone it and simulate', async () => {
+    const { page, problems, context } = await phonePage(s, { width: 1280, height: 900 });
+    const champion = (await s.t.http.get('/v1/policies/active').set(bearer(risk))).body;
+    const before = (await s.t.http.get('/v1/policies?limit=200').set(bearer(risk))).body.data;
+    await page.goto(`${s.base}/app/risk/`);
+    // Tab, typing, Enter and Space only; tabTo fails if any stop on the way hides its focus.
+    await tabTo(page, { selector: '#apiKey' });
+    await page.keyboard.type(risk);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: '策略版本' }).waitFor();
+    await tabTo(page, { name: new RegExp(`^打开 v${champion.version}$`) });
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: new RegExp(`^v${champion.version}\\b`) }).waitFor();
+    await tabTo(page, { name: /^复制为新草稿$/ });
+    await page.keyboard.press('Space');
+    await page.getByRole('heading', { name: '编辑草稿' }).waitFor();
+    const after = (await s.t.http.get('/v1/policies?limit=200').set(bearer(risk))).body.data;
+    expect(after).toHaveLength(before.length + 1);
+    await tabTo(page, { selector: '#approveMinScore' });
+    await tabTo(page, { name: /^运行模拟$/ });
+    await page.keyboard.press('Enter');
+    await page
+      .getByTestId('score-histogram')
+      .locator('rect')
+      .first()
+      .waitFor({ state: 'attached' });
+    expect(await page.getByTestId('simulation').textContent()).toMatch(/申请数 12/);
     expect(problems).toEqual([]);
     await context.close();
   });
