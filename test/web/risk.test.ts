@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { demoMerchants } from '../../src/db/demo-data';
 import { sampleSurvey } from '../helpers/fixtures';
 import { bearer } from '../helpers/test-app';
-import { applicationBody } from '../modules/origination/applications/helpers';
+import { accept, applicationBody } from '../modules/origination/applications/helpers';
 import {
   axeViolations,
   describeInBrowser,
@@ -22,6 +22,8 @@ describeInBrowser('risk workbench (browser)', () => {
   let s: Served;
   let risk: string;
   let risk2: string;
+  /** The stored applications' offers (those approved have some). */
+  const stored: { offers: { id: string }[] }[] = [];
 
   beforeAll(async () => {
     s = await serve();
@@ -39,6 +41,7 @@ describeInBrowser('risk workbench (browser)', () => {
         .set('idempotency-key', `risk-web-${++n}`)
         .send(applicationBody(m.id, sampleSurvey(m.sampleId)));
       if (res.status !== 201) throw new Error(`seed application: ${res.status} ${res.text}`);
+      stored.push(res.body);
     }
   });
   afterAll(() => s?.close());
@@ -149,6 +152,80 @@ describeInBrowser('risk workbench (browser)', () => {
     expect(await img.getAttribute('src')).toMatch(/^data:image\/svg\+xml;charset=utf-8,%3Csvg/);
     await page.locator('#networkMarket').selectOption('mkt_demo_kaien');
     await page.getByTestId('network-figures').waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('monitoring over time: each month of the period, against one baseline, as the API counts it', async () => {
+    const champion = (await s.t.http.get('/v1/policies/active').set(bearer(risk))).body;
+    // Loans with outcomes this month: each approved application's first offer taken, every
+    // other one gone bad.
+    const today = new Date().toISOString().slice(0, 10);
+    let loans = 0;
+    for (const a of stored) {
+      const offer = a.offers[0];
+      if (!offer) continue;
+      expect((await accept(s.t, s.t.adminKey, offer.id)).status).toBe(200);
+      const status = loans++ % 2 ? 'default' : 'current';
+      const res = await s.t.http
+        .post('/v1/outcomes')
+        .set(bearer(risk))
+        .send({ offerId: offer.id, status, asOf: today });
+      expect(res.status).toBe(201);
+    }
+    expect(loans).toBeGreaterThanOrEqual(2);
+    const { page, problems, context } = await phonePage(s, { width: 1280, height: 900 });
+    await signIn(page, risk);
+    await page.getByRole('button', { name: `打开 v${champion.version}` }).click();
+    await page.getByRole('button', { name: '查看监控' }).click();
+    const table = page.getByTestId('monitoring-by-month');
+    await table.waitFor();
+    const since = await page.locator('#since').inputValue();
+    const until = await page.locator('#until').inputValue();
+    const rows = await table
+      .locator('tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')),
+      );
+    // Calendar months from since to until, one after the other.
+    const periods = rows.map((r) => (r[0] ?? '').split(' – '));
+    expect(periods[0]?.[0]).toBe(since);
+    expect(periods.at(-1)?.[1]).toBe(until);
+    for (const [i, p] of periods.entries()) {
+      if (i > 0) expect(p[0]).toBe(periods[i - 1]?.[1]);
+      if (i > 0) expect(p[0]).toMatch(/-01$/);
+    }
+    expect(periods.length).toBeGreaterThanOrEqual(3);
+    // This month's figures are the API's, PSI against the period before the one chosen.
+    const days = (Date.parse(until) - Date.parse(since)) / 86_400_000;
+    const baselineSince = new Date(Date.parse(since) - days * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    const [from, to] = periods.at(-1) as string[];
+    const api = (
+      await s.t.http
+        .get(
+          `/v1/policies/${champion.id}/monitoring?since=${from}&until=${to}&baselineSince=${baselineSince}&baselineUntil=${since}`,
+        )
+        .set(bearer(risk))
+    ).body;
+    const fixed = (v: number | null) => (v === null ? '—' : v.toFixed(3));
+    expect(api.count).toBe(loans);
+    expect(api.gini).not.toBeNull();
+    expect(rows.at(-1)?.slice(1)).toEqual([
+      String(loans),
+      `${(api.badRate * 100).toFixed(1)}%`,
+      fixed(api.gini),
+      fixed(api.ks),
+      fixed(api.psi.value),
+    ]);
+    // The months before had no loans with outcomes: nothing drawn or written for them.
+    for (const r of rows.slice(0, -1)) expect(r.slice(1, 5)).toEqual(['0', '—', '—', '—']);
+    const values = rows.flatMap((r) => r.slice(3, 6)).filter((v) => v !== '—');
+    expect(await page.getByTestId('monitoring-trend').locator('circle').count()).toBe(
+      values.length,
+    );
+    expect(await axeViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();
   });

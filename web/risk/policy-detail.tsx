@@ -5,7 +5,7 @@ import { ScreenHeading } from '../shared/heading';
 import { tr } from '../shared/i18n';
 import { productName, statusName } from '../shared/labels';
 import { fenToYuan } from '../shared/money';
-import { BarChart, noData, PairChart, pct, StackedBarChart } from './charts';
+import { BarChart, LineChart, noData, PairChart, pct, StackedBarChart } from './charts';
 import type { Diff, Monitoring, Policy, Problem, Simulation } from './types';
 
 const errorText = (e: unknown) =>
@@ -36,6 +36,7 @@ export function PolicyDetail(props: {
   const [role, setRole] = useState<'challenger' | 'champion'>('challenger');
   const [share, setShare] = useState('10');
   const [mon, setMon] = useState<Monitoring | null>(null);
+  const [trend, setTrend] = useState<Monitoring[] | null>(null);
   const [peeked, setPeeked] = useState<string | null>(null);
   const [since, setSince] = useState(() => dayOffset(-90));
   const [until, setUntil] = useState(() => dayOffset(1));
@@ -174,10 +175,31 @@ export function PolicyDetail(props: {
       );
     });
 
+  /**
+   * The whole period, and each calendar month of it against the same PSI baseline (the equally
+   * long period before it, as the API takes by default for the whole), so the months compare.
+   * Dates the API would refuse go to it as they are, for its own field message.
+   */
   const monitor = () =>
     run(async () => {
-      const q = `since=${encodeURIComponent(since)}&until=${encodeURIComponent(until)}`;
-      setMon(await api<Monitoring>(`/v1/policies/${p.id}/monitoring?${q}`));
+      const get = (from: string, to: string, base?: { since: string; until: string }) =>
+        api<Monitoring>(
+          `/v1/policies/${p.id}/monitoring?since=${encodeURIComponent(from)}&until=${encodeURIComponent(to)}${
+            base ? `&baselineSince=${base.since}&baselineUntil=${base.until}` : ''
+          }`,
+        );
+      const base = baselineBefore(since, until);
+      if (!base) {
+        setTrend(null);
+        setMon(await get(since, until));
+        return;
+      }
+      const [whole, ...months] = await Promise.all([
+        get(since, until, base),
+        ...monthWindows(since, until).map((w) => get(w.since, w.until, base)),
+      ]);
+      setMon(whole ?? null);
+      setTrend(months);
     });
 
   const cutoff = approveCutoff(p.document);
@@ -561,6 +583,57 @@ export function PolicyDetail(props: {
               format={pct}
             />
           )}
+          {trend && trend.length > 0 && (
+            <>
+              <h4>{tr('随时间（按月）', 'Over time (by month)')}</h4>
+              <LineChart
+                testId="monitoring-trend"
+                title={tr('Gini、KS、PSI 随时间', 'Gini, KS and PSI over time')}
+                categories={trend.map((m) => m.period.since.slice(0, 7))}
+                series={[
+                  { name: 'Gini', color: '#0b57a4', values: trend.map((m) => m.gini) },
+                  { name: 'KS', color: '#1b6e3a', values: trend.map((m) => m.ks) },
+                  { name: 'PSI', color: '#b36b00', values: trend.map((m) => m.psi.value) },
+                ]}
+                format={(v) => v.toFixed(2)}
+              />
+              <p class="hint">
+                {tr(
+                  '每月的 PSI 都与同一基期比较：所选期间之前等长的一段。没有数据的月份显示为“—”。',
+                  'Each month\'s PSI is against the same baseline: the equally long period before the one chosen. A month without data shows "—".',
+                )}
+              </p>
+              <div class="scroll">
+                <table data-testid="monitoring-by-month">
+                  <caption class="visually-hidden">{tr('按月监控', 'Monitoring by month')}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">{tr('期间', 'Period')}</th>
+                      <th scope="col">{tr('有表现的贷款', 'Loans with outcomes')}</th>
+                      <th scope="col">{tr('坏账率', 'Bad rate')}</th>
+                      <th scope="col">Gini</th>
+                      <th scope="col">KS</th>
+                      <th scope="col">PSI</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {trend.map((m) => (
+                      <tr key={m.period.since}>
+                        <td>
+                          {m.period.since} – {m.period.until}
+                        </td>
+                        <td>{m.count}</td>
+                        <td>{m.badRate === null ? '—' : pct(m.badRate)}</td>
+                        <td>{m.gini === null ? '—' : m.gini.toFixed(3)}</td>
+                        <td>{m.ks === null ? '—' : m.ks.toFixed(3)}</td>
+                        <td>{m.psi.value === null ? '—' : m.psi.value.toFixed(3)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </>
+          )}
         </div>
       )}
     </section>
@@ -572,6 +645,31 @@ function cutoffPosition(bins: { from: number; to: number }[], cutoff: number): n
   if (i < 0) return cutoff < (bins[0]?.from ?? 0) ? 0 : bins.length;
   const b = bins[i] as { from: number; to: number };
   return i + (cutoff - b.from) / (b.to - b.from);
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The equally long period right before [since, until), or null when the dates are not a period. */
+function baselineBefore(since: string, until: string): { since: string; until: string } | null {
+  const from = Date.parse(since);
+  const to = Date.parse(until);
+  if (!DATE.test(since) || !DATE.test(until) || !(from < to)) return null;
+  return { since: new Date(from - (to - from)).toISOString().slice(0, 10), until: since };
+}
+
+/** [since, until) cut at each first of a month; the latest 12 when it is longer. */
+export function monthWindows(since: string, until: string): { since: string; until: string }[] {
+  const out: { since: string; until: string }[] = [];
+  let from = since;
+  while (from < until) {
+    const [y, m] = from.split('-').map(Number) as [number, number];
+    // Date.UTC's month is 0-based: month m (1-based) is the next month's first day.
+    const next = new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10);
+    const to = next < until ? next : until;
+    out.push({ since: from, until: to });
+    from = to;
+  }
+  return out.slice(-12);
 }
 
 /** Today plus `days`, as YYYY-MM-DD (UTC, as the API counts days). */
