@@ -88,6 +88,39 @@ describeInBrowser('risk workbench (browser)', () => {
     await page.getByTestId('simulation').scrollIntoViewIfNeeded();
     await screenshot(page, 'risk-simulation');
     expect(await axeViolations(page)).toEqual([]);
+    // The swap set against the champion: the API's counts, each sample a link to its
+    // application (an address in this page), which opens it as the API gives it.
+    const drafts = (await s.t.http.get('/v1/policies?limit=200').set(bearer(risk))).body.data as {
+      id: string;
+      status: string;
+    }[];
+    const draftId = drafts.find((x) => x.status === 'draft')?.id;
+    const apiSim = (
+      await s.t.http.post(`/v1/policies/${draftId}/simulate`).set(bearer(risk)).send({})
+    ).body as { swaps: Record<string, { count: number; sample: string[] }> };
+    expect(await page.locator('tr[data-swap]').count()).toBe(6);
+    for (const [kind, swap] of Object.entries(apiSim.swaps)) {
+      const row = page.locator(`tr[data-swap="${kind}"]`);
+      expect(await row.locator('td').nth(1).textContent()).toBe(String(swap.count));
+      expect(
+        await row.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href'))),
+      ).toEqual(swap.sample.map((id) => `#/applications/${id}`));
+    }
+    expect(await page.locator('tr[data-swap="approveToRefer"] td').first().textContent()).toBe(
+      '批准 → 转人工审核',
+    );
+    const swapped = Object.values(apiSim.swaps).flatMap((x) => x.sample)[0] as string;
+    expect(swapped).toMatch(/^app_/);
+    await page.locator(`a[href="#/applications/${swapped}"]`).click();
+    await page.getByTestId('linked-application').getByRole('heading', { name: swapped }).waitFor();
+    const linkedApp = (await s.t.http.get(`/v1/applications/${swapped}`).set(bearer(risk))).body;
+    expect(await page.getByTestId('linked-outcome').textContent()).toBe(
+      { approve: '批准', refer: '转人工审核', decline: '拒绝' }[
+        linkedApp.decision.outcome as string
+      ],
+    );
+    expect(page.url()).toMatch(new RegExp(`#/applications/${swapped}$`));
+    expect(await axeViolations(page)).toEqual([]);
     // Four eyes: the author's own key is refused, a second person's publishes.
     await page.locator('#secondKey').fill(risk);
     await page.getByRole('button', { name: '发布', exact: true }).click();

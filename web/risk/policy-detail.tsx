@@ -3,8 +3,9 @@ import { ApiError, api } from '../shared/api';
 import { TextField } from '../shared/form';
 import { ScreenHeading } from '../shared/heading';
 import { tr } from '../shared/i18n';
-import { productName, statusName } from '../shared/labels';
+import { productName, statusName, swapName } from '../shared/labels';
 import { fenToYuan } from '../shared/money';
+import { applicationHref } from './application-panel';
 import { BarChart, LineChart, noData, PairChart, pct, StackedBarChart } from './charts';
 import type { Diff, Monitoring, Policy, Problem, Simulation } from './types';
 
@@ -37,7 +38,6 @@ export function PolicyDetail(props: {
   const [share, setShare] = useState('10');
   const [mon, setMon] = useState<Monitoring | null>(null);
   const [trend, setTrend] = useState<Monitoring[] | null>(null);
-  const [peeked, setPeeked] = useState<string | null>(null);
   const [since, setSince] = useState(() => dayOffset(-90));
   const [until, setUntil] = useState(() => dayOffset(1));
 
@@ -160,19 +160,6 @@ export function PolicyDetail(props: {
       setNotice({ kind: 'ok', text: tr('已启用', 'Activated') });
       await load();
       props.onChanged();
-    });
-
-  /** An application of the swap set, read through the API with the session's key. */
-  const peek = (id: string) =>
-    run(async () => {
-      const a = await api<{
-        id: string;
-        status: string;
-        decision: { outcome: string; score: number; grade: string };
-      }>(`/v1/applications/${id}`);
-      setPeeked(
-        `${a.id}: ${statusName(a.status)} · ${a.decision.outcome} · ${a.decision.score} · ${a.decision.grade}`,
-      );
     });
 
   /**
@@ -434,25 +421,22 @@ export function PolicyDetail(props: {
             </thead>
             <tbody>
               {Object.entries(sim.candidate.swaps).map(([kind, s]) => (
-                <tr key={kind}>
-                  <td>{kind}</td>
+                <tr key={kind} data-swap={kind}>
+                  <td>{swapName(kind)}</td>
                   <td>{s.count}</td>
                   <td>
-                    {s.sample.map((id) => (
-                      <button key={id} type="button" class="link" onClick={() => void peek(id)}>
-                        {id}
-                      </button>
-                    ))}
+                    <ul class="inline">
+                      {s.sample.map((id) => (
+                        <li key={id}>
+                          <a href={applicationHref(id)}>{id}</a>
+                        </li>
+                      ))}
+                    </ul>
                   </td>
                 </tr>
               ))}
             </tbody>
           </table>
-          {peeked && (
-            <p class="notice info" role="status">
-              {peeked}
-            </p>
-          )}
         </div>
       )}
 
