@@ -121,7 +121,14 @@ describeInBrowser('risk workbench (browser)', () => {
     );
     expect(page.url()).toMatch(new RegExp(`#/applications/${swapped}$`));
     expect(await axeViolations(page)).toEqual([]);
-    // Four eyes: the author's own key is refused, a second person's publishes.
+    // Four eyes: the page names who may publish (a risk member other than the authors, as
+    // the API has them); the author's own key is refused, a second person's publishes.
+    const authors = (await s.t.http.get(`/v1/policies/${draftId}`).set(bearer(risk))).body
+      .authors as string[];
+    expect(authors).toHaveLength(1);
+    const who = await page.getByTestId('who-may-publish').textContent();
+    expect(who).toMatch(/^可以发布的人：风险团队中不是本草稿作者的任何一位/);
+    expect(who).toContain(`作者：${authors[0]}。`);
     await page.locator('#secondKey').fill(risk);
     await page.getByRole('button', { name: '发布', exact: true }).click();
     await page.getByRole('alert').waitFor();
@@ -134,6 +141,9 @@ describeInBrowser('risk workbench (browser)', () => {
     const active = (await s.t.http.get('/v1/policies/active').set(bearer(risk))).body;
     expect(active.id).toBe(champion.id);
     expect(active.challenger).toMatchObject({ shareBps: 1000 });
+    // The policy list shows each arm, the challenger with its share.
+    await page.getByRole('cell', { name: '挑战者 10%', exact: true }).waitFor();
+    expect(await page.getByRole('cell', { name: '冠军', exact: true }).count()).toBe(1);
     await page.getByRole('button', { name: '查看监控' }).click();
     await page.getByTestId('monitoring').waitFor();
     expect(problems).toEqual([]);

@@ -443,15 +443,15 @@ export function PolicyDetail(props: {
       {draft && (
         <>
           <h3>{tr('发布（四眼原则）', 'Publish (four eyes)')}</h3>
-          <p class="hint">
+          <p class="hint" data-testid="who-may-publish">
             {tr(
-              '作者不能发布自己的草稿。作者：',
-              'No author may publish their own draft. Authors: ',
+              '可以发布的人：风险团队中不是本草稿作者的任何一位，用其自己的 API 密钥。作者：',
+              "Who may publish: any risk team member who is not one of this draft's authors, with their own API key. Authors: ",
             )}
             {p.authors.join(', ') || '—'}
             {tr(
-              '。请另一位风险人员输入自己的密钥。',
-              '. Another risk team member enters their own key.',
+              '。作者本人及其他角色（管理员、客户经理）的密钥会被服务拒绝。',
+              ". The service refuses an author's key and keys of other roles (admin, officer).",
             )}
           </p>
           <TextField
