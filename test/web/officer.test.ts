@@ -159,7 +159,10 @@ describeInBrowser('officer app (browser)', () => {
   });
 
   it('works by keyboard alone: sign in, find a merchant, fill and submit the survey, accept', async () => {
-    const merchantId = await createMerchant(s.t, officer, MJY, { name: '键盘测试商户' });
+    const merchantId = await createMerchant(s.t, officer, MJY, {
+      name: '键盘测试商户',
+      stallNo: 'K-777',
+    });
     const { page, problems, context } = await phonePage(s);
     await page.goto(`${s.base}/app/`);
     // Tab, typing, Enter and Space only; tabTo fails if any stop on the way hides its focus.
@@ -170,7 +173,11 @@ describeInBrowser('officer app (browser)', () => {
     await tabTo(page, { name: /马家岩/ });
     await page.keyboard.press('Enter');
     await tabTo(page, { selector: '#merchantSearch' });
-    await page.keyboard.type('键盘测试');
+    // Found by its stall number (any case) as well as by name.
+    await page.keyboard.type('k-777');
+    const found = page.getByRole('list', { name: '商户' }).getByRole('button');
+    await found.filter({ hasText: '键盘测试商户' }).waitFor();
+    expect(await found.count()).toBe(1);
     await tabTo(page, { name: /键盘测试商户/ });
     await page.keyboard.press('Space');
     await page.getByRole('heading', { name: /经营调查 · 键盘测试商户/ }).waitFor();
@@ -335,6 +342,8 @@ describeInBrowser('officer app (browser)', () => {
       .fill('50010419850101777X'.slice(0, 17) + checkChar('50010419850101777'));
     await page.getByRole('button', { name: '登记', exact: true }).click();
     await page.getByRole('heading', { name: /经营调查 · 新开五金店/ }).waitFor();
+    // Usable at 360 px: the survey fits the width, nothing to scroll sideways.
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
     // Nothing personal stays on the device.
     const stored = await page.evaluate<string>('JSON.stringify({ ...localStorage })');
     expect(stored).not.toContain('13700009999');

@@ -273,6 +273,22 @@ describeInBrowser('risk workbench (browser)', () => {
     await context.close();
   });
 
+  it('is in Chinese whatever the browser asks for, English on request, kept on reload', async () => {
+    const context = await s.browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(`${s.base}/app/risk/`);
+    await page.getByRole('heading', { name: '风险团队登录' }).waitFor();
+    expect(await page.evaluate('document.documentElement.lang')).toBe('zh-CN');
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Risk team sign-in' }).waitFor();
+    expect(await page.evaluate('document.documentElement.lang')).toBe('en');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Risk team sign-in' }).waitFor();
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.getByRole('heading', { name: '风险团队登录' }).waitFor();
+    await context.close();
+  });
+
   it('Swagger UI at /docs still renders under its own CSP', async () => {
     const { page, problems, context } = await phonePage(s, { width: 1280, height: 900 });
     await page.goto(`${s.base}/docs/`);
