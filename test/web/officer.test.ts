@@ -337,6 +337,14 @@ describeInBrowser('officer app (browser)', () => {
     await page.locator('#idNumber-error').waitFor();
     expect(await page.locator('#idNumber-error').textContent()).toMatch(/身份证/);
     expect(await axeViolations(page)).toEqual([]);
+    // The same message of the server's, in English when the page is.
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('button', { name: 'Register', exact: true }).click();
+    await page
+      .locator('#idNumber-error')
+      .filter({ hasText: /resident identity number .*valid check character/ })
+      .waitFor();
+    await page.getByRole('button', { name: '中文' }).click();
     await page
       .locator('#idNumber')
       .fill('50010419850101777X'.slice(0, 17) + checkChar('50010419850101777'));
