@@ -262,6 +262,18 @@ describeInBrowser('risk workbench (browser)', () => {
       fixed(api.ks),
       fixed(api.psi.value),
     ]);
+    // Bad rate by grade over the whole period: the API's, grade by grade.
+    const whole = (
+      await s.t.http
+        .get(
+          `/v1/policies/${champion.id}/monitoring?since=${since}&until=${until}&baselineSince=${baselineSince}&baselineUntil=${since}`,
+        )
+        .set(bearer(risk))
+    ).body as { badRateByGrade: { grade: string; badRate: number }[] };
+    expect(whole.badRateByGrade.length).toBeGreaterThan(0);
+    expect(await page.getByTestId('bad-rate-by-grade').getAttribute('aria-label')).toBe(
+      `各等级坏账率: ${whole.badRateByGrade.map((g) => `${g.grade}: ${(g.badRate * 100).toFixed(1)}%`).join('; ')}`,
+    );
     // The months before had no loans with outcomes: nothing drawn or written for them.
     for (const r of rows.slice(0, -1)) expect(r.slice(1, 5)).toEqual(['0', '—', '—', '—']);
     const values = rows.flatMap((r) => r.slice(3, 6)).filter((v) => v !== '—');

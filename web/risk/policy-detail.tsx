@@ -554,6 +554,7 @@ export function PolicyDetail(props: {
             <dd>{mon.psi.value === null ? '—' : mon.psi.value.toFixed(3)}</dd>
           </dl>
           <BarChart
+            testId="bad-rate-by-grade"
             title={tr('各等级坏账率', 'Bad rate by grade')}
             bars={mon.badRateByGrade.map((g) => ({ label: g.grade, value: g.badRate }))}
             format={pct}
