@@ -104,3 +104,56 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
 }
+
+/** What the page's focused element is, seen through the DevTools protocol (no DOM types here). */
+interface FocusedElement {
+  id: string;
+  tagName: string;
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+  matches(selector: string): boolean;
+}
+interface PageWindow {
+  document: { activeElement: FocusedElement | null; body: FocusedElement };
+  getComputedStyle(e: FocusedElement): { outlineStyle: string; outlineWidth: string };
+}
+
+/**
+ * Keyboard only: presses Tab until the focused element matches `target` (a CSS selector, or a
+ * pattern for its aria-label or text). Every element focus stops on on the way must show it
+ * (:focus-visible with an outline of 2 px or more), or this throws naming the element.
+ */
+export async function tabTo(
+  page: Page,
+  target: { selector: string } | { name: RegExp },
+  maxPresses = 80,
+): Promise<void> {
+  const want =
+    'selector' in target
+      ? { selector: target.selector, source: '', flags: '' }
+      : { selector: '', source: target.name.source, flags: target.name.flags };
+  const seen: string[] = [];
+  for (let i = 0; i < maxPresses; i++) {
+    await page.keyboard.press('Tab');
+    const at = await page.evaluate((w) => {
+      const win = globalThis as unknown as PageWindow;
+      const el = win.document.activeElement;
+      if (!el || el === win.document.body) return null;
+      const name = (el.getAttribute('aria-label') ?? el.textContent ?? '').trim();
+      const style = win.getComputedStyle(el);
+      return {
+        hit: w.selector ? el.matches(w.selector) : new RegExp(w.source, w.flags).test(name),
+        visible:
+          el.matches(':focus-visible') &&
+          style.outlineStyle !== 'none' &&
+          Number.parseFloat(style.outlineWidth) >= 2,
+        what: `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} "${name.slice(0, 30)}"`,
+      };
+    }, want);
+    if (!at) continue;
+    seen.push(at.what);
+    if (!at.visible) throw new Error(`keyboard focus is not visible on ${at.what}`);
+    if (at.hit) return;
+  }
+  throw new Error(`Tab never reached ${JSON.stringify(want)}; focus went: ${seen.join(' > ')}`);
+}

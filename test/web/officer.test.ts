@@ -4,6 +4,7 @@
  * submitting, or the answer lost on the way back, still makes exactly one application.
  */
 import type { Page } from 'playwright-core';
+import { addMonths, chinaDate } from '../../src/credit';
 import { bearer } from '../helpers/test-app';
 import { createMerchant } from '../modules/origination/applications/helpers';
 import {
@@ -13,6 +14,7 @@ import {
   type Served,
   screenshot,
   serve,
+  tabTo,
 } from './browser';
 
 const MJY = 'mkt_demo_majiayan';
@@ -61,7 +63,7 @@ describeInBrowser('officer app (browser)', () => {
     const res = await s.t.http
       .get(`/v1/applications?marketId=${MJY}&limit=200`)
       .set(bearer(officer));
-    return (res.body.data as { merchantId: string; status: string }[]).filter(
+    return (res.body.data as { id: string; merchantId: string; status: string }[]).filter(
       (a) => a.merchantId === merchantId,
     );
   };
@@ -102,15 +104,102 @@ describeInBrowser('officer app (browser)', () => {
     expect(await offers.count()).toBeGreaterThan(0);
     await offers.first().locator('summary').click();
     await offers.first().locator('tbody tr').first().waitFor();
+    // An open offer has no due dates from the service yet: the page's are an estimate (as if
+    // accepted today, by the service's rule) and say so, in either language.
+    const dueColumn = (offer: typeof offers) => offer.locator('tbody tr td:nth-child(2)');
+    expect(await offers.first().locator('thead th').nth(1).textContent()).toBe('预计应还日');
+    expect(await offers.first().getByTestId('due-dates').textContent()).toMatch(
+      /估算.*并非服务给出的日期/,
+    );
+    expect(await dueColumn(offers.first()).first().textContent()).toBe(
+      addMonths(chinaDate(new Date()), 1),
+    );
+    await page.getByRole('button', { name: 'English' }).click();
+    expect(await offers.first().locator('thead th').nth(1).textContent()).toBe(
+      'Estimated due date',
+    );
+    expect(await offers.first().getByTestId('due-dates').textContent()).toMatch(
+      /not the service's dates/,
+    );
+    await page.getByRole('button', { name: '中文' }).click();
     await screenshot(page, 'officer-decision');
     expect(await axeViolations(page)).toEqual([]);
     await offers.first().getByRole('button', { name: '接受此方案' }).click();
     await page.getByTestId('accepted').waitFor();
     expect((await applicationsOf('mer_demo_mjy01')).map((a) => a.status)).toEqual(['accepted']);
+    // Accepted: the service's own due dates, no longer called an estimate; the offers
+    // withdrawn by the acceptance show none.
+    const stored = await s.t.http.get(`/v1/applications/${submitted?.id}`).set(bearer(officer));
+    type StoredOffer = { id: string; status: string; schedule: { dueDate: string | null }[] };
+    const storedOffers = stored.body.offers as StoredOffer[];
+    const taken = storedOffers.find((o) => o.status === 'accepted') as StoredOffer;
+    const serverDates = taken.schedule.map((r) => r.dueDate);
+    expect(serverDates.every((d) => /^\d{4}-\d{2}-\d{2}$/.test(d ?? ''))).toBe(true);
+    const takenOffer = page.locator(`section.offer[aria-labelledby="offer-${taken.id}"]`);
+    if ((await takenOffer.locator('details').getAttribute('open')) === null)
+      await takenOffer.locator('summary').click();
+    expect(await dueColumn(takenOffer).allTextContents()).toEqual(serverDates);
+    expect(await takenOffer.locator('thead th').nth(1).textContent()).toBe('应还日');
+    expect(await takenOffer.getByTestId('due-dates').textContent()).toMatch(/由服务按接受日/);
+    const withdrawn = storedOffers.filter((o) => o.id !== taken.id && o.schedule.length > 0);
+    expect(withdrawn.map((o) => o.status)).toEqual(['withdrawn']);
+    for (const other of withdrawn) {
+      const section = page.locator(`section.offer[aria-labelledby="offer-${other.id}"]`);
+      await section.locator('summary').click();
+      expect(new Set(await dueColumn(section).allTextContents())).toEqual(new Set(['—']));
+      expect(await section.getByTestId('due-dates').count()).toBe(0);
+    }
     // English on request, and it stays.
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { name: /Decision/ }).waitFor();
     expect(await page.evaluate('document.documentElement.lang')).toBe('en');
+    expect(await takenOffer.locator('thead th').nth(1).textContent()).toBe('Due date');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('works by keyboard alone: sign in, find a merchant, fill and submit the survey, accept', async () => {
+    const merchantId = await createMerchant(s.t, officer, MJY, {
+      name: '键盘测试商户',
+      stallNo: 'K-777',
+    });
+    const { page, problems, context } = await phonePage(s);
+    await page.goto(`${s.base}/app/`);
+    // Tab, typing, Enter and Space only; tabTo fails if any stop on the way hides its focus.
+    await tabTo(page, { selector: '#apiKey' });
+    await page.keyboard.type(officer);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: '选择市场' }).waitFor();
+    await tabTo(page, { name: /马家岩/ });
+    await page.keyboard.press('Enter');
+    await tabTo(page, { selector: '#merchantSearch' });
+    // Found by its stall number (any case) as well as by name.
+    await page.keyboard.type('k-777');
+    const found = page.getByRole('list', { name: '商户' }).getByRole('button');
+    await found.filter({ hasText: '键盘测试商户' }).waitFor();
+    expect(await found.count()).toBe(1);
+    await tabTo(page, { name: /键盘测试商户/ });
+    await page.keyboard.press('Space');
+    await page.getByRole('heading', { name: /经营调查 · 键盘测试商户/ }).waitFor();
+    // The fields in the order Tab meets them.
+    const order = await page.locator('form input').evaluateAll((els) => els.map((e) => e.id));
+    for (const id of order.filter((i) => i in STRONG)) {
+      await tabTo(page, { selector: `#${id}` });
+      await page.keyboard.press('ControlOrMeta+A');
+      await page.keyboard.type(STRONG[id] as string);
+    }
+    await tabTo(page, { name: /^提交申请$/ });
+    await page.keyboard.press('Enter');
+    await page.getByTestId('outcome').filter({ hasText: '批准' }).waitFor();
+    // The schedule opens with Space, its table scrolls by keyboard, the offer is taken by Space.
+    await tabTo(page, { name: /^还款计划$/ });
+    await page.keyboard.press('Space');
+    await page.locator('section.offer details[open] tbody tr').first().waitFor();
+    await tabTo(page, { name: /^还款计划表$/ });
+    await tabTo(page, { name: /^接受此方案$/ });
+    await page.keyboard.press('Space');
+    await page.getByTestId('accepted').waitFor();
+    expect((await applicationsOf(merchantId)).map((a) => a.status)).toEqual(['accepted']);
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -248,11 +337,21 @@ describeInBrowser('officer app (browser)', () => {
     await page.locator('#idNumber-error').waitFor();
     expect(await page.locator('#idNumber-error').textContent()).toMatch(/身份证/);
     expect(await axeViolations(page)).toEqual([]);
+    // The same message of the server's, in English when the page is.
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('button', { name: 'Register', exact: true }).click();
+    await page
+      .locator('#idNumber-error')
+      .filter({ hasText: /resident identity number .*valid check character/ })
+      .waitFor();
+    await page.getByRole('button', { name: '中文' }).click();
     await page
       .locator('#idNumber')
       .fill('50010419850101777X'.slice(0, 17) + checkChar('50010419850101777'));
     await page.getByRole('button', { name: '登记', exact: true }).click();
     await page.getByRole('heading', { name: /经营调查 · 新开五金店/ }).waitFor();
+    // Usable at 360 px: the survey fits the width, nothing to scroll sideways.
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
     // Nothing personal stays on the device.
     const stored = await page.evaluate<string>('JSON.stringify({ ...localStorage })');
     expect(stored).not.toContain('13700009999');

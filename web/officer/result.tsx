@@ -1,7 +1,7 @@
 import { ScreenHeading } from '../shared/heading';
 import { tr } from '../shared/i18n';
 import { methodName, outcomeName, productName, statusName } from '../shared/labels';
-import { bpsToPercent, dueDate, fenToYuan } from '../shared/money';
+import { bpsToPercent, chinaToday, estimatedDueDate, fenToYuan } from '../shared/money';
 import type { ApplicationView, OfferView } from './drafts';
 
 /** The decision, its reasons, and each offer with its schedule; accepting one withdraws the rest. */
@@ -15,6 +15,7 @@ export function Result(props: {
 }) {
   const { application: a } = props;
   const d = a.decision;
+  const today = chinaToday();
   const accepted = a.offers.find((o) => o.status === 'accepted' || o.status === 'booked');
   return (
     <>
@@ -55,6 +56,13 @@ export function Result(props: {
       {a.offers.map((o) => {
         // Why the amount is below the request (the exposure ledger's caps included), then the
         // product's own reasons.
+        // Due dates: the service's once the offer is taken (it sends them then); for an open
+        // offer, an estimate labelled as one; for a withdrawn or expired offer, none.
+        const due: 'server' | 'estimate' | 'none' = o.schedule.every((r) => r.dueDate !== null)
+          ? 'server'
+          : o.status === 'offered'
+            ? 'estimate'
+            : 'none';
         const limits = [
           ...(o.limitReason ? [o.limitReason] : []),
           ...(d.productResults.find((p) => p.product === o.product)?.reasons ?? []),
@@ -110,7 +118,11 @@ export function Result(props: {
                     <thead>
                       <tr>
                         <th scope="col">{tr('期', 'No.')}</th>
-                        <th scope="col">{tr('应还日', 'Due')}</th>
+                        <th scope="col">
+                          {due === 'estimate'
+                            ? tr('预计应还日', 'Estimated due date')
+                            : tr('应还日', 'Due date')}
+                        </th>
                         <th scope="col">{tr('还款', 'Payment')}</th>
                         <th scope="col">{tr('本金', 'Principal')}</th>
                         <th scope="col">{tr('利息', 'Interest')}</th>
@@ -122,8 +134,8 @@ export function Result(props: {
                         <tr key={row.period}>
                           <td>{row.period}</td>
                           <td>
-                            {/* The server's date once accepted; until then, as if accepted the day applied. */}
-                            {row.dueDate ?? dueDate(a.createdAt, row.period)}
+                            {row.dueDate ??
+                              (due === 'estimate' ? estimatedDueDate(today, row.period) : '—')}
                           </td>
                           <td>{fenToYuan(row.payment, true)}</td>
                           <td>{fenToYuan(row.principal, true)}</td>
@@ -134,12 +146,19 @@ export function Result(props: {
                     </tbody>
                   </table>
                 </section>
-                <p class="hint">
-                  {tr(
-                    '应还日按申请日起每月同日计算，以放款日为准。',
-                    'Due dates count monthly from the application date; the booking date governs.',
-                  )}
-                </p>
+                {due !== 'none' && (
+                  <p class="hint" data-testid="due-dates">
+                    {due === 'estimate'
+                      ? tr(
+                          '预计应还日：假设今天接受、每月同日计算的估算，并非服务给出的日期；接受后显示服务确定的应还日。',
+                          "Estimated due dates: as if accepted today, the same day each month; not the service's dates. Once accepted, the service's due dates are shown.",
+                        )
+                      : tr(
+                          '应还日由服务按接受日（北京时间）确定。',
+                          'Due dates set by the service from the day of acceptance (China time).',
+                        )}
+                  </p>
+                )}
               </details>
             )}
             {o.status === 'offered' && !accepted && (

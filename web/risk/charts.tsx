@@ -276,5 +276,105 @@ export function StackedBarChart(props: {
   );
 }
 
+/**
+ * Lines over time (e.g. Gini, KS and PSI by month), one per series, with a dot at each value; a
+ * null value (no data that month) leaves a gap, never a guessed point.
+ */
+export function LineChart(props: {
+  title: string;
+  categories: string[];
+  series: { name: string; color: string; values: (number | null)[] }[];
+  format: (v: number) => string;
+  testId?: string;
+}) {
+  const { categories, series } = props;
+  const all = series.flatMap((s) => s.values.filter((v): v is number => v !== null));
+  const lo = Math.min(0, ...all);
+  const hi = Math.max(1e-9, ...all);
+  const innerW = W - PAD.left - PAD.right;
+  const step = categories.length ? innerW / categories.length : innerW;
+  const x = (i: number) => PAD.left + step * (i + 0.5);
+  const y = (v: number) => PAD.top + INNER_H - ((v - lo) / (hi - lo)) * INNER_H;
+  const every = Math.max(1, Math.ceil(categories.length / 6));
+  const show = (v: number | null) => (v === null ? '—' : props.format(v));
+  const summary = series
+    .map(
+      (s) =>
+        `${s.name}: ${categories.map((c, i) => `${c} ${show(s.values[i] ?? null)}`).join(', ')}`,
+    )
+    .join('; ');
+  return (
+    <figure class="chart-figure">
+      <figcaption>
+        <strong>{props.title}</strong>
+        <span class="legend">
+          {series.map((s) => (
+            <span key={s.name}>
+              <svg width="10" height="10" aria-hidden="true">
+                <rect width="10" height="10" fill={s.color} />
+              </svg>{' '}
+              {s.name}
+            </span>
+          ))}
+        </span>
+      </figcaption>
+      <svg
+        class="chart"
+        viewBox={`0 0 ${W} ${H}`}
+        role="img"
+        aria-label={`${props.title}: ${summary}`}
+        data-testid={props.testId}
+      >
+        <line x1={PAD.left} y1={y(lo)} x2={W - PAD.right} y2={y(lo)} stroke="#4a5360" />
+        {lo < 0 && <line x1={PAD.left} y1={y(0)} x2={W - PAD.right} y2={y(0)} stroke="#c9d0d8" />}
+        <text x={PAD.left - 4} y={PAD.top + 4} text-anchor="end">
+          {props.format(hi)}
+        </text>
+        <text x={PAD.left - 4} y={PAD.top + INNER_H} text-anchor="end">
+          {props.format(lo)}
+        </text>
+        {categories.map(
+          (c, i) =>
+            i % every === 0 && (
+              <text key={c} x={x(i)} y={H - PAD.bottom + 14} text-anchor="middle">
+                {c}
+              </text>
+            ),
+        )}
+        {series.map((s) => {
+          // Runs of consecutive values: a line through each, a gap where a value is null.
+          const runs: { i: number; v: number }[][] = [];
+          s.values.forEach((v, i) => {
+            if (v === null) return;
+            const last = runs[runs.length - 1];
+            if (last && last[last.length - 1]?.i === i - 1) last.push({ i, v });
+            else runs.push([{ i, v }]);
+          });
+          return (
+            <g key={s.name}>
+              {runs
+                .filter((r) => r.length > 1)
+                .map((r) => (
+                  <polyline
+                    key={r[0]?.i}
+                    points={r.map((p) => `${x(p.i)},${y(p.v)}`).join(' ')}
+                    fill="none"
+                    stroke={s.color}
+                    stroke-width="2"
+                  />
+                ))}
+              {runs.flat().map((p) => (
+                <circle key={p.i} cx={x(p.i)} cy={y(p.v)} r="3.5" fill={s.color}>
+                  <title>{`${s.name} ${categories[p.i]}: ${props.format(p.v)}`}</title>
+                </circle>
+              ))}
+            </g>
+          );
+        })}
+      </svg>
+    </figure>
+  );
+}
+
 export const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 export const noData = () => tr('暂无数据', 'No data yet');

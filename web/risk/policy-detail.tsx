@@ -3,9 +3,10 @@ import { ApiError, api } from '../shared/api';
 import { TextField } from '../shared/form';
 import { ScreenHeading } from '../shared/heading';
 import { tr } from '../shared/i18n';
-import { productName, statusName } from '../shared/labels';
+import { productName, statusName, swapName } from '../shared/labels';
 import { fenToYuan } from '../shared/money';
-import { BarChart, noData, PairChart, pct, StackedBarChart } from './charts';
+import { applicationHref } from './application-panel';
+import { BarChart, LineChart, noData, PairChart, pct, StackedBarChart } from './charts';
 import type { Diff, Monitoring, Policy, Problem, Simulation } from './types';
 
 const errorText = (e: unknown) =>
@@ -36,7 +37,7 @@ export function PolicyDetail(props: {
   const [role, setRole] = useState<'challenger' | 'champion'>('challenger');
   const [share, setShare] = useState('10');
   const [mon, setMon] = useState<Monitoring | null>(null);
-  const [peeked, setPeeked] = useState<string | null>(null);
+  const [trend, setTrend] = useState<Monitoring[] | null>(null);
   const [since, setSince] = useState(() => dayOffset(-90));
   const [until, setUntil] = useState(() => dayOffset(1));
 
@@ -161,23 +162,31 @@ export function PolicyDetail(props: {
       props.onChanged();
     });
 
-  /** An application of the swap set, read through the API with the session's key. */
-  const peek = (id: string) =>
-    run(async () => {
-      const a = await api<{
-        id: string;
-        status: string;
-        decision: { outcome: string; score: number; grade: string };
-      }>(`/v1/applications/${id}`);
-      setPeeked(
-        `${a.id}: ${statusName(a.status)} · ${a.decision.outcome} · ${a.decision.score} · ${a.decision.grade}`,
-      );
-    });
-
+  /**
+   * The whole period, and each calendar month of it against the same PSI baseline (the equally
+   * long period before it, as the API takes by default for the whole), so the months compare.
+   * Dates the API would refuse go to it as they are, for its own field message.
+   */
   const monitor = () =>
     run(async () => {
-      const q = `since=${encodeURIComponent(since)}&until=${encodeURIComponent(until)}`;
-      setMon(await api<Monitoring>(`/v1/policies/${p.id}/monitoring?${q}`));
+      const get = (from: string, to: string, base?: { since: string; until: string }) =>
+        api<Monitoring>(
+          `/v1/policies/${p.id}/monitoring?since=${encodeURIComponent(from)}&until=${encodeURIComponent(to)}${
+            base ? `&baselineSince=${base.since}&baselineUntil=${base.until}` : ''
+          }`,
+        );
+      const base = baselineBefore(since, until);
+      if (!base) {
+        setTrend(null);
+        setMon(await get(since, until));
+        return;
+      }
+      const [whole, ...months] = await Promise.all([
+        get(since, until, base),
+        ...monthWindows(since, until).map((w) => get(w.since, w.until, base)),
+      ]);
+      setMon(whole ?? null);
+      setTrend(months);
     });
 
   const cutoff = approveCutoff(p.document);
@@ -412,40 +421,37 @@ export function PolicyDetail(props: {
             </thead>
             <tbody>
               {Object.entries(sim.candidate.swaps).map(([kind, s]) => (
-                <tr key={kind}>
-                  <td>{kind}</td>
+                <tr key={kind} data-swap={kind}>
+                  <td>{swapName(kind)}</td>
                   <td>{s.count}</td>
                   <td>
-                    {s.sample.map((id) => (
-                      <button key={id} type="button" class="link" onClick={() => void peek(id)}>
-                        {id}
-                      </button>
-                    ))}
+                    <ul class="inline">
+                      {s.sample.map((id) => (
+                        <li key={id}>
+                          <a href={applicationHref(id)}>{id}</a>
+                        </li>
+                      ))}
+                    </ul>
                   </td>
                 </tr>
               ))}
             </tbody>
           </table>
-          {peeked && (
-            <p class="notice info" role="status">
-              {peeked}
-            </p>
-          )}
         </div>
       )}
 
       {draft && (
         <>
           <h3>{tr('发布（四眼原则）', 'Publish (four eyes)')}</h3>
-          <p class="hint">
+          <p class="hint" data-testid="who-may-publish">
             {tr(
-              '作者不能发布自己的草稿。作者：',
-              'No author may publish their own draft. Authors: ',
+              '可以发布的人：风险团队中不是本草稿作者的任何一位，用其自己的 API 密钥。作者：',
+              "Who may publish: any risk team member who is not one of this draft's authors, with their own API key. Authors: ",
             )}
             {p.authors.join(', ') || '—'}
             {tr(
-              '。请另一位风险人员输入自己的密钥。',
-              '. Another risk team member enters their own key.',
+              '。作者本人及其他角色（管理员、客户经理）的密钥会被服务拒绝。',
+              ". The service refuses an author's key and keys of other roles (admin, officer).",
             )}
           </p>
           <TextField
@@ -548,6 +554,7 @@ export function PolicyDetail(props: {
             <dd>{mon.psi.value === null ? '—' : mon.psi.value.toFixed(3)}</dd>
           </dl>
           <BarChart
+            testId="bad-rate-by-grade"
             title={tr('各等级坏账率', 'Bad rate by grade')}
             bars={mon.badRateByGrade.map((g) => ({ label: g.grade, value: g.badRate }))}
             format={pct}
@@ -561,6 +568,57 @@ export function PolicyDetail(props: {
               format={pct}
             />
           )}
+          {trend && trend.length > 0 && (
+            <>
+              <h4>{tr('随时间（按月）', 'Over time (by month)')}</h4>
+              <LineChart
+                testId="monitoring-trend"
+                title={tr('Gini、KS、PSI 随时间', 'Gini, KS and PSI over time')}
+                categories={trend.map((m) => m.period.since.slice(0, 7))}
+                series={[
+                  { name: 'Gini', color: '#0b57a4', values: trend.map((m) => m.gini) },
+                  { name: 'KS', color: '#1b6e3a', values: trend.map((m) => m.ks) },
+                  { name: 'PSI', color: '#b36b00', values: trend.map((m) => m.psi.value) },
+                ]}
+                format={(v) => v.toFixed(2)}
+              />
+              <p class="hint">
+                {tr(
+                  '每月的 PSI 都与同一基期比较：所选期间之前等长的一段。没有数据的月份显示为“—”。',
+                  'Each month\'s PSI is against the same baseline: the equally long period before the one chosen. A month without data shows "—".',
+                )}
+              </p>
+              <div class="scroll">
+                <table data-testid="monitoring-by-month">
+                  <caption class="visually-hidden">{tr('按月监控', 'Monitoring by month')}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">{tr('期间', 'Period')}</th>
+                      <th scope="col">{tr('有表现的贷款', 'Loans with outcomes')}</th>
+                      <th scope="col">{tr('坏账率', 'Bad rate')}</th>
+                      <th scope="col">Gini</th>
+                      <th scope="col">KS</th>
+                      <th scope="col">PSI</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {trend.map((m) => (
+                      <tr key={m.period.since}>
+                        <td>
+                          {m.period.since} – {m.period.until}
+                        </td>
+                        <td>{m.count}</td>
+                        <td>{m.badRate === null ? '—' : pct(m.badRate)}</td>
+                        <td>{m.gini === null ? '—' : m.gini.toFixed(3)}</td>
+                        <td>{m.ks === null ? '—' : m.ks.toFixed(3)}</td>
+                        <td>{m.psi.value === null ? '—' : m.psi.value.toFixed(3)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </>
+          )}
         </div>
       )}
     </section>
@@ -572,6 +630,31 @@ function cutoffPosition(bins: { from: number; to: number }[], cutoff: number): n
   if (i < 0) return cutoff < (bins[0]?.from ?? 0) ? 0 : bins.length;
   const b = bins[i] as { from: number; to: number };
   return i + (cutoff - b.from) / (b.to - b.from);
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The equally long period right before [since, until), or null when the dates are not a period. */
+function baselineBefore(since: string, until: string): { since: string; until: string } | null {
+  const from = Date.parse(since);
+  const to = Date.parse(until);
+  if (!DATE.test(since) || !DATE.test(until) || !(from < to)) return null;
+  return { since: new Date(from - (to - from)).toISOString().slice(0, 10), until: since };
+}
+
+/** [since, until) cut at each first of a month; the latest 12 when it is longer. */
+export function monthWindows(since: string, until: string): { since: string; until: string }[] {
+  const out: { since: string; until: string }[] = [];
+  let from = since;
+  while (from < until) {
+    const [y, m] = from.split('-').map(Number) as [number, number];
+    // Date.UTC's month is 0-based: month m (1-based) is the next month's first day.
+    const next = new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10);
+    const to = next < until ? next : until;
+    out.push({ since: from, until: to });
+    from = to;
+  }
+  return out.slice(-12);
 }
 
 /** Today plus `days`, as YYYY-MM-DD (UTC, as the API counts days). */

@@ -4,6 +4,7 @@ import { Header } from '../shared/header';
 import { onLangChange, tr } from '../shared/i18n';
 import { statusName } from '../shared/labels';
 import { SignIn } from '../shared/sign-in';
+import { ApplicationPanel, useLinkedApplication } from './application-panel';
 import { GuaranteeNetwork } from './guarantee-network';
 import { PolicyDetail } from './policy-detail';
 import type { Policy } from './types';
@@ -16,6 +17,7 @@ export function Workbench() {
   const [policies, setPolicies] = useState<Policy[] | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const linked = useLinkedApplication();
   const load = async () => {
     try {
       setPolicies((await api<Page<Policy>>('/v1/policies?limit=200')).data);
@@ -117,6 +119,7 @@ export function Workbench() {
             }}
           />
         )}
+        {signedIn && linked && <ApplicationPanel key={linked} id={linked} />}
       </main>
     </>
   );

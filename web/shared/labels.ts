@@ -42,3 +42,11 @@ export const statusName = (s: string): string =>
     active: tr('生效中', 'Active'),
     retired: tr('已退役', 'Retired'),
   })[s] ?? s;
+
+/** A simulation's swap kind ("approveToDecline"): the champion's outcome → the candidate's. */
+export const swapName = (kind: string): string => {
+  const m = /^(approve|refer|decline)To(Approve|Refer|Decline)$/.exec(kind);
+  return m
+    ? `${outcomeName(m[1] as string)} → ${outcomeName((m[2] as string).toLowerCase())}`
+    : kind;
+};

@@ -20,12 +20,23 @@ export function fenToYuan(fen: number, cents = false): string {
 /** basis points → "7.20%". */
 export const bpsToPercent = (bps: number): string => `${(bps / 100).toFixed(2)}%`;
 
-/** The due date of instalment `period`, one month apart from `from` (YYYY-MM-DD). */
-export function dueDate(from: string, period: number): string {
-  const d = new Date(from);
-  const day = d.getUTCDate();
-  const due = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + period, 1));
-  const last = new Date(Date.UTC(due.getUTCFullYear(), due.getUTCMonth() + 1, 0)).getUTCDate();
-  due.setUTCDate(Math.min(day, last));
-  return due.toISOString().slice(0, 10);
+const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
+
+/** Today's date in China (YYYY-MM-DD): the service dates a schedule from the day of acceptance there. */
+export const chinaToday = (now = Date.now()): string =>
+  new Date(now + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+
+/**
+ * An estimate of instalment `period`'s due date if the offer were accepted on `acceptedOn`
+ * (YYYY-MM-DD): the service's rule, the same day `period` months later or that month's last
+ * day. Only for an open offer, and always shown as an estimate: once an offer is accepted the
+ * service sends the real dates.
+ */
+export function estimatedDueDate(acceptedOn: string, period: number): string {
+  const [y, m, d] = acceptedOn.split('-').map(Number) as [number, number, number];
+  const index = y * 12 + (m - 1) + period;
+  const year = Math.floor(index / 12);
+  const month = index - year * 12;
+  const day = Math.min(d, new Date(Date.UTC(year, month + 1, 0)).getUTCDate());
+  return `${String(year).padStart(4, '0')}-${String(month + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
