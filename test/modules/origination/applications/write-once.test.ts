@@ -195,6 +195,28 @@ describe('a submission written once', () => {
     ).toBe(true);
   });
 
+  it('keeps a decision in its own row, compressed: nothing goes to the TOAST table (migration 0018)', async () => {
+    const toastRows = async () => {
+      const [r] = await rows<{ toast: string }>(
+        sql`select reltoastrelid::regclass::text as toast from pg_class where relname = 'decisions'`,
+      );
+      const [n] = await rows<{ n: number }>(sql.raw(`select count(*)::int as n from ${r?.toast}`));
+      return n?.n;
+    };
+    const before = await toastRows();
+    const res = await submit(t, officer, applicationBody('mer_demo_mjy06', strongSurvey()));
+    expect(res.status).toBe(201);
+    const [stored] = await rows<{ raw: number; compression: string | null }>(
+      sql`select octet_length(result::text) as raw, pg_column_compression(result) as compression
+          from decisions where application_id = ${res.body.id}`,
+    );
+    // The explained result is several KB as text: over the size at which PostgreSQL would
+    // move it (or, with only it kept in the row, the short ids) out of line.
+    expect(stored?.raw).toBeGreaterThan(2500);
+    expect(stored?.compression).toBe('pglz');
+    expect(await toastRows()).toBe(before);
+  });
+
   it('replays an answer stored whole before migration 0011, and an offer keeping its own schedule', async () => {
     const body = applicationBody('mer_demo_mjy04', strongSurvey());
     const first = await submit(t, officer, body, 'old-1');
