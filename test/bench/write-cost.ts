@@ -6,35 +6,9 @@
  * rows inserted and updated per table, and index entries written (per index: a row inserted,
  * or updated without HOT, adds one entry to each index whose predicate it meets). Not a test.
  */
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
-import sample from '../../fixtures/survey-sample.json';
-import { buildApp } from '../../src/app';
-import { loadConfig } from '../../src/config';
-import { connect } from '../../src/db/connect';
-import { demoMarkets } from '../../src/db/demo-data';
-import { merchants } from '../../src/db/schema';
-import { ensureDefaultPolicy, seedDemoData } from '../../src/db/seed';
+import { dropDatabase, query, sampleApp, sampleDatabase } from './sample-database';
 
-const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
-const ADMIN_KEY = `cost-admin-${randomBytes(12).toString('hex')}`;
-
-const dbUrl = (name: string) => {
-  const u = new URL(BASE_URL);
-  u.pathname = `/${name}`;
-  return u.toString();
-};
-
-async function query<T>(url: string, text: string): Promise<T[]> {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query(text)).rows as T[];
-  } finally {
-    await c.end();
-  }
-}
 
 interface TableStat {
   relname: string;
@@ -105,52 +79,9 @@ async function indexEntries(
 
 async function main() {
   const name = `mla_write_cost_${process.pid}`;
-  await query(BASE_URL, `create database ${name}`);
-  const url = dbUrl(name);
   try {
-    const database = await connect({ url, poolMax: 1 });
-    await database.migrate();
-    await ensureDefaultPolicy(database.db, new Date());
-    await seedDemoData(database.db, {
-      clock: () => new Date(),
-      piiDigestKey: 'cost-digest-key-0123',
-      demoKeys: false,
-    });
-    await database.db.insert(merchants).values(
-      sample.merchants.map((m, i) => ({
-        id: `mer_cost_${i}`,
-        name: `Cost merchant ${i}`,
-        idNumberDigest: `cost-id-${i}`,
-        idNumberMasked: '5001**********0000',
-        phoneDigest: `cost-phone-${i}`,
-        phoneMasked: '139****0000',
-        marketId:
-          m.market === 'majiayan' ? (demoMarkets[0]?.id as string) : (demoMarkets[1]?.id as string),
-        stallNo: `C-${i}`,
-        leaseEndsOn: '2030-12-31',
-        createdAt: new Date(),
-      })),
-    );
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      ADMIN_API_KEY: ADMIN_KEY,
-      RATE_LIMIT_MAX: '1000000',
-      OFFER_EXPIRY_INTERVAL_MS: '0',
-    });
-    const app = await buildApp({ config, database });
-    await app.ready();
-    const auth = { authorization: `Bearer ${ADMIN_KEY}` };
-    const bodies = sample.merchants.map((m, i) => ({
-      merchantId: `mer_cost_${i}`,
-      survey: m.survey,
-      request: m.request ?? {
-        product: 'any',
-        amount: 20_000_000,
-        termMonths: 12,
-        purpose: 'short_term_turnover',
-      },
-    }));
+    const { url, database } = await sampleDatabase(name);
+    const { app, bodies, submit } = await sampleApp(database);
 
     const wal: number[] = [];
     let rowsLine = '';
@@ -161,12 +92,7 @@ async function main() {
       const [lsn0] = await query<{ lsn: string }>(url, 'select pg_current_wal_insert_lsn() as lsn');
       statuses = new Map();
       for (const [i, body] of bodies.entries()) {
-        const res = await app.inject({
-          method: 'POST',
-          url: '/v1/applications',
-          headers: { ...auth, 'idempotency-key': `cost-${round}-${i}` },
-          payload: body,
-        });
+        const res = await submit(body, `cost-${round}-${i}`);
         statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
       }
       const [w] = await query<{ bytes: string }>(
@@ -215,7 +141,7 @@ async function main() {
     console.log(`rows written per application: ${rowsLine}`);
     console.log(`index entries per application: ${indexLine}`);
   } finally {
-    if (!process.env.KEEP_DB) await query(BASE_URL, `drop database if exists ${name} with (force)`);
+    await dropDatabase(name);
   }
 }
 
