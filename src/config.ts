@@ -158,7 +158,9 @@ const envSchema = z.object({
     .int()
     .min(0)
     .default(60_000)
-    .describe('How often expired offers release their capacity; 0 turns the job off'),
+    .describe(
+      'How often expired offers release their capacity and the guarantee-network change log is pruned; 0 turns the job off (run it on at least one instance)',
+    ),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   IDEMPOTENCY_IN_FLIGHT_MS: z.coerce
     .number()

@@ -1,7 +1,7 @@
 /**
  * The risk workbench in Chromium: clone the champion, change the approve cutoff (a bad value
  * or a failing test case shows its problem at its path), diff, simulate over stored applications with the charts
- * drawn, publish by a second person (the author is refused), activate as a 10% challenger.
+ * drawn, publish by a second person (the author is refused), activate as a 10% challenger; another version activated as champion decides the next applications.
  */
 import type { Page } from 'playwright-core';
 import { demoMerchants } from '../../src/db/demo-data';
@@ -298,6 +298,58 @@ describeInBrowser('risk workbench (browser)', () => {
     await page.getByRole('heading', { name: 'Risk team sign-in' }).waitFor();
     await page.getByRole('button', { name: '中文' }).click();
     await page.getByRole('heading', { name: '风险团队登录' }).waitFor();
+    await context.close();
+  });
+
+  it('activates a published version as champion: it decides from then on, the old one leaves', async () => {
+    const before = (await s.t.http.get('/v1/policies/active').set(bearer(risk))).body;
+    // A draft written by one risk key and published by another (four eyes), through the API.
+    const draft = await s.t.http
+      .post('/v1/policies')
+      .set(bearer(risk))
+      .send({ cloneOf: before.id, changes: { name: 'Champion from the browser' } });
+    expect(draft.status).toBe(201);
+    const published = await s.t.http
+      .post(`/v1/policies/${draft.body.id}/publish`)
+      .set(bearer(risk2));
+    expect(published.status).toBe(200);
+
+    const { page, problems, context } = await phonePage(s, { width: 1280, height: 900 });
+    await signIn(page, risk);
+    await page.getByRole('button', { name: `打开 v${draft.body.version}` }).click();
+    await page.locator('#role').selectOption('champion');
+    // A champion takes all the traffic its arm gets: no share to give.
+    expect(await page.locator('#share').count()).toBe(0);
+    await page.getByRole('button', { name: '启用', exact: true }).click();
+    await page.getByText('已启用').waitFor();
+    const after = (await s.t.http.get('/v1/policies/active').set(bearer(risk))).body;
+    expect(after.id).toBe(draft.body.id);
+    expect(after.id).not.toBe(before.id);
+    // The next application decided on the champion's arm is decided by it.
+    const officer = await s.t.issueKey('officer', {
+      marketIds: ['mkt_demo_majiayan', 'mkt_demo_kaien'],
+    });
+    const decided: { policyId: string; arm: string }[] = [];
+    for (const [i, m] of demoMerchants.slice(0, 4).entries()) {
+      const res = await s.t.http
+        .post('/v1/applications')
+        .set(bearer(officer))
+        .set('idempotency-key', `risk-web-champion-${i}`)
+        .send(applicationBody(m.id, sampleSurvey(m.sampleId)));
+      expect(res.status).toBe(201);
+      decided.push(res.body.decision);
+    }
+    const onChampion = decided.filter((d) => d.arm === 'champion');
+    expect(onChampion.length).toBeGreaterThan(0);
+    expect(onChampion.every((d) => d.policyId === draft.body.id)).toBe(true);
+    // The list: the new version is the one champion.
+    const championRow = page.locator('tr', {
+      has: page.getByRole('cell', { name: '冠军', exact: true }),
+    });
+    await championRow.getByRole('button', { name: `打开 v${draft.body.version}` }).waitFor();
+    expect(await page.getByRole('cell', { name: '冠军', exact: true }).count()).toBe(1);
+    expect(await axeViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
     await context.close();
   });
 
