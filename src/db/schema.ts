@@ -298,7 +298,13 @@ export const applications = pgTable(
   (t) => [
     index('applications_created_idx').on(t.createdAt, t.id),
     index('applications_market_idx').on(t.marketId, t.createdAt, t.id),
-    index('applications_status_idx').on(t.status, t.createdAt, t.id),
+    // The queues (submitted: a group member waiting for its group; referred: a reviewer's), a
+    // few rows each. A list of a common status (approved, declined, ...) reads the created or
+    // market index and filters: most rows match, so an index entry per application (written on
+    // every submission and status change) would buy little (issue #11).
+    index('applications_queue_idx')
+      .on(t.status, t.createdAt, t.id)
+      .where(sql`${t.status} in ('submitted', 'referred')`),
     // Most applications are no group member's.
     index('applications_group_idx')
       .on(t.guaranteeGroupId)
