@@ -14,35 +14,24 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { Client } from 'pg';
-import sample from '../../fixtures/survey-sample.json';
 import { connect } from '../../src/db/connect';
 import { demoMarkets } from '../../src/db/demo-data';
 import { merchants } from '../../src/db/schema';
 import { ensureDefaultPolicy, seedDemoData } from '../../src/db/seed';
 import { pacedLoad } from './paced-load';
+import {
+  BASE_URL,
+  dbUrl,
+  dropDatabase,
+  query,
+  sampleBody,
+  sampleMerchants,
+} from './sample-database';
 
 const ROOT = path.resolve(__dirname, '../..');
-const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ADMIN_KEY = `bench-admin-${randomBytes(12).toString('hex')}`;
-
-async function admin(sql: string) {
-  const c = new Client({ connectionString: BASE_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
-function dbUrl(name: string) {
-  const u = new URL(BASE_URL);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
 async function waitReady(url: string, child: ChildProcess) {
   const started = Date.now();
@@ -166,7 +155,7 @@ async function load(
 
 async function main() {
   const name = `mla_bench_api_${process.pid}`;
-  await admin(`create database ${name}`);
+  await query(BASE_URL, `create database ${name}`);
   const url = dbUrl(name);
   const children: ChildProcess[] = [];
   try {
@@ -184,38 +173,11 @@ async function main() {
     // BENCH_MERCHANTS=200 every borrower applies again and again: its exposure ledger fills, and
     // the later applications are declined or sized against what it holds (issue #12).
     const merchantCount = Number(process.env.BENCH_MERCHANTS ?? 40_000);
-    const rows = Array.from({ length: merchantCount }, (_, i) => {
-      const m = sample.merchants[i % sample.merchants.length] as (typeof sample.merchants)[number];
-      return {
-        id: `mer_bench_${i}`,
-        name: `Bench merchant ${i}`,
-        idNumberDigest: `bench-id-${i}`,
-        idNumberMasked: '5001**********0000',
-        phoneDigest: `bench-phone-${i}`,
-        phoneMasked: '139****0000',
-        marketId:
-          m.market === 'majiayan' ? (demoMarkets[0]?.id as string) : (demoMarkets[1]?.id as string),
-        stallNo: `B-${i}`,
-        leaseEndsOn: '2030-12-31',
-        createdAt: new Date(),
-      };
-    });
+    const rows = sampleMerchants('bench', merchantCount);
     for (let i = 0; i < rows.length; i += 2_000)
       await database.db.insert(merchants).values(rows.slice(i, i + 2_000));
     await database.close();
-    const bodies = rows.map((_, i) => {
-      const m = sample.merchants[i % sample.merchants.length] as (typeof sample.merchants)[number];
-      return JSON.stringify({
-        merchantId: `mer_bench_${i}`,
-        survey: m.survey,
-        request: m.request ?? {
-          product: 'any',
-          amount: 20_000_000,
-          termMonths: 12,
-          purpose: 'short_term_turnover',
-        },
-      });
-    });
+    const bodies = rows.map((_, i) => JSON.stringify(sampleBody('bench', i)));
 
     const servicePort = 31000 + (process.pid % 1000);
     const refPort = servicePort + 1;
@@ -316,7 +278,7 @@ async function main() {
     );
   } finally {
     await Promise.all(children.map(stop));
-    await admin(`drop database if exists ${name} with (force)`);
+    await dropDatabase(name);
   }
 }
 

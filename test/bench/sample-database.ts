@@ -30,6 +30,43 @@ export const dbUrl = (name: string) => {
   return u.toString();
 };
 
+type SampleMerchant = (typeof sample.merchants)[number];
+const sampleOf = (i: number) => sample.merchants[i % sample.merchants.length] as SampleMerchant;
+
+/** `count` merchants `mer_<prefix>_<i>`, each a borrower of its own, in the sample's markets in turn. */
+export function sampleMerchants(prefix: string, count: number) {
+  return Array.from({ length: count }, (_, i) => ({
+    id: `mer_${prefix}_${i}`,
+    name: `Sample merchant ${i}`,
+    idNumberDigest: `${prefix}-id-${i}`,
+    idNumberMasked: '5001**********0000',
+    phoneDigest: `${prefix}-phone-${i}`,
+    phoneMasked: '139****0000',
+    marketId:
+      sampleOf(i).market === 'majiayan'
+        ? (demoMarkets[0]?.id as string)
+        : (demoMarkets[1]?.id as string),
+    stallNo: `S-${i}`,
+    leaseEndsOn: '2030-12-31',
+    createdAt: new Date(),
+  }));
+}
+
+/** The application of merchant `mer_<prefix>_<i>`: the sample's survey and request in turn. */
+export function sampleBody(prefix: string, i: number) {
+  const m = sampleOf(i);
+  return {
+    merchantId: `mer_${prefix}_${i}`,
+    survey: m.survey,
+    request: m.request ?? {
+      product: 'any',
+      amount: 20_000_000,
+      termMonths: 12,
+      purpose: 'short_term_turnover',
+    },
+  };
+}
+
 /** Creates, migrates and seeds `name`; the caller drops it. */
 export async function sampleDatabase(name: string): Promise<{ url: string; database: Database }> {
   await query(BASE_URL, `create database ${name}`);
@@ -42,21 +79,7 @@ export async function sampleDatabase(name: string): Promise<{ url: string; datab
     piiDigestKey: 'cost-digest-key-0123',
     demoKeys: false,
   });
-  await database.db.insert(merchants).values(
-    sample.merchants.map((m, i) => ({
-      id: `mer_cost_${i}`,
-      name: `Cost merchant ${i}`,
-      idNumberDigest: `cost-id-${i}`,
-      idNumberMasked: '5001**********0000',
-      phoneDigest: `cost-phone-${i}`,
-      phoneMasked: '139****0000',
-      marketId:
-        m.market === 'majiayan' ? (demoMarkets[0]?.id as string) : (demoMarkets[1]?.id as string),
-      stallNo: `C-${i}`,
-      leaseEndsOn: '2030-12-31',
-      createdAt: new Date(),
-    })),
-  );
+  await database.db.insert(merchants).values(sampleMerchants('cost', sample.merchants.length));
   return { url, database };
 }
 
@@ -75,16 +98,7 @@ export async function sampleApp(database: Database) {
   });
   const app = await buildApp({ config, database });
   await app.ready();
-  const bodies = sample.merchants.map((m, i) => ({
-    merchantId: `mer_cost_${i}`,
-    survey: m.survey,
-    request: m.request ?? {
-      product: 'any',
-      amount: 20_000_000,
-      termMonths: 12,
-      purpose: 'short_term_turnover',
-    },
-  }));
+  const bodies = sample.merchants.map((_, i) => sampleBody('cost', i));
   const submit = (body: unknown, key: string) =>
     app.inject({
       method: 'POST',
