@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import { type Config, trustProxy } from './config';
 import type { Database } from './db/connect';
 import type { AppDeps } from './deps';
@@ -34,6 +34,7 @@ import { loggerOptions } from './platform/logging';
 import { metrics } from './platform/metrics';
 import { openapi } from './platform/openapi';
 import { PrincipalCache } from './platform/principal-cache';
+import { serializerCompiler } from './platform/response-serializer';
 import { securityHeaders } from './platform/security-headers';
 import { CONTENT_SECURITY_POLICY, webApp } from './platform/web-app';
 
