@@ -59,6 +59,13 @@ export async function createMerchant(
   return res.body.id as string;
 }
 
+/** Registers `n` merchants in the market through the API (the admin key); answers their ids. */
+export async function createMerchants(t: TestApp, n: number, marketId = MJY): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) ids.push(await createMerchant(t, t.adminKey, marketId));
+  return ids;
+}
+
 export interface RequestPart {
   product?: string;
   amount?: number;

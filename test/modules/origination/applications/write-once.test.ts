@@ -12,7 +12,7 @@ import {
   type ApplicationBody,
   accept,
   applicationBody,
-  createMerchant,
+  createMerchants,
   decline,
   events,
   MJY,
@@ -101,8 +101,7 @@ describe('a submission written once', () => {
   });
 
   it('replays a group member as answered, though its group was decided afterwards', async () => {
-    const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push(await createMerchant(t, t.adminKey, MJY));
+    const ids = await createMerchants(t, 3);
     const group = await t.http
       .post('/v1/guarantee-groups')
       .set(bearer(officer))
@@ -154,8 +153,7 @@ describe('a submission written once', () => {
 
     // A member declines: the group is dissolved and the others' offers withdrawn, in one row;
     // each member's trail shows its own part of it.
-    const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push(await createMerchant(t, t.adminKey, MJY));
+    const ids = await createMerchants(t, 3);
     const group = await t.http
       .post('/v1/guarantee-groups')
       .set(bearer(officer))

@@ -5,8 +5,9 @@
  */
 
 import { seedDemo } from '../../../helpers/fixtures';
+import { makeChampion } from '../../../helpers/policies';
 import { bearer, createTestApp, type TestApp } from '../../../helpers/test-app';
-import { createMerchant, MJY, paths } from '../applications/helpers';
+import { createMerchants, MJY, paths } from '../applications/helpers';
 
 describe('group size read from the policy', () => {
   let t: TestApp;
@@ -23,11 +24,7 @@ describe('group size read from the policy', () => {
   });
   afterAll(() => t.close());
 
-  const members = async (n: number) => {
-    const ids: string[] = [];
-    for (let i = 0; i < n; i++) ids.push(await createMerchant(t, t.adminKey, MJY));
-    return ids;
-  };
+  const members = (n: number) => createMerchants(t, n);
   const form = async (n: number) =>
     t.http
       .post('/v1/guarantee-groups')
@@ -45,21 +42,11 @@ describe('group size read from the policy', () => {
   });
 
   it('forms a pair and a group of 6 once the champion allows 2-6', async () => {
-    const active = await t.http.get('/v1/policies/active').set(bearer(riskA));
-    const draft = await t.http
-      .post('/v1/policies')
-      .set(bearer(riskA))
-      .send({
-        cloneOf: active.body.id,
-        changes: { products: { joint_guarantee: { minGroupSize: 2, maxGroupSize: 6 } } },
-      });
-    expect(draft.status).toBe(201);
-    await t.http.post(`/v1/policies/${draft.body.id}/publish`).set(bearer(riskB)).expect(200);
-    await t.http
-      .post(`/v1/policies/${draft.body.id}/activate`)
-      .set(bearer(riskA))
-      .send({ role: 'champion' })
-      .expect(200);
+    await makeChampion(
+      t,
+      { products: { joint_guarantee: { minGroupSize: 2, maxGroupSize: 6 } } },
+      { author: riskA, publisher: riskB },
+    );
 
     expect((await form(2)).status).toBe(201);
     expect((await form(6)).status).toBe(201);

@@ -4,7 +4,7 @@ import {
   type ApplicationBody,
   accept,
   applicationBody,
-  createMerchant,
+  createMerchants,
   decline,
   KAI,
   MJY,
@@ -66,11 +66,7 @@ describe('guarantee groups (联保)', () => {
     if (res.status !== 201) throw new Error(`${res.status} ${JSON.stringify(res.body)}`);
     return res.body as ApplicationBody;
   };
-  const newMembers = async (n = 3, marketId = MJY) => {
-    const ids: string[] = [];
-    for (let i = 0; i < n; i++) ids.push(await createMerchant(t, t.adminKey, marketId));
-    return ids;
-  };
+  const newMembers = (n = 3, marketId = MJY) => createMerchants(t, n, marketId);
   const formOk = async (memberIds: string[], marketId = MJY) => {
     const res = await form(officer, { marketId, memberIds });
     if (res.status !== 201) throw new Error(`${res.status} ${JSON.stringify(res.body)}`);

@@ -17,7 +17,7 @@ import { groupNetworkCheck } from '../../../../src/modules/origination/network-c
 import { seedDemo } from '../../../helpers/fixtures';
 import { networkRows } from '../../../helpers/network-rows';
 import { bearer, createTestApp, type TestApp } from '../../../helpers/test-app';
-import { createMerchant, MJY } from '../applications/helpers';
+import { createMerchant, createMerchants, MJY } from '../applications/helpers';
 
 describe('guarantee network cache across instances', () => {
   let t: TestApp;
@@ -44,8 +44,7 @@ describe('guarantee network cache across instances', () => {
     http.post('/v1/guarantee-groups').set(bearer(officer)).send({ marketId: MJY, memberIds });
 
   it('sees a group formed through another instance after it cached the market', async () => {
-    const ids: string[] = [];
-    for (let i = 0; i < 7; i++) ids.push(await createMerchant(t, t.adminKey, MJY));
+    const ids = await createMerchants(t, 7);
     const [a, b, c, x, y, z, w] = ids as [string, string, string, string, string, string, string];
     expect((await form(t.http, [a, b, x])).status).toBe(201);
     // A refused formation on the first instance: it compiles the market at its current version
@@ -64,8 +63,7 @@ describe('guarantee network cache across instances', () => {
   });
 
   it('two caches follow the change log each from its own version; past a pruned log, a read', async () => {
-    const ids: string[] = [];
-    for (let i = 0; i < 8; i++) ids.push(await createMerchant(t, t.adminKey, MJY));
+    const ids = await createMerchants(t, 8);
     const [a, b, c, d, x, y, z, w] = ids as [
       string,
       string,
@@ -132,8 +130,7 @@ describe('guarantee network cache across instances', () => {
     const db = t.testDb.database.db;
     const behind = new NetworkCache();
     const start = await behind.network(db, MJY);
-    const ids: string[] = [];
-    for (let i = 0; i < 24; i++) ids.push(await createMerchant(t, t.adminKey, MJY));
+    const ids = await createMerchants(t, 24);
     const results = await Promise.all(
       Array.from({ length: 8 }, (_, g) =>
         form(g % 2 === 0 ? t.http : request(second.server), ids.slice(3 * g, 3 * g + 3)),

@@ -1,7 +1,8 @@
+import { makeChampion } from '../../../helpers/policies';
 import { bearer, type TestApp } from '../../../helpers/test-app';
 import {
   applicationBody,
-  createMerchant,
+  createMerchants,
   MJY,
   strongSurvey,
   submit,
@@ -12,11 +13,7 @@ export function networkHelpers(
   t: TestApp,
   keys: { officer: string; riskA: string; riskB: string },
 ) {
-  const merchants = async (n: number) => {
-    const ids: string[] = [];
-    for (let i = 0; i < n; i++) ids.push(await createMerchant(t, t.adminKey, MJY));
-    return ids;
-  };
+  const merchants = (n: number) => createMerchants(t, n);
   const form = (memberIds: string[]) =>
     t.http
       .post('/v1/guarantee-groups')
@@ -28,23 +25,8 @@ export function networkHelpers(
     return res.body;
   };
   /** Publishes (four eyes) and activates the active policy with its network rules changed. */
-  const networkRules = async (network: Record<string, unknown>) => {
-    const active = await t.http.get('/v1/policies/active').set(bearer(keys.riskA));
-    const draft = await t.http
-      .post('/v1/policies')
-      .set(bearer(keys.riskA))
-      .send({ cloneOf: active.body.id, changes: { guaranteeNetwork: network } });
-    if (draft.status !== 201) throw new Error(`draft: ${JSON.stringify(draft.body)}`);
-    const published = await t.http
-      .post(`/v1/policies/${draft.body.id}/publish`)
-      .set(bearer(keys.riskB));
-    if (published.body.status !== 'published') throw new Error('not published');
-    const activated = await t.http
-      .post(`/v1/policies/${draft.body.id}/activate`)
-      .set(bearer(keys.riskA))
-      .send({ role: 'champion' });
-    if (activated.status !== 200) throw new Error(`activate: ${activated.status}`);
-  };
+  const networkRules = (network: Record<string, unknown>) =>
+    makeChampion(t, { guaranteeNetwork: network }, { author: keys.riskA, publisher: keys.riskB });
   /** Two groups {A,B,X} and {B,C,Y}: a new group {C,A,Z} closes a circle of 6. */
   const triangle = async () => {
     const [a, b, c, x, y, z] = (await merchants(6)) as [
