@@ -24,7 +24,7 @@ import { bearer, createTestApp, type TestApp } from '../../../helpers/test-app';
 import {
   accept,
   applicationBody,
-  createMerchant,
+  createMerchants,
   decline,
   MJY,
   runExpiry,
@@ -188,8 +188,7 @@ describe('guarantee_edges', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(command, { minLength: 3, maxLength: 10 }), async (commands) => {
         // A fresh pool per run: each run starts from merchants with no groups.
-        const pool: string[] = [];
-        for (let i = 0; i < POOL; i++) pool.push(await createMerchant(t, t.adminKey, MJY));
+        const pool = await createMerchants(t, POOL);
         const offers: string[] = [];
         for (const c of commands) {
           await apply(c, pool, offers);
