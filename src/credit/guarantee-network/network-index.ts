@@ -147,6 +147,28 @@ export function compareLinks(a: Link, b: Link): number {
   );
 }
 
+/** Numbers ids in order of arrival, over a shared list and map copied on the first new id. */
+function numbering(sharedIds: readonly string[], sharedNumberOf: ReadonlyMap<string, number>) {
+  let ids = sharedIds as string[];
+  let numberOf = sharedNumberOf as Map<string, number>;
+  return {
+    number(id: string): number {
+      let n = numberOf.get(id);
+      if (n === undefined) {
+        if (ids === sharedIds) {
+          ids = [...ids];
+          numberOf = new Map(numberOf);
+        }
+        n = ids.length;
+        numberOf.set(id, n);
+        ids.push(id);
+      }
+      return n;
+    },
+    current: () => ({ ids, numberOf }),
+  };
+}
+
 /**
  * `index` with `removed` taken out (one link each, removals first) and `added` put in, as a new
  * network (`index` is left as it was: a check may still hold it). When `index` was compiled from
@@ -162,37 +184,10 @@ export function patchNetwork(
   removed: readonly Link[],
 ): NetworkIndex | null {
   // Shared with `index` until a new merchant or group needs a number (copied then, once).
-  let ids = index.ids as string[];
-  let numberOf = index.numberOf as Map<string, number>;
-  let groupIds = index.groupIds as string[];
-  let groupNumberOf = index.groupNumberOf as Map<string, number>;
-  const number = (id: string) => {
-    let n = numberOf.get(id);
-    if (n === undefined) {
-      if (ids === index.ids) {
-        ids = [...ids];
-        numberOf = new Map(numberOf);
-      }
-      n = ids.length;
-      numberOf.set(id, n);
-      ids.push(id);
-    }
-    return n;
-  };
-  const groupNumber = (id: string | null) => {
-    if (id === null) return -1;
-    let g = groupNumberOf.get(id);
-    if (g === undefined) {
-      if (groupIds === index.groupIds) {
-        groupIds = [...groupIds];
-        groupNumberOf = new Map(groupNumberOf);
-      }
-      g = groupIds.length;
-      groupNumberOf.set(id, g);
-      groupIds.push(id);
-    }
-    return g;
-  };
+  const nodes = numbering(index.ids, index.numberOf);
+  const groups = numbering(index.groupIds, index.groupNumberOf);
+  const number = nodes.number;
+  const groupNumber = (id: string | null) => (id === null ? -1 : groups.number(id));
   // Per node, its changes out and in: [neighbour, group, +1 | -1].
   const outChanges = new Map<number, [number, number, number][]>();
   const inChanges = new Map<number, [number, number, number][]>();
@@ -216,6 +211,8 @@ export function patchNetwork(
       edgeCount += sign;
     }
   }
+  const { ids, numberOf } = nodes.current();
+  const { ids: groupIds, numberOf: groupNumberOf } = groups.current();
   const n = ids.length;
   const groupOf = (g: number) => (g < 0 ? null : (groupIds[g] as string));
   const out = patchRows(index.outStart, index.outNode, index.outGroup, n, outChanges, ids, groupOf);
