@@ -60,6 +60,25 @@ function Marker(props: { at: { index: number; label: string }; step: number }) {
 }
 
 /** Vertical bars with an optional marker line at `markAt` (an index between bars). */
+/** The chart's title and a legend of coloured swatches, one per series. */
+function ColorCaption(props: { title: string; entries: { name: string; color: string }[] }) {
+  return (
+    <figcaption>
+      <strong>{props.title}</strong>
+      <span class="legend">
+        {props.entries.map((s) => (
+          <span key={s.name}>
+            <svg width="10" height="10" aria-hidden="true">
+              <rect width="10" height="10" fill={s.color} />
+            </svg>{' '}
+            {s.name}
+          </span>
+        ))}
+      </span>
+    </figcaption>
+  );
+}
+
 export function BarChart(props: {
   title: string;
   bars: Bar[];
@@ -220,19 +239,7 @@ export function StackedBarChart(props: {
     `${b.label}: ${segments.map((s, i) => `${s.name} ${b.values[i] ?? 0}`).join(', ')}`;
   return (
     <figure class="chart-figure">
-      <figcaption>
-        <strong>{props.title}</strong>
-        <span class="legend">
-          {segments.map((s) => (
-            <span key={s.name}>
-              <svg width="10" height="10" aria-hidden="true">
-                <rect width="10" height="10" fill={s.color} />
-              </svg>{' '}
-              {s.name}
-            </span>
-          ))}
-        </span>
-      </figcaption>
+      <ColorCaption title={props.title} entries={segments} />
       <svg
         class="chart"
         viewBox={`0 0 ${W} ${H}`}
@@ -305,19 +312,7 @@ export function LineChart(props: {
     .join('; ');
   return (
     <figure class="chart-figure">
-      <figcaption>
-        <strong>{props.title}</strong>
-        <span class="legend">
-          {series.map((s) => (
-            <span key={s.name}>
-              <svg width="10" height="10" aria-hidden="true">
-                <rect width="10" height="10" fill={s.color} />
-              </svg>{' '}
-              {s.name}
-            </span>
-          ))}
-        </span>
-      </figcaption>
+      <ColorCaption title={props.title} entries={series} />
       <svg
         class="chart"
         viewBox={`0 0 ${W} ${H}`}
