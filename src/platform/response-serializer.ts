@@ -32,7 +32,7 @@ export function encodesLikeItParses(schema: $ZodType): boolean {
     return Object.values(def).every((v) => {
       if (v instanceof $ZodType) return plain(v);
       if (Array.isArray(v)) return v.every((x) => !(x instanceof $ZodType) || plain(x));
-      if (v && typeof v === 'object' && !(v instanceof $ZodType))
+      if (v && typeof v === 'object')
         return Object.values(v).every((x) => !(x instanceof $ZodType) || plain(x));
       return true;
     });
