@@ -1,9 +1,11 @@
 /**
  * The bare reference for `npm run bench:api`: a minimal Fastify route doing one transaction
  * with two INSERTs on the same database (four round trips: BEGIN, INSERT, INSERT, COMMIT).
+ * Plain JavaScript run by `node` itself, as the service runs its build: neither side pays for a
+ * TypeScript loader.
  */
-import Fastify from 'fastify';
-import { Pool } from 'pg';
+const Fastify = require('fastify');
+const { Pool } = require('pg');
 
 async function main() {
   const pool = new Pool({
