@@ -1,4 +1,4 @@
-import type { EventRow } from '../events/repository';
+import type { EventHead } from '../events/repository';
 import type { EndpointRow } from './repository';
 
 /**
@@ -10,7 +10,7 @@ import type { EndpointRow } from './repository';
  * the endpoint was (an endpoint does not receive the history before it) unless a redelivery
  * asks for an older one (`anyAge`).
  */
-export function receives(endpoint: EndpointRow, event: EventRow, anyAge = false): boolean {
+export function receives(endpoint: EndpointRow, event: EventHead, anyAge = false): boolean {
   return (
     endpoint.eventTypes.includes(event.type) &&
     (endpoint.partnerId === null || endpoint.partnerId === event.partnerId) &&

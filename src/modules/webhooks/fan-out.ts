@@ -1,7 +1,7 @@
 import type { Db } from '../../db/connect';
 import { newId } from '../../lib/ids';
 import type { Principal } from '../../lib/principal';
-import { type EventRow, listEvents } from '../events/repository';
+import { type EventHead, listEventHeads } from '../events/repository';
 import { receives } from './audience';
 import * as repo from './repository';
 
@@ -17,7 +17,7 @@ const WHOLE_FEED: Principal = {
 
 /** The deliveries of these events (in feed order) to the endpoints that receive them. */
 export function deliveriesOf(
-  rows: EventRow[],
+  rows: EventHead[],
   endpoints: repo.EndpointRow[],
   now: Date,
   source: 'feed' | 'redelivery',
@@ -48,11 +48,12 @@ export function deliveriesOf(
 export async function fanOut(db: Db, now: Date, limit: number): Promise<number> {
   // Most rounds find nothing new: look first, so that an idle worker takes no row lock.
   const seen = await repo.fanoutCursor(db);
-  if (!seen || (await listEvents(db, { visibleTo: WHOLE_FEED }, 1, seen)).length === 0) return 0;
+  if (!seen || (await listEventHeads(db, { visibleTo: WHOLE_FEED }, 1, seen)).length === 0)
+    return 0;
   return db.transaction(async (tx) => {
     const cursor = await repo.lockFanoutCursor(tx, true);
     if (!cursor) return 0;
-    const rows = await listEvents(tx, { visibleTo: WHOLE_FEED }, limit, cursor);
+    const rows = await listEventHeads(tx, { visibleTo: WHOLE_FEED }, limit, cursor);
     const last = rows[rows.length - 1];
     if (!last) return 0;
     const deliveries = deliveriesOf(rows, await repo.liveEndpoints(tx), now, 'feed');

@@ -4,6 +4,8 @@
  * per object in order, scoped like every other read, and carries no personal data.
  */
 import { sql } from 'drizzle-orm';
+import type { Principal } from '../../../src/lib/principal';
+import { type EventType, listEventHeads, listEvents } from '../../../src/modules/events/repository';
 import { seedDemo } from '../../helpers/fixtures';
 import { bearer, createTestApp, type TestApp } from '../../helpers/test-app';
 import {
@@ -30,6 +32,15 @@ interface Ev {
   objectId: string;
   data: Record<string, unknown>;
 }
+
+const ADMIN_FEED: Principal = {
+  keyId: 'test_feed',
+  role: 'admin',
+  name: 'test feed',
+  owner: 'test',
+  marketIds: [],
+  partnerId: null,
+};
 
 describe('events: the transactional outbox', () => {
   let t: TestApp;
@@ -140,6 +151,24 @@ describe('events: the transactional outbox', () => {
     expect(accepted.every((e) => e.type === 'offer.accepted')).toBe(true);
     const bad = await t.http.get('/v1/events?after=nonsense').set(bearer(t.adminKey));
     expect(bad.status).toBe(400);
+  });
+
+  it("the webhook fan-out's read gives the feed's events in its order, without their snapshots", async () => {
+    await feedCaughtUp(t);
+    const whole = { visibleTo: ADMIN_FEED };
+    const full = await listEvents(t.appDatabase.db, whole, 1000, null);
+    const heads = await listEventHeads(t.appDatabase.db, whole, 1000, null);
+    expect(full.length).toBeGreaterThan(5);
+    expect(heads).toEqual(full.map(({ data: _snapshot, ...head }) => head));
+    for (const head of heads) expect(head).not.toHaveProperty('data');
+    // From a cursor, and filtered, as the feed.
+    const after = { txId: full[2]?.txId ?? '', seq: full[2]?.seq ?? 0 };
+    const typed = { ...whole, types: [full[full.length - 1]?.type as EventType] };
+    const ofType = await listEvents(t.appDatabase.db, typed, 1000, after);
+    expect(ofType.length).toBeGreaterThan(0);
+    expect((await listEventHeads(t.appDatabase.db, typed, 1000, after)).map((e) => e.id)).toEqual(
+      ofType.map((e) => e.id),
+    );
   });
 
   it('scopes the feed: a partner sees its own tenant, an officer its markets', async () => {
