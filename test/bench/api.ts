@@ -49,10 +49,10 @@ async function waitReady(url: string, child: ChildProcess) {
 }
 
 /** Plain `node` on JavaScript, as production runs the build (`npm start`): no TypeScript loader. */
-function start(script: string, env: Record<string, string>): ChildProcess {
+function start(script: string, env: Record<string, string>, flags: string[] = []): ChildProcess {
   // BENCH_PROFILE=1 writes a V8 CPU profile of each child into ./scratch for a look at hot spots.
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=scratch'] : [];
-  const child = spawn(process.execPath, [...profile, script], {
+  const child = spawn(process.execPath, [...profile, ...flags, script], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -198,19 +198,24 @@ async function main() {
 
     const servicePort = 31000 + (process.pid % 1000);
     const refPort = servicePort + 1;
-    const service = start('dist/server.js', {
-      DATABASE_URL: url,
-      PORT: String(servicePort),
-      HOST: '127.0.0.1',
-      ADMIN_API_KEY: ADMIN_KEY,
-      SEED_DEMO: 'false',
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_MAX: '1000000',
-      OFFER_EXPIRY_INTERVAL_MS: '0',
-      NODE_ENV: 'production',
-      PII_DIGEST_KEY: randomBytes(24).toString('hex'),
-      WEBHOOK_SECRET_KEY: randomBytes(24).toString('hex'),
-    });
+    const service = start(
+      'dist/server.js',
+      {
+        DATABASE_URL: url,
+        PORT: String(servicePort),
+        HOST: '127.0.0.1',
+        ADMIN_API_KEY: ADMIN_KEY,
+        SEED_DEMO: 'false',
+        LOG_LEVEL: 'warn',
+        RATE_LIMIT_MAX: '1000000',
+        OFFER_EXPIRY_INTERVAL_MS: '0',
+        NODE_ENV: 'production',
+        PII_DIGEST_KEY: randomBytes(24).toString('hex'),
+        WEBHOOK_SECRET_KEY: randomBytes(24).toString('hex'),
+      },
+      // BENCH_SERVICE_FLAGS: node flags for the service alone, e.g. to try a V8 heap setting.
+      (process.env.BENCH_SERVICE_FLAGS ?? '').split(' ').filter(Boolean),
+    );
     children.push(service);
     const reference = start('test/bench/reference-server.cjs', {
       DATABASE_URL: url,
