@@ -72,3 +72,6 @@ export function newId(prefix: IdPrefix): string {
   for (let i = 0; i < RANDOM_CHARS; i++) out += BASE32[(random[i] as number) & 31];
   return out;
 }
+
+/** The shape of an id `newId` makes: a three-letter prefix and 26 base32 characters. */
+export const ID_SHAPE = /^[a-z]{3}_[0-9a-hjkmnp-tv-z]{26}$/;

@@ -1,4 +1,5 @@
 import type { FastifyServerOptions } from 'fastify';
+import { ID_SHAPE } from '../lib/ids';
 import { logSafeError } from './log-safe-error';
 
 /**
@@ -22,15 +23,14 @@ export const REDACT_PATHS = [
 /** A run of 6+ digits: identity numbers, credit codes and phones all have one. */
 const PERSONAL_SEGMENT = /\d{6}/;
 /**
- * One of our ids (ADR 0014): a prefix and 26 base32 characters in lower case. Digits are 10 of
- * its 32 characters, so one id in ~60 has six in a row by chance; none can hold a credit code
- * (upper case), and a phone or an identity number would be a run of 11 digits or more.
+ * In one of our ids (ADR 0014: 26 base32 characters in lower case) digits are 10 of 32
+ * characters, so one id in ~60 has six in a row by chance; none can hold a credit code (upper
+ * case), and a phone or an identity number would be a run of 11 digits or more.
  */
-const OWN_ID = /^[a-z]{3}_[0-9a-hjkmnp-tv-z]{26}$/;
 const PERSONAL_IN_ID = /\d{11}/;
 
 function personal(segment: string): boolean {
-  return OWN_ID.test(segment) ? PERSONAL_IN_ID.test(segment) : PERSONAL_SEGMENT.test(segment);
+  return ID_SHAPE.test(segment) ? PERSONAL_IN_ID.test(segment) : PERSONAL_SEGMENT.test(segment);
 }
 
 /** The URL's path for a log line: no query string, personal-looking segments redacted. */

@@ -17,6 +17,7 @@
  * already written since").
  */
 import { randomUUID } from 'node:crypto';
+import { ID_SHAPE } from '../../src/lib/ids';
 import { dropDatabase, query, sampleApp, sampleDatabase } from './sample-database';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
@@ -105,7 +106,7 @@ async function main() {
     };
     await round();
     const [first] = await query<{ id: string }>(url, 'select id from applications limit 1');
-    const ordered = /^[a-z]{3}_[0-9a-z]{26}$/.test(first?.id ?? '');
+    const ordered = ID_SHAPE.test(first?.id ?? '');
     const started = Date.now();
     await fillHistory(url, Math.max(1, Math.round(HISTORY / bodies.length)), ordered);
     const [size] = await query<{ apps: number; indexes: string }>(
